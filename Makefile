@@ -1,0 +1,64 @@
+# Jimpitan: `make run` sets up and serves; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test demo assets translations migrate system-test-deps bench load crash-drill clean
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: $(VENV)/.installed node_modules/.installed translations migrate
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Bootstrap, htmx and SortableJS come from the npm registry; nothing third-party is committed.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
+translations: $(VENV)/.installed
+	$(PY) manage.py compile_translations
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+
+# Debian's Chromium drives the browser tests; WeasyPrint needs Pango; pdftotext reads reports.
+system-test-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing fonts-dejavu-core; \
+	  else echo "Please install:$$missing (as root: apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+test: $(VENV)/.installed-test node_modules/.installed translations system-test-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+demo: setup
+	$(PY) manage.py seed_demo --households 330 --months 6 --seed 1 --force
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+clean:
+	rm -rf $(VENV) node_modules var/staticfiles
+
+# Re-extract the marked strings into each English catalogue (needs GNU gettext), then translate them.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l en --no-location -i households -i nightly -i spending -i ledger -i .venv -i node_modules -i var -i tests
+	for app in households nightly spending ledger; do (cd $$app && ../$(PY) ../manage.py makemessages -l en --no-location); done

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def new_private_code() -> str:
+    """16 URL-safe characters (96 bits): unguessable, short enough for a QR sticker."""
+    return secrets.token_urlsafe(12)
+
+
+class RT(models.Model):
+    number = models.PositiveSmallIntegerField(_("nomor RT"), unique=True)
+    name = models.CharField(_("nama"), max_length=100, blank=True)
+    display_order = models.PositiveSmallIntegerField(_("urutan tampil"), default=0)
+
+    class Meta:
+        ordering = ["display_order", "number"]
+        verbose_name = _("RT")
+        verbose_name_plural = _("RT")
+
+    def __str__(self) -> str:
+        return f"RT {self.number:02d}"
+
+
+class HouseholdStatus(models.TextChoices):
+    ACTIVE = "aktif", _("Aktif")
+    EXEMPT = "dibebaskan", _("Dibebaskan")
+    MOVED = "pindah", _("Pindah")
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def active(self) -> HouseholdQuerySet:
+        """Households that take part in jimpitan: listed on new rounds."""
+        return self.filter(status=HouseholdStatus.ACTIVE)
+
+    def in_route_order(self) -> HouseholdQuerySet:
+        return self.order_by("rt__display_order", "rt__number", "route_position", "id")
+
+
+class Household(models.Model):
+    rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="households", verbose_name=_("RT"))
+    address = models.CharField(_("nomor rumah/alamat"), max_length=100)
+    head_name = models.CharField(_("kepala keluarga"), max_length=150)
+    phone = models.CharField(_("nomor HP/WhatsApp"), max_length=20, blank=True)
+    members = models.PositiveSmallIntegerField(_("jumlah anggota keluarga"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
+    )
+    moved_on = models.DateField(_("tanggal pindah"), null=True, blank=True)
+    usual_amount = models.BigIntegerField(_("jumlah biasa"), default=500)
+    route_position = models.PositiveIntegerField(_("urutan rute"), default=0)
+    joined_on = models.DateField(_("tanggal bergabung"), null=True, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    private_code = models.CharField(
+        _("kode pribadi"), max_length=32, unique=True, default=new_private_code, editable=False
+    )
+
+    history = HistoricalRecords(excluded_fields=["private_code"])
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rt__display_order", "rt__number", "route_position", "id"]
+        verbose_name = _("rumah")
+        verbose_name_plural = _("Daftar Rumah")
+        constraints = [
+            models.UniqueConstraint(fields=["rt", "address"], name="household_unique_address_per_rt"),
+            models.CheckConstraint(condition=models.Q(usual_amount__gte=0), name="household_usual_amount_gte_0"),
+            models.CheckConstraint(
+                condition=~models.Q(status=HouseholdStatus.MOVED) | models.Q(moved_on__isnull=False),
+                name="household_moved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=HouseholdStatus.values), name="household_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["rt", "status", "route_position"])]
+
+    def __str__(self) -> str:
+        return f"{self.rt} · {self.address} · {self.head_name}"

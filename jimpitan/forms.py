@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from jimpitan.lib.money import RupiahParseError, parse_rupiah
+from jimpitan.models import KampungProfile
+
+
+class RupiahField(forms.CharField):
+    """An amount typed as '3.500.000' or '3500000'. Whole Rupiah only, never negative."""
+
+    default_error_messages = {
+        "invalid": _("Tulis jumlah dalam Rupiah tanpa sen, misalnya 3.500.000."),
+        "negative": _("Jumlah tidak boleh negatif."),
+        "zero": _("Jumlah harus lebih dari nol."),
+    }
+
+    def __init__(self, *, allow_zero: bool = True, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_rupiah(value)
+        except RupiahParseError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if amount < 0:
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        if amount == 0 and not self.allow_zero:
+            raise forms.ValidationError(self.error_messages["zero"], code="zero")
+        return amount
+
+
+class KampungProfileForm(forms.ModelForm):
+    usual_amount = RupiahField(label=_("Jumlah biasa per rumah per malam"), initial=500)
+    amount_cap = RupiahField(label=_("Batas wajar per rumah per malam"), initial=10_000, allow_zero=False)
+    opening_balance = RupiahField(label=_("Saldo awal"), required=False, initial=0)
+
+    class Meta:
+        model = KampungProfile
+        fields = [
+            "name",
+            "rw",
+            "kelurahan",
+            "kecamatan",
+            "city",
+            "usual_amount",
+            "quick_amounts",
+            "amount_cap",
+            "privacy_level",
+            "publish_receipts",
+            "opening_balance",
+            "opening_balance_date",
+            "chair_name",
+            "treasurer_name",
+        ]
+        widgets = {"opening_balance_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_opening_balance(self):
+        return self.cleaned_data.get("opening_balance") or 0
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opening_balance") and not data.get("opening_balance_date"):
+            self.add_error("opening_balance_date", _("Isi tanggal saldo awal."))
+        return data
+
+
+class SetupKampungForm(forms.ModelForm):
+    """The first-run form names the kampung; the rest of the profile has sensible defaults."""
+
+    class Meta:
+        model = KampungProfile
+        fields = ["name", "rw", "kelurahan", "kecamatan", "city"]
+        labels = {"name": _("Nama kampung")}
+        help_texts = {"name": _('Misalnya: Kampung KB Jimpitan "Kompak Berbagi Berkah"')}
+
+
+class SetupTreasurerForm(UserCreationForm):
+    first_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "first_name"]
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Nama pengguna atau kata sandi salah. Periksa lagi, huruf besar dan kecil dibedakan."),
+        "inactive": _("Akun ini tidak aktif."),
+    }

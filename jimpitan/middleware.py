@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SETUP_DONE_CACHE_KEY = "jimpitan:setup-done"
+
+
+def setup_done() -> bool:
+    """True once any user exists. Cached after the first True: users are never all removed."""
+    if cache.get(SETUP_DONE_CACHE_KEY):
+        return True
+    done = get_user_model().objects.exists()
+    if done:
+        cache.set(SETUP_DONE_CACHE_KEY, True, None)
+    return done
+
+
+class FirstRunSetupMiddleware:
+    """While no user exists, every page leads to the setup page."""
+
+    # Static assets, the setup page itself, the language switch and the health check stay reachable.
+    EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        setup_url = reverse("setup")
+        if path != setup_url and not path.startswith(self.EXEMPT_PREFIXES) and not setup_done():
+            return redirect(setup_url)
+        return self.get_response(request)
+
+
+class IndonesianByDefaultMiddleware:
+    """Speak Indonesian unless the user picked another language with the switcher.
+
+    Many residents' phones are set to English, yet the kampung's app should speak Indonesian. So the
+    browser's Accept-Language is ignored, and only the language cookie set by the switcher counts.
+    Must run before django.middleware.locale.LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyLevel(models.TextChoices):
+    """How much the public ledger may say about a single household (UU 27/2022)."""
+
+    RT_TOTALS = "rt", _("Hanya total per RT")
+    HOUSE_NUMBERS = "house", _("Nomor rumah tanpa nama")
+    NAMES = "names", _("Nama kepala keluarga")
+
+
+class KampungProfile(models.Model):
+    """The kampung's one profile row, named at first-run setup and edited by the treasurer."""
+
+    SINGLETON_ID = 1
+
+    name = models.CharField(_("nama kampung"), max_length=150)
+    rw = models.CharField(_("RW"), max_length=10, blank=True)
+    kelurahan = models.CharField(_("kelurahan/desa"), max_length=100, blank=True)
+    kecamatan = models.CharField(_("kecamatan"), max_length=100, blank=True)
+    city = models.CharField(_("kota/kabupaten"), max_length=100, blank=True)
+    usual_amount = models.BigIntegerField(
+        _("jumlah biasa"), default=500, help_text=_("Jumlah jimpitan biasa per rumah per malam, dalam Rupiah.")
+    )
+    quick_amounts = models.CharField(
+        _("tombol jumlah cepat"),
+        max_length=100,
+        default="0,100,200,500,1000",
+        help_text=_("Jumlah yang muncul sebagai tombol di lembar jimpitan, dipisah koma."),
+    )
+    amount_cap = models.BigIntegerField(
+        _("batas wajar per rumah per malam"),
+        default=10_000,
+        help_text=_("Jumlah di atas batas ini ditolak sebagai salah ketik."),
+    )
+    privacy_level = models.CharField(
+        _("tingkat privasi Laporan Kas Warga"),
+        max_length=10,
+        choices=PrivacyLevel.choices,
+        default=PrivacyLevel.RT_TOTALS,
+    )
+    publish_receipts = models.BooleanField(_("tampilkan nota di halaman publik"), default=False)
+    opening_balance = models.BigIntegerField(
+        _("saldo awal"), default=0, help_text=_("Uang kas yang sudah ada saat mulai memakai aplikasi.")
+    )
+    opening_balance_date = models.DateField(_("tanggal saldo awal"), null=True, blank=True)
+    chair_name = models.CharField(_("nama Ketua Pokja"), max_length=100, blank=True)
+    treasurer_name = models.CharField(_("nama Bendahara"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("profil kampung")
+        verbose_name_plural = _("profil kampung")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="kampungprofile_singleton"),
+            models.CheckConstraint(condition=models.Q(usual_amount__gte=0), name="kampungprofile_usual_amount_gte_0"),
+            models.CheckConstraint(condition=models.Q(amount_cap__gt=0), name="kampungprofile_amount_cap_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(opening_balance__gte=0), name="kampungprofile_opening_balance_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> KampungProfile | None:
+        return cls.objects.filter(pk=cls.SINGLETON_ID).first()
+
+    @property
+    def place(self) -> str:
+        """'RW 05, Kelurahan Batujaya, Kota Tangerang' for headers."""
+        parts = []
+        if self.rw:
+            parts.append(f"RW {self.rw}")
+        if self.kelurahan:
+            parts.append(str(_("Kelurahan %(name)s") % {"name": self.kelurahan}))
+        if self.kecamatan:
+            parts.append(str(_("Kecamatan %(name)s") % {"name": self.kecamatan}))
+        if self.city:
+            parts.append(self.city)
+        return ", ".join(parts)
+
+    def quick_amount_list(self) -> list[int]:
+        amounts = []
+        for part in self.quick_amounts.split(","):
+            part = part.strip().replace(".", "")
+            if part.isdigit():
+                amounts.append(int(part))
+        return amounts or [0, 100, 200, 500, 1000]

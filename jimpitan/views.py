@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jimpitan.forms import KampungProfileForm, SetupKampungForm, SetupTreasurerForm
+from jimpitan.middleware import setup_done
+from jimpitan.models import KampungProfile
+from jimpitan.roles import BENDAHARA
+
+
+def setup(request: HttpRequest) -> HttpResponse:
+    """First run: name the kampung and create the first treasurer. Gone (404) once a user exists."""
+    if setup_done():
+        raise Http404
+    kampung_form = SetupKampungForm(request.POST or None, prefix="kampung")
+    user_form = SetupTreasurerForm(request.POST or None, prefix="user")
+    if request.method == "POST" and kampung_form.is_valid() and user_form.is_valid():
+        with transaction.atomic():
+            profile = kampung_form.save(commit=False)
+            profile.pk = KampungProfile.SINGLETON_ID
+            profile.treasurer_name = user_form.cleaned_data["first_name"]
+            profile.save()
+            user = user_form.save(commit=False)
+            user.is_staff = True
+            user.is_superuser = True
+            user.save()
+            user.groups.add(Group.objects.get(name=BENDAHARA))
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Selamat datang! Kampung %(name)s siap dipakai.") % {"name": profile.name})
+        return redirect("home")
+    return render(request, "setup.html", {"kampung_form": kampung_form, "user_form": user_form})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in home: the shortcuts each role uses most."""
+    return render(request, "home.html")
+
+
+@login_required
+@permission_required("jimpitan.change_kampungprofile", raise_exception=True)
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = KampungProfile.load()
+    form = KampungProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Profil kampung disimpan."))
+        return redirect("profile")
+    return render(request, "profile.html", {"form": form})

@@ -1,0 +1,115 @@
+"""Shared fixtures: a named kampung, one fixed user per role, and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from jimpitan.models import KampungProfile
+from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
+
+# Playwright's sync API runs an event loop in the test thread; live_server's DB access is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "kompak-berbagi-berkah"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def kampung(db) -> KampungProfile:
+    return KampungProfile.objects.create(
+        pk=KampungProfile.SINGLETON_ID,
+        name='Kampung KB Jimpitan "Kompak Berbagi Berkah"',
+        rw="05",
+        kelurahan="Batujaya",
+        kecamatan="Batuceper",
+        city="Kota Tangerang",
+    )
+
+
+def _make_user(django_user_model, username: str, role: str | None, **extra):
+    user = django_user_model.objects.create_user(username=username, password=PASSWORD, first_name=username.title(), **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def bendahara(kampung, django_user_model):
+    return _make_user(django_user_model, "bendahara", BENDAHARA, is_staff=True)
+
+
+@pytest.fixture
+def petugas(kampung, django_user_model):
+    return _make_user(django_user_model, "petugas", PETUGAS)
+
+
+@pytest.fixture
+def pokja(kampung, django_user_model):
+    return _make_user(django_user_model, "pokja", POKJA, is_staff=True)
+
+
+@pytest.fixture
+def superuser(kampung, django_user_model):
+    return _make_user(django_user_model, "admin", BENDAHARA, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def users(bendahara, petugas, pokja) -> dict:
+    """Every role's user, keyed by role name as used in the access matrices ("anonymous" is None)."""
+    return {"anonymous": None, "petugas": petugas, "pokja": pokja, "bendahara": bendahara}
+
+
+@pytest.fixture
+def client_as(client, users):
+    """client_as("pokja") returns the test client logged in as that role (or anonymous)."""
+
+    def _login(role: str):
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "screenshots")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """Transactional tests flush the tables, data-migration rows included: put the roles back."""
+    from django.apps import apps
+
+    from jimpitan.roles import sync_role_permissions
+
+    sync_role_permissions(apps)

@@ -1,0 +1,64 @@
+import pytest
+from django.urls import reverse
+
+from jimpitan.models import KampungProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides):
+    data = {
+        "name": "Kampung KB Jimpitan",
+        "rw": "05",
+        "kelurahan": "Batujaya",
+        "kecamatan": "Batuceper",
+        "city": "Kota Tangerang",
+        "usual_amount": "1.000",
+        "quick_amounts": "0,100,200,500,1000",
+        "amount_cap": "10.000",
+        "privacy_level": "house",
+        "opening_balance": "3.500.000",
+        "opening_balance_date": "2026-01-01",
+        "chair_name": "Pak Ketua",
+        "treasurer_name": "Bu Bendahara",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_treasurer_edits_profile_with_dotted_amounts(client, bendahara):
+    client.force_login(bendahara)
+    response = client.post(reverse("profile"), _form())
+    assert response.status_code == 302
+    profile = KampungProfile.load()
+    assert profile.usual_amount == 1000
+    assert profile.opening_balance == 3_500_000
+    assert profile.privacy_level == "house"
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("usual_amount", "-500", "Jumlah tidak boleh negatif"),
+        ("usual_amount", "5,5", "tanpa sen"),
+        ("amount_cap", "0", "lebih dari nol"),
+    ],
+)
+def test_bad_amount_is_explained_next_to_field_and_nothing_saved(client, bendahara, field, value, message):
+    client.force_login(bendahara)
+    response = client.post(reverse("profile"), _form(**{field: value}))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert KampungProfile.load().usual_amount == 500
+
+
+def test_opening_balance_needs_its_date(client, bendahara):
+    client.force_login(bendahara)
+    response = client.post(reverse("profile"), _form(opening_balance_date=""))
+    assert "opening_balance_date" in response.context["form"].errors
+
+
+def test_pokja_cannot_post_profile(client, pokja):
+    client.force_login(pokja)
+    assert client.post(reverse("profile"), _form()).status_code == 403
+    assert KampungProfile.load().usual_amount == 500
