@@ -1,0 +1,179 @@
+"""The one module that computes money. Pages, reports, exports and checks all call it.
+
+Cash in: the nightly rounds (jimpitan), other income, positive adjustments, and the opening balance
+entered in the kampung profile. Cash out: expenses and negative adjustments. Every figure is computed
+from the records; round totals are kept by the transaction that saves a round's contributions and are
+verified by `check_ledger`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, Sum
+from django.db.models.functions import TruncMonth
+
+from jimpitan.lib.evening import month_start, next_month
+from jimpitan.models import KampungProfile
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Money that moved in one period (a day or a month)."""
+
+    jimpitan: int = 0
+    other_income: int = 0
+    expenses: int = 0
+    adjustments: int = 0  # signed
+    opening_entry: int = 0  # the profile's opening balance, counted on its date
+
+    @property
+    def income(self) -> int:
+        return self.jimpitan + self.other_income
+
+    @property
+    def net(self) -> int:
+        return self.opening_entry + self.jimpitan + self.other_income - self.expenses + self.adjustments
+
+    def __add__(self, other: Flow) -> Flow:
+        return Flow(
+            self.jimpitan + other.jimpitan,
+            self.other_income + other.other_income,
+            self.expenses + other.expenses,
+            self.adjustments + other.adjustments,
+            self.opening_entry + other.opening_entry,
+        )
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    month: dt.date  # first day
+    opening: int
+    flow: Flow
+
+    @property
+    def jimpitan(self) -> int:
+        return self.flow.jimpitan
+
+    @property
+    def other_income(self) -> int:
+        return self.flow.other_income
+
+    @property
+    def expenses(self) -> int:
+        return self.flow.expenses
+
+    @property
+    def adjustments(self) -> int:
+        return self.flow.adjustments
+
+    @property
+    def income(self) -> int:
+        return self.flow.income
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.flow.net
+
+
+def _sources():
+    # Imported here: ledger must not import the other apps at module load (they import ledger).
+    from ledger.models import Adjustment
+    from nightly.models import Round
+    from spending.models import Expense, OtherIncome
+
+    return (
+        ("jimpitan", Round.objects.all(), "evening", "total"),
+        ("other_income", OtherIncome.objects.all(), "received_on", "amount"),
+        ("expenses", Expense.objects.all(), "spent_on", "amount"),
+        ("adjustments", Adjustment.objects.all(), "entry_date", "amount"),
+    )
+
+
+def _collect(by_month: bool, start: dt.date | None = None, end: dt.date | None = None) -> dict[dt.date, Flow]:
+    """Flows grouped by day or by month, one aggregate query per source. `end` is exclusive."""
+    totals: dict[dt.date, dict[str, int]] = defaultdict(dict)
+    for name, queryset, date_field, amount_field in _sources():
+        if start is not None:
+            queryset = queryset.filter(**{f"{date_field}__gte": start})
+        if end is not None:
+            queryset = queryset.filter(**{f"{date_field}__lt": end})
+        key = TruncMonth(date_field) if by_month else F(date_field)
+        rows = queryset.order_by().annotate(period=key).values("period").annotate(amount=Sum(amount_field))
+        for row in rows.values_list("period", "amount"):
+            period, amount = row
+            if isinstance(period, dt.datetime):
+                period = period.date()
+            totals[period][name] = int(amount or 0)
+    profile = KampungProfile.load()
+    if profile and profile.opening_balance and profile.opening_balance_date:
+        day = profile.opening_balance_date
+        period = month_start(day) if by_month else day
+        if (start is None or day >= start) and (end is None or day < end):
+            totals[period]["opening_entry"] = profile.opening_balance
+    return {period: Flow(**values) for period, values in totals.items()}
+
+
+def monthly_flows() -> dict[dt.date, Flow]:
+    """Every month that has any record, keyed by its first day."""
+    return _collect(by_month=True)
+
+
+def cash_book(first: dt.date, last: dt.date, flows: dict[dt.date, Flow] | None = None) -> list[MonthSummary]:
+    """Month summaries from `first` to `last` inclusive, with openings carried from all earlier records."""
+    flows = monthly_flows() if flows is None else flows
+    first, last = month_start(first), month_start(last)
+    opening = sum((f.net for month, f in flows.items() if month < first), 0)
+    summaries = []
+    month = first
+    while month <= last:
+        summary = MonthSummary(month=month, opening=opening, flow=flows.get(month, Flow()))
+        summaries.append(summary)
+        opening = summary.closing
+        month = next_month(month)
+    return summaries
+
+
+def month_summary(month: dt.date) -> MonthSummary:
+    return cash_book(month, month)[0]
+
+
+def first_month_with_records(flows: dict[dt.date, Flow] | None = None) -> dt.date | None:
+    flows = monthly_flows() if flows is None else flows
+    return min(flows) if flows else None
+
+
+def balance_at(day: dt.date) -> int:
+    """The cash at the end of `day`."""
+    return sum((f.net for f in _collect(by_month=False, end=day + dt.timedelta(days=1)).values()), 0)
+
+
+def current_balance() -> int:
+    return sum((f.net for f in monthly_flows().values()), 0)
+
+
+def lowest_balance_from(day: dt.date) -> tuple[dt.date, int]:
+    """The lowest end-of-day balance on `day` or any later date with a record, and that date.
+
+    An expense on `day` is only safe if it does not exceed this: cash spent on the 3rd is also missing
+    on the 20th, so a later low point counts too.
+    """
+    balance = balance_at(day - dt.timedelta(days=1))
+    lowest_day, lowest = day, None
+    for period, flow in sorted(_collect(by_month=False, start=day).items()):
+        balance += flow.net
+        if lowest is None or balance < lowest:
+            lowest_day, lowest = period, balance
+    if lowest is None:
+        return day, balance
+    return lowest_day, lowest
+
+
+def sum_flows(flows: Iterable[Flow]) -> Flow:
+    total = Flow()
+    for flow in flows:
+        total = total + flow
+    return total
