@@ -1,0 +1,69 @@
+"""Security headers on every page: a Content Security Policy without inline scripts, no sniffing,
+same-origin referrers, no framing."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+@pytest.mark.parametrize("url_name", ["login", "home", "profile"])
+def test_pages_carry_the_security_headers(client_as, url_name):
+    response = client_as("bendahara").get(reverse(url_name))
+    assert response.status_code == 200
+    policy = _policy(response)
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+    assert policy["script-src"][0] == "'self'"
+    assert policy["default-src"] == ["'self'"]
+    assert policy["img-src"] == ["'self'", "data:"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("url_name", ["login", "home", "profile", "setup_done_404"])
+def test_pages_have_no_inline_script_or_event_handler(client_as, url_name):
+    client = client_as("bendahara")
+    response = client.get("/setup/") if url_name == "setup_done_404" else client.get(reverse(url_name))
+    body = response.content.decode()
+    for tag in re.findall(r"<script\b[^>]*>", body):
+        assert "src=" in tag, tag  # every script is a file from our own origin
+    assert not re.search(r"\son[a-z]+\s*=", body), "inline event handler attribute"
+    assert "javascript:" not in body
+
+
+def test_htmx_is_told_not_to_inject_styles_and_csrf_header_stays(client_as):
+    body = client_as("bendahara").get(reverse("home")).content.decode()
+    assert '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false}\'>' in body
+    # htmx reads the CSRF token from this attribute: it is data, not a script, so CSP allows it.
+    assert re.search(r'<body hx-headers=\'\{"X-CSRFToken": "[A-Za-z0-9]{64}"\}\'>', body)
+    assert "css/htmx.css" in body
+
+
+def test_a_nonce_is_offered_only_when_a_template_uses_it(rf):
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+
+    def view(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}">1</script>')
+
+    request = rf.get("/")
+    middleware = CSPMiddleware(view)
+    response = middleware(request)
+    nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
