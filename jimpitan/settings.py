@@ -220,6 +220,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "jimpitan.lib.security.client_ip"
 # Passwords are never logged in the access-failure records.
 AXES_SENSITIVE_PARAMETERS = ["password"]
+# No start-up banner on every manage.py run (cron mails stderr); lockouts are still logged.
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
