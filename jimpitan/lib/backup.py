@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -140,13 +140,22 @@ def snapshot_sqlite(source: Path, target: Path) -> str:
         src.close()
 
 
-def _dump_postgresql(target: Path) -> None:
-    result = subprocess.run(
-        [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"],
-        env=_pg_env(), capture_output=True, text=True,
-    )
+def _dump_postgresql(target: Path) -> dict[str, int]:
+    """pg_dump inside a snapshot we export, so the row counts in the manifest are of the same moment."""
+    tool = _pg_tool("pg_dump")
+    with transaction.atomic(using="default"):
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        counts = row_counts()
+        result = subprocess.run(
+            [tool, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", f"--file={target}"],
+            env=_pg_env(), capture_output=True, text=True,
+        )
     if result.returncode != 0:
         raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+    return counts
 
 
 def _applied_migrations() -> dict[str, str]:
@@ -187,8 +196,8 @@ def create_backup(output: Path, keep: int | None = None) -> BackupResult:
             counts = _table_counts_sqlite(db_file)
         else:
             db_file = work_dir / PGDUMP_NAME
-            _dump_postgresql(db_file)
-            integrity, counts = "pg_dump", None
+            counts = _dump_postgresql(db_file)
+            integrity = "pg_dump"
         media_root = Path(settings.MEDIA_ROOT)
         media = _media_files(media_root)  # listed after the database copy: see the module docstring
         manifest = {
