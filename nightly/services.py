@@ -80,10 +80,8 @@ def editable_evenings_start(user, today: dt.date | None = None) -> dt.date | Non
 def can_record(user, evening: dt.date) -> bool:
     if not (user.is_authenticated and user.has_perm("nightly.add_round") and user.has_perm("nightly.change_round")):
         return False
-    today = evening_of()
-    if evening > today:
-        return False
-    start = editable_evenings_start(user, today)
+    # A future evening is refused as bad input (assert_not_future), not as a matter of role.
+    start = editable_evenings_start(user)
     return start is None or evening >= start
 
 
@@ -188,8 +186,8 @@ def save_sheet(
         raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
     try:
         with transaction.atomic():
-            assert_can_record(user, evening)
             assert_not_future(evening)
+            assert_can_record(user, evening)
             assert_month_open(evening)
             # PostgreSQL: lock the round so that two savers queue; SQLite's BEGIN IMMEDIATE already does.
             rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).first()
@@ -303,8 +301,8 @@ def save_total_only_round(
         raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
     try:
         with transaction.atomic():
-            assert_can_record(user, evening)
             assert_not_future(evening)
+            assert_can_record(user, evening)
             assert_month_open(evening)
             rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).first()
             stored_version = rnd.version if rnd is not None else 0
