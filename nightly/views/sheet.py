@@ -42,7 +42,8 @@ def sheet_url(evening, rt) -> str:
 
 
 def _picker(request: HttpRequest):
-    data = request.POST if request.method == "POST" else request.GET
+    # The forms post malam and rt as hidden fields; a bare POST to the page's own URL uses the query string.
+    data = request.POST if request.method == "POST" and "rt" in request.POST else request.GET
     picker = SheetPickerForm({"malam": data.get("malam", ""), "rt": data.get("rt") or ""})
     picker.is_valid()
     evening = picker.cleaned_data.get("malam") or evening_of()
