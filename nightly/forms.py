@@ -112,7 +112,8 @@ class RoundFilter(django_filters.FilterSet):
     bulan = django_filters.CharFilter(
         label=_("Bulan"), method="filter_month", widget=forms.DateInput(attrs={"type": "month"})
     )
-    rt = django_filters.ModelChoiceFilter(queryset=RT.objects.all(), label=_("RT"), empty_label=_("Semua RT"))
+    rt = django_filters.ModelChoiceFilter(queryset=RT.objects.all(), label=_("RT"), empty_label=_("Semua RT"),
+                                          widget=forms.Select(attrs={"class": "form-select"}))
 
     class Meta:
         model = Round
