@@ -204,7 +204,7 @@ def save_sheet(
             assert_can_record(user, evening)
             assert_month_open(evening)
             # PostgreSQL: lock the round so that two savers queue; SQLite's BEGIN IMMEDIATE already does.
-            rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).first()
+            rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
             existing: dict[int, Contribution] = {}
             if rnd is not None:
                 existing = {c.household_id: c for c in Contribution.objects.filter(round=rnd)}
@@ -317,7 +317,7 @@ def save_total_only_round(
             assert_not_future(evening)
             assert_can_record(user, evening)
             assert_month_open(evening)
-            rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).first()
+            rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
             stored_version = rnd.version if rnd is not None else 0
             if stored_version != version:
                 if (rnd is not None and rnd.is_total_only and rnd.total == total
