@@ -235,7 +235,164 @@ def task_dump(keep_ids_json: str = "") -> dict:
     return dump_state(keep)
 
 
-TASKS = {"backup-during-writes": task_backup_during_writes, "dump": task_dump}
+CONFLICT_WORDS = "sudah diubah orang lain"
+
+
+def _sheet_version(client, url: str) -> int:
+    import re
+
+    response = client.get(url)
+    if response.status_code != 200:
+        raise AssertionError(f"GET {url} answered {response.status_code}")
+    match = re.search(r'name="version" value="(\d+)"', response.content.decode())
+    return int(match.group(1))
+
+
+def _sheet_post(households, amounts: dict[int, int], version: int, thread: int) -> dict:
+    data = {"version": str(version), "collectors": f"Regu {thread}", "notes": "", "counted_cash": ""}
+    for household in households:
+        amount = amounts[household.pk]
+        data[f"a-{household.pk}"] = str(amount)
+        data[f"s-{household.pk}"] = "dibayar" if amount else "kosong"
+    return data
+
+
+def task_concurrency(threads: str = "8", saves: str = "100", per_rt: str = "10") -> dict:
+    """8 users save rounds through the sheet view at once: their own RT's rounds (each a different round)
+    and, every fourth save, all of them the same round of a shared RT at the same instant."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connections
+    from django.test import Client
+
+    from households.models import RT, Household
+    from jimpitan.lib.evening import evening_of
+    from jimpitan.roles import BENDAHARA
+    from nightly.models import Contribution, Round
+
+    n_threads, n_saves, n_households = int(threads), int(saves), int(per_rt)
+    seed_kampung(rts=n_threads + 1, per_rt=n_households)
+    group = Group.objects.get(name=BENDAHARA)
+    users = []
+    for i in range(n_threads):
+        user = get_user_model().objects.create(username=f"bendahara{i}", is_staff=True)
+        user.groups.add(group)
+        users.append(user)
+    rts = list(RT.objects.order_by("number"))
+    shared_rt, own_rts = rts[-1], rts[:n_threads]
+    households = {rt.pk: list(Household.objects.filter(rt=rt).order_by("pk")) for rt in rts}
+    today = evening_of()
+    connections.close_all()
+
+    races = n_saves // 4
+    barrier = threading.Barrier(n_threads)
+    lock = threading.Lock()
+    errors: list[str] = []
+    expected: dict[tuple[int, str], dict[int, int]] = {}  # (rt, evening) -> the amounts last saved
+    race_log: list[dict] = []  # per race: who won, with what sheet
+    counts = {"attempted": 0, "saved": 0, "conflicts": 0}
+
+    def url(rt, evening):
+        from urllib.parse import urlencode
+
+        return "/jimpitan/lembar/?" + urlencode({"malam": evening.isoformat(), "rt": rt.pk})
+
+    def post(client, rt, evening, amounts, version, thread):
+        with lock:
+            counts["attempted"] += 1
+        try:
+            response = client.post(url(rt, evening), _sheet_post(households[rt.pk], amounts, version, thread))
+        except Exception as error:  # a 500 would reach the user: the drill fails on it
+            with lock:
+                errors.append(f"thread {thread}: {error!r}")
+            return "error"
+        if response.status_code == 302:
+            with lock:
+                counts["saved"] += 1
+            return "saved"
+        body = response.content.decode()
+        if response.status_code == 409 and CONFLICT_WORDS in body:
+            with lock:
+                counts["conflicts"] += 1
+            return "conflict"
+        with lock:
+            errors.append(f"thread {thread}: status {response.status_code}")
+        return "error"
+
+    def worker(thread: int):
+        rng = random.Random(thread)
+        client = Client()
+        client.force_login(users[thread])
+        own = own_rts[thread]
+        own_saved: dict[str, int] = {}
+        try:
+            for step in range(n_saves):
+                if step % 4 == 0:
+                    race = step // 4
+                    # Half the races are first saves of a new evening, half are corrections of the last one.
+                    evening = today - dt.timedelta(days=(race + 1) // 2)
+                    version = _sheet_version(client, url(shared_rt, evening))
+                    amounts = {h.pk: 100 * (thread + 1) for h in households[shared_rt.pk]}
+                    barrier.wait(timeout=60)  # everyone read the same version; now all save at once
+                    outcome = post(client, shared_rt, evening, amounts, version, thread)
+                    with lock:
+                        race_log.append({"race": race, "evening": evening.isoformat(), "thread": thread,
+                                         "outcome": outcome, "amounts": amounts})
+                        if outcome == "saved":
+                            expected[(shared_rt.pk, evening.isoformat())] = amounts
+                    barrier.wait(timeout=60)  # the race is over before anyone reads the next version
+                else:
+                    # A round of this thread's own RT: new most of the time, sometimes a correction.
+                    if own_saved and rng.random() < 0.3:
+                        evening = dt.date.fromisoformat(rng.choice(sorted(own_saved)))
+                    else:
+                        evening = today - dt.timedelta(days=len(own_saved))
+                    version = _sheet_version(client, url(own, evening))
+                    amounts = {h.pk: rng.choice([0, 100, 200, 500, 1000]) for h in households[own.pk]}
+                    if post(client, own, evening, amounts, version, thread) == "saved":
+                        own_saved[evening.isoformat()] = version + 1
+                        with lock:
+                            expected[(own.pk, evening.isoformat())] = amounts
+        except threading.BrokenBarrierError:
+            with lock:
+                errors.append(f"thread {thread}: barrier broken")
+        except Exception as error:
+            with lock:
+                errors.append(f"thread {thread}: {error!r}")
+            barrier.abort()
+        finally:
+            connections.close_all()
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(n_threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    seconds = time.monotonic() - started
+
+    # What is stored, against what each successful save put there.
+    lost, mismatched = 0, []
+    for (rt_id, evening), amounts in expected.items():
+        rnd = Round.objects.filter(rt_id=rt_id, evening=evening).first()
+        stored = dict(Contribution.objects.filter(round=rnd).values_list("household_id", "amount")) if rnd else {}
+        lost += sum(1 for hid in amounts if hid not in stored)
+        if stored != amounts or rnd.total != sum(amounts.values()):
+            mismatched.append([rt_id, evening])
+    winners_per_race: dict[int, int] = {}
+    for entry in race_log:
+        if entry["outcome"] == "saved":
+            winners_per_race[entry["race"]] = winners_per_race.get(entry["race"], 0) + 1
+    return {
+        **counts, "errors": errors, "seconds": round(seconds, 1), "lost": lost, "mismatched": mismatched,
+        "races": races, "winners_per_race": winners_per_race,
+        "rounds": Round.objects.count(), "contributions": Contribution.objects.count(),
+        "expected_rounds": len(expected),
+        "expected_contributions": sum(len(a) for a in expected.values()),
+    }
+
+
+TASKS = {"backup-during-writes": task_backup_during_writes, "dump": task_dump, "concurrency": task_concurrency}
 
 
 if __name__ == "__main__":
