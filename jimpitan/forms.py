@@ -12,10 +12,15 @@ from jimpitan.models import KampungProfile
 class RupiahField(forms.CharField):
     """An amount typed as '3.500.000' or '3500000'. Whole Rupiah only, never negative."""
 
+    # Far above any kampung's money, far below the database's 64-bit limit: a mistyped 30-digit number
+    # gets a message instead of an overflow (found by the bad-input drill).
+    MAX_AMOUNT = 10**15
+
     default_error_messages = {
         "invalid": _("Tulis jumlah dalam Rupiah tanpa sen, misalnya 3.500.000."),
         "negative": _("Jumlah tidak boleh negatif."),
         "zero": _("Jumlah harus lebih dari nol."),
+        "too_big": _("Jumlah terlalu besar. Periksa lagi angkanya."),
     }
 
     def __init__(self, *, allow_zero: bool = True, **kwargs):
@@ -40,6 +45,8 @@ class RupiahField(forms.CharField):
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
         if amount == 0 and not self.allow_zero:
             raise forms.ValidationError(self.error_messages["zero"], code="zero")
+        if amount > self.MAX_AMOUNT:
+            raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
         return amount
 
 

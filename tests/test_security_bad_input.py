@@ -1,0 +1,25 @@
+"""Regressions found by the bad-input drill (tests/test_security_fuzz_forms.py)."""
+
+import pytest
+
+from jimpitan.forms import RupiahField
+from nightly.models import Round
+from tests.nightly_factories import make_rt
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_thirty_digit_amount_gets_a_message_not_a_server_error(client, bendahara):
+    rt, _households = make_rt()
+    client.force_login(bendahara)
+    response = client.post("/jimpitan/total/", {"rt": rt.pk, "malam": "", "version": "0", "total": "9" * 30})
+    assert response.status_code == 400
+    assert "Jumlah terlalu besar" in response.content.decode()
+    assert not Round.objects.exists()
+
+
+def test_rupiah_field_limit():
+    field = RupiahField()
+    assert field.clean("1.000.000.000.000.000") == 10**15
+    with pytest.raises(Exception, match="terlalu besar"):
+        field.clean("1.000.000.000.000.001")
