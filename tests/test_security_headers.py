@@ -67,3 +67,43 @@ def test_a_nonce_is_offered_only_when_a_template_uses_it(rf):
     response = middleware(request)
     nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+def _plain_page_urls() -> list[str]:
+    """Every named page without a path parameter, outside the admin and the POST-only endpoints."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    urls = []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if str(entry.pattern).startswith(("admin/", "i18n/")):
+                    continue
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and not entry.pattern.converters:
+                route = prefix + str(entry.pattern)
+                if "<" not in route and "(" not in route and "^" not in route:
+                    urls.append("/" + route)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(urls) - {"/keluar/", "/setup/"})
+
+
+@pytest.mark.parametrize("role", ["anonymous", "bendahara"])
+def test_no_page_needs_inline_script(client_as, role):
+    """Every page of the app as a visitor and as the treasurer: CSP header, and nothing inline it would block."""
+    client = client_as(role)
+    checked = 0
+    for url in _plain_page_urls():
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        checked += 1
+        assert "Content-Security-Policy" in response.headers, url
+        body = response.content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", body):
+            assert "src=" in tag, (url, tag)
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", body), (url, "inline event handler")
+        assert "javascript:" not in body, url
+    assert checked >= (1 if role == "anonymous" else 5)
