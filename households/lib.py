@@ -22,9 +22,10 @@ def normalise_phone(raw: str | int | None) -> str:
     """
     if raw is None:
         return ""
-    text = _PHONE_NOISE.sub("", str(raw).strip())
+    text = str(raw).strip()
     if text.endswith(".0") and text[:-2].isdigit():  # a number cell read as a float
         text = text[:-2]
+    text = _PHONE_NOISE.sub("", text)
     if not text:
         return ""
     if text.startswith("+"):
