@@ -371,8 +371,8 @@ def parse_row(cells: list, columns: dict[str, int], cap: int) -> tuple[dict, lis
 
 def _phone(value) -> str:
     try:
-        return normalise_phone(_text(value))
-    except PhoneError as error:
+        return normalise_phone(clean_text_cell(_text(value)))
+    except (PhoneError, FormulaError) as error:
         raise CellError(str(error)) from None
 
 

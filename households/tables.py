@@ -67,6 +67,13 @@ class HouseholdTable(tables.Table):
     def value_members(self, value):
         return value
 
+    def value_moved_on(self, value) -> str:
+        # ISO dates in exports, blank when empty, so that an exported list imports back unchanged.
+        return value.isoformat() if value else ""
+
+    def value_joined_on(self, value) -> str:
+        return value.isoformat() if value else ""
+
     def value_route_position(self, value) -> int:
         return value
 

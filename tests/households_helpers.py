@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 from households.models import RT, Household
 from nightly.models import Contribution, ContributionState, Round
@@ -24,8 +26,9 @@ def record_contribution(household: Household, evening: dt.date = dt.date(2026, 5
 
 
 def csv_file(rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8") -> bytes:
-    lines = [delimiter.join(str(c) for c in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    return buffer.getvalue().encode(encoding)
 
 
 HEADER = ["RT", "Nomor rumah/alamat", "Kepala keluarga", "Nomor HP/WhatsApp", "Status", "Tanggal pindah",
