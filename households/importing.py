@@ -22,6 +22,8 @@ from jimpitan.lib.money import RupiahParseError, format_rupiah, parse_rupiah
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# A 5-MB XLSX can unpack to gigabytes (a "zip bomb"); real household lists unpack to a few MB.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -176,10 +178,15 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
 
     broken = ImportFileError(_("Berkas XLSX rusak atau tidak bisa dibaca. Buka di Excel, simpan ulang, lalu unggah lagi."))
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise broken from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("Isi berkas XLSX terlalu besar. Salin daftar rumah saja ke berkas baru, lalu unggah lagi."))
+    try:
         # read_only streams the sheet; data_only=False keeps formulas visible so that they can be refused.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError, AttributeError):
-        raise broken from None
     except Exception:  # openpyxl raises many kinds on a damaged archive; none may become a server error
         raise broken from None
     try:

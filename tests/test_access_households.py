@@ -90,3 +90,8 @@ def test_admin_lists_households_for_staff_roles(client_as, objects, role, expect
     assert response.status_code == expected
     assert "Rp 500" in response.content.decode()
     assert client.get(f"/admin/households/household/{objects['household']}/history/").status_code == 200
+
+
+def test_admin_route_position_is_editable_in_the_list_for_the_treasurer_only(client_as, objects):
+    assert 'name="form-0-route_position"' in client_as("bendahara").get("/admin/households/household/").content.decode()
+    assert 'name="form-0-route_position"' not in client_as("pokja").get("/admin/households/household/").content.decode()

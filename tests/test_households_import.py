@@ -57,6 +57,7 @@ GOOD = [
 
 
 def test_good_csv_previews_then_imports_everything(treasurer, kampung):
+    KampungProfile.objects.filter(pk=kampung.pk).update(usual_amount=700)
     make_rt(1)
     preview = upload(treasurer, csv_file(GOOD))
     assert preview.status_code == 200
@@ -70,7 +71,7 @@ def test_good_csv_previews_then_imports_everything(treasurer, kampung):
     assert response.status_code == 302
     assert RT.objects.filter(number=3).exists()
     siti = Household.objects.get(address="Blok C2 No. 14")
-    assert (siti.phone, siti.usual_amount, siti.status, siti.route_position) == ("+6281234567890", 500, "aktif", 1)
+    assert (siti.phone, siti.usual_amount, siti.status, siti.route_position) == ("+6281234567890", 700, "aktif", 1)
     darto = Household.objects.get(address="Blok C2 No. 15")
     assert (darto.usual_amount, darto.status, darto.route_position) == (1000, "dibebaskan", 2)
     joko = Household.objects.get(address="Jl. Mawar 2")
@@ -237,6 +238,12 @@ def test_file_over_5_mb_is_refused(treasurer, kampung):
     response = upload(treasurer, big)
     assert "lebih dari 5 MB" in file_error(response)
     assert Household.objects.count() == 0
+
+
+def test_xlsx_that_unpacks_too_large_is_refused(treasurer, kampung, monkeypatch):
+    monkeypatch.setattr("households.importing.MAX_UNPACKED_BYTES", 1000)
+    response = upload(treasurer, _good_xlsx(), "bom.xlsx")
+    assert "terlalu besar" in file_error(response)
 
 
 def test_formula_cells_are_refused_and_text_markers_dropped(treasurer, kampung):

@@ -43,6 +43,11 @@ def test_create_normalises_phone_defaults_amount_and_joins_the_end_of_the_route(
     assert household.route_position == 8
 
 
+def test_create_without_any_rt_leads_to_adding_one(treasurer):
+    response = treasurer.get(reverse("households:create"))
+    assert response.status_code == 302 and response["Location"] == reverse("households:rt_create")
+
+
 def test_create_rejects_bad_input_next_to_the_field_and_keeps_it(treasurer):
     rt = make_rt(1)
     make_household(rt, "Blok C2 No. 14")

@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 from households import selectors, services
 from households.filters import HouseholdFilter
 from households.forms import HouseholdForm, MoveForm
-from households.models import Household, HouseholdStatus
+from households.models import RT, Household, HouseholdStatus
 from households.tables import EXPORT_MONEY_COLUMN, HouseholdTable
 from jimpitan.lib.exports import table_export_response
 
@@ -68,6 +68,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("households.add_household", raise_exception=True)
 def household_create(request: HttpRequest) -> HttpResponse:
+    if not RT.objects.exists():
+        messages.info(request, _("Tambahkan RT dulu. Kampung yang tidak dibagi per RT cukup memakai satu RT."))
+        return redirect("households:rt_create")
     form = HouseholdForm(request.POST or None, initial={"rt": request.GET.get("rt")})
     if request.method == "POST" and form.is_valid():
         household = services.create_household(form.save(commit=False))
