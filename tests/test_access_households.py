@@ -37,12 +37,13 @@ def objects(db):
     return {"rt": rt.pk, "household": make_household(rt, "No. 1", phone="+6281234567890").pk}
 
 
-@pytest.mark.parametrize("page", MATRIX, ids=lambda p: f"{p[0]}{p[1]}")
+# (Not named "page": pytest-playwright would take such a test for a browser test.)
+@pytest.mark.parametrize("target", MATRIX, ids=lambda p: f"{p[0]}{p[1]}")
 @pytest.mark.parametrize("role_index", range(len(ROLES)))
-def test_access_matrix(client_as, objects, page, role_index):
-    name, args = page
+def test_access_matrix(client_as, objects, target, role_index):
+    name, args = target
     url = reverse(name, args=[objects.get(a, a) for a in args])
-    assert_access(client_as(ROLES[role_index]), url, MATRIX[page][role_index])
+    assert_access(client_as(ROLES[role_index]), url, MATRIX[target][role_index])
 
 
 @pytest.mark.parametrize("role,expected", [("anonymous", 302), ("petugas", 403), ("pokja", 403), ("bendahara", 302)])

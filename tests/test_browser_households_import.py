@@ -91,6 +91,8 @@ def test_import_with_two_bad_rows_fix_and_find_route_order(live_server, page: Pa
     page.goto(live_server.url + "/rumah/rt/")
     page.get_by_role("link", name="Urutan rute").nth(1).click()
     expect(page.get_by_role("heading", name="Urutan rute RT 02")).to_be_visible()
+    expect(page.locator("#route-list[data-enhanced]")).to_have_count(1)  # the script is ready
+    assert page.evaluate("typeof window.Sortable") == "function"  # drag-and-drop is served and loaded
     page.get_by_role("button", name="Naikkan Gang Melati 1").click()
     expect(page.locator("#route-unsaved")).to_be_visible()
     assert _no_horizontal_scroll(page)

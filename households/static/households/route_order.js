@@ -28,6 +28,7 @@ document.addEventListener("DOMContentLoaded", () => {
     button.focus();
   });
 
+  list.dataset.enhanced = "1";
   if (window.Sortable) {
     window.Sortable.create(list, { handle: ".route-handle", animation: 150, onEnd: refresh });
   } else {
