@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.utils.formats import date_format
 
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.money import format_rupiah
@@ -33,6 +36,8 @@ def _shown(field: str, value) -> str:
         return format_rupiah(value)
     if field == "rt":
         return str(RT.objects.filter(pk=value).first() or value)
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
     return str(value)
 
 

@@ -67,6 +67,7 @@ def test_status_changes_are_kept_in_history(client, bendahara):
     assert statuses == [("aktif", None), ("pindah", "bendahara")]
     detail = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert "Aktif → Pindah" in detail
+    assert "– → 1 Juni 2026" in detail
 
 
 def test_deleting_a_household_with_collections_is_refused():
