@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from households.forms import HouseholdAdminForm
 from households.models import RT, Household
 from jimpitan.lib.money import format_rupiah
 
@@ -18,6 +19,7 @@ class RTAdmin(admin.ModelAdmin):
 
 @admin.register(Household)
 class HouseholdAdmin(SimpleHistoryAdmin):
+    form = HouseholdAdminForm
     list_display = ["address", "head_name", "rt", "status", "amount", "route_position"]
     list_display_links = ["address", "head_name"]
     list_editable = ["route_position"]

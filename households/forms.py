@@ -103,6 +103,13 @@ class HouseholdForm(forms.ModelForm):
             super().validate_unique()
 
 
+class HouseholdAdminForm(HouseholdForm):
+    """The admin checks phone numbers, amounts and addresses exactly like the treasurer's pages."""
+
+    class Meta(HouseholdForm.Meta):
+        fields = HouseholdForm.Meta.fields + ["route_position"]
+
+
 class MoveForm(forms.Form):
     moved_on = forms.DateField(
         label=_("Tanggal pindah"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
