@@ -98,6 +98,10 @@ class PlannedRow:
     household: Household | None = None  # the existing household to update
     changed: list[str] = field(default_factory=list)
 
+    @property
+    def changed_labels(self) -> list[str]:
+        return [str(Household._meta.get_field(name).verbose_name) for name in self.changed]
+
 
 @dataclass
 class ImportPlan:

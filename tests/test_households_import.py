@@ -148,6 +148,7 @@ def test_reimport_updates_matching_households_instead_of_duplicating(treasurer, 
     preview = upload(treasurer, csv_file(changed))
     plan = preview.context["plan"]
     assert (len(plan.to_create), len(plan.to_update), len(plan.unchanged)) == (1, 1, 2)
+    assert "Baris 2: RT 03 Blok C2 No. 14 — kepala keluarga" in preview.content.decode()
     commit(treasurer)
     assert Household.objects.count() == 4
     assert Household.objects.get(address="Blok C2 No. 14").head_name == "Bu Siti Aminah"
