@@ -464,7 +464,3 @@ def _resolve(values: dict, household: Household | None, default_amount: int) -> 
     }
     return resolved
 
-
-def template_rows() -> list[list]:
-    """The downloadable template: headers only, so that no sample row is ever imported by mistake."""
-    return []

@@ -89,7 +89,7 @@ def test_import_with_two_bad_rows_fix_and_find_route_order(live_server, page: Pa
 
     # Put Gang Melati 1 first on the route, as the collectors walk it, and save in one request.
     page.goto(live_server.url + "/rumah/rt/")
-    page.get_by_role("link", name="Urutan rute").nth(1).click()
+    page.get_by_role("row").filter(has_text="RT 02").get_by_role("link", name="Urutan rute").click()
     expect(page.get_by_role("heading", name="Urutan rute RT 02")).to_be_visible()
     expect(page.locator("#route-list[data-enhanced]")).to_have_count(1)  # the script is ready
     assert page.evaluate("typeof window.Sortable") == "function"  # drag-and-drop is served and loaded

@@ -215,3 +215,12 @@ def test_route_with_a_stale_list_changes_nothing(treasurer):
     assert _route(rt) == ["A", "B"]
     treasurer.post(url, {"household": ["x", a.pk]})
     assert _route(rt) == ["A", "B"]
+
+
+def test_rt_list_counts_households_in_display_order(treasurer):
+    later, first = make_rt(1, name="Belakang"), make_rt(2, name="Depan")
+    RT.objects.filter(pk=later.pk).update(display_order=9)
+    make_household(first, "No. 1")
+    make_household(first, "No. 2", status=HouseholdStatus.EXEMPT)
+    rts = list(treasurer.get(reverse("households:rt_list")).context["rts"])
+    assert [(rt.number, rt.active, rt.exempt, rt.moved) for rt in rts] == [(2, 1, 1, 0), (1, 0, 0, 0)]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from households import services, upload_store
 from households.forms import ImportForm
-from households.importing import TEMPLATE_HEADERS, ImportFileError, ImportPlan, build_plan, template_rows
+from households.importing import TEMPLATE_HEADERS, ImportFileError, ImportPlan, build_plan
 from jimpitan.lib.exports import export_response
 from jimpitan.models import KampungProfile
 
@@ -85,4 +85,5 @@ def import_commit(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    return export_response(fmt, "templat-daftar-rumah", TEMPLATE_HEADERS, template_rows(), title="Daftar Rumah")
+    # Headers only: a sample row could be imported by mistake as a real household.
+    return export_response(fmt, "templat-daftar-rumah", TEMPLATE_HEADERS, [], title="Daftar Rumah")

@@ -73,7 +73,7 @@ def rt_list(request: HttpRequest) -> HttpResponse:
         active=Count("households", filter=Q(households__status=HouseholdStatus.ACTIVE)),
         exempt=Count("households", filter=Q(households__status=HouseholdStatus.EXEMPT)),
         moved=Count("households", filter=Q(households__status=HouseholdStatus.MOVED)),
-    )
+    ).order_by("display_order", "number")  # an aggregate query ignores Meta.ordering
     return render(request, "households/rt_list.html", {"rts": rts})
 
 
