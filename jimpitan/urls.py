@@ -15,6 +15,7 @@ urlpatterns = [
     path("beranda/", views.home, name="home"),
     path("pengaturan/", views.profile_edit, name="profile"),
     path("jimpitan/", include("nightly.urls")),
+    path("rumah/", include("households.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
