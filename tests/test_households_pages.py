@@ -224,3 +224,17 @@ def test_rt_list_counts_households_in_display_order(treasurer):
     make_household(first, "No. 2", status=HouseholdStatus.EXEMPT)
     rts = list(treasurer.get(reverse("households:rt_list")).context["rts"])
     assert [(rt.number, rt.active, rt.exempt, rt.moved) for rt in rts] == [(2, 1, 1, 0), (1, 0, 0, 0)]
+
+
+def test_detail_shows_the_households_month_of_evenings(treasurer):
+    from nightly.models import Round
+
+    rt = make_rt(1)
+    household = make_household(rt, "No. 1", "Bu Siti")
+    record_contribution(household, dt.date(2026, 5, 4), 700)
+    # A per-household round on the 5th without this household: it was not collected that evening.
+    Round.objects.create(rt=rt, evening=dt.date(2026, 5, 5), households_listed=1)
+    page = treasurer.get(reverse("households:detail", args=[household.pk]), {"bulan": "2026-05"}).content.decode()
+    assert "Ada: 1 malam" in page
+    assert "Tidak diambil: 1 malam" in page
+    assert "?bulan=2026-04" in page
