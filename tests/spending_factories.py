@@ -43,11 +43,13 @@ def upload(name: str, content: bytes, content_type: str = "image/jpeg") -> Simpl
 
 
 def income(day: dt.date, amount: int, **extra) -> OtherIncome:
-    return OtherIncome.objects.create(received_on=day, description="Donasi", amount=amount, **extra)
+    extra.setdefault("description", "Donasi")
+    return OtherIncome.objects.create(received_on=day, amount=amount, **extra)
 
 
 def expense(day: dt.date, amount: int, **extra) -> Expense:
-    return Expense.objects.create(spent_on=day, description="Belanja", amount=amount, **extra)
+    extra.setdefault("description", "Belanja")
+    return Expense.objects.create(spent_on=day, amount=amount, **extra)
 
 
 def stunting_kitchen(**extra) -> Project:
