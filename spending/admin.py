@@ -6,10 +6,11 @@ from __future__ import annotations
 import copy
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import construct_instance
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -91,8 +92,21 @@ class _ServiceDeleteMixin:
         type(self).delete_service(obj)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            type(self).delete_service(obj)
+        # All or nothing: one refused row keeps every selected row.
+        try:
+            with transaction.atomic():
+                for obj in queryset:
+                    type(self).delete_service(obj)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], level=messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], level=messages.ERROR)
+            opts = self.model._meta
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]))
 
 
 @admin.register(Expense)

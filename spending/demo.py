@@ -139,7 +139,7 @@ def seed_spending(rng: random.Random, first_month: dt.date, last_month: dt.date,
             if day is None:
                 continue
             if project.name.startswith("Kelompok Wanita Tani") and index > first_index:
-                amount = rng.randint(15, 60) * 10_000
+                amount = rng.randint(5, 25) * 10_000
                 incomes.append(OtherIncome(received_on=day, source=IncomeSource.KWT_SALES, source_name="KWT Melati",
                                            description="Penjualan sayur hasil kebun KWT", amount=amount,
                                            project=project, recorded_by=recorded_by))
@@ -152,7 +152,6 @@ def seed_spending(rng: random.Random, first_month: dt.date, last_month: dt.date,
                                            description=f"Bantuan program mitra untuk {project.name.lower()}",
                                            amount=amount, project=project, recorded_by=recorded_by))
                 partner_given.add(project.pk)
-                remaining[project.pk] += amount  # the partner's money is spent on the project too
                 received += amount
         if rng.random() < 0.25:
             day = _day_in(rng, month, latest, low=1)
