@@ -83,6 +83,21 @@ class ProjectAdminForm(forms.ModelForm):
         fields = ["name", "description", "status", "budget", "starts_on", "ends_on", "display_order"]
 
 
+class ApprovalFilter(admin.SimpleListFilter):
+    title = _("persetujuan")
+    parameter_name = "disetujui"
+
+    def lookups(self, request, model_admin):
+        return [("ya", _("Sudah disetujui")), ("belum", _("Belum disetujui"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ya":
+            return queryset.filter(approved_by__isnull=False)
+        if self.value() == "belum":
+            return queryset.filter(approved_by__isnull=True)
+        return queryset
+
+
 class _ServiceDeleteMixin:
     """Deleting goes through the service too (closed months, balance)."""
 
@@ -116,7 +131,7 @@ class ExpenseAdmin(_ServiceDeleteMixin, FilteredTotalsMixin, ExportActionsMixin,
     list_display = ["spent_on", "description", "project", "payee", rupiah_column("amount", _("Jumlah")),
                     "receipt_thumb", "approved_by"]
     list_display_links = ["spent_on", "description"]
-    list_filter = ["project", ("approved_by", admin.EmptyFieldListFilter), "spent_on"]
+    list_filter = ["project", ApprovalFilter, "spent_on"]
     search_fields = ["description", "payee", "project__name"]
     date_hierarchy = "spent_on"
     list_select_related = ["project", "approved_by"]

@@ -14,8 +14,10 @@ from spending.models import Expense, OtherIncome, Project
 TABLE_ATTRS = {"class": "table table-sm align-middle stack"}
 
 
-def _attrs(label, *, amount: bool = False) -> dict:
+def _attrs(label, *, amount: bool = False, date: bool = False) -> dict:
     td = {"data-label": label}
+    if date:
+        td["class"] = "date-cell"
     if amount:
         td["class"] = "amount"
         return {"td": td, "th": {"class": "amount"}}
@@ -23,7 +25,7 @@ def _attrs(label, *, amount: bool = False) -> dict:
 
 
 class ExpenseTable(tables.Table):
-    spent_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal")))
+    spent_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True))
     description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")), linkify=False)
     project = tables.Column(verbose_name=_("Program"), attrs=_attrs(_("Program")), default="—")
     payee = tables.Column(verbose_name=_("Dibayar kepada"), attrs=_attrs(_("Dibayar kepada")), default="—")
@@ -80,7 +82,7 @@ class ExpenseTable(tables.Table):
 
 
 class OtherIncomeTable(tables.Table):
-    received_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal")))
+    received_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True))
     description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")))
     source = tables.Column(verbose_name=_("Sumber"), attrs=_attrs(_("Sumber")))
     source_name = tables.Column(verbose_name=_("Dari"), attrs=_attrs(_("Dari")), default="—")
