@@ -150,10 +150,10 @@ class ProjectTable(tables.Table):
         return format_rupiah(value)
 
     def value_budget(self, value):
-        return value
+        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal
 
     def value_spent(self, value):
-        return value
+        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal
 
     def value_earmarked(self, value):
-        return value
+        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal

@@ -54,7 +54,10 @@ def test_expense_with_photo_receipt_updates_the_project(live_server, page: Page,
     expect(page.locator("progress.project-progress")).to_have_attribute("value", "25")
     thumbnail = page.get_by_role("img", name="Nota")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0 && img.naturalWidth <= 320")
+    # Lazy-loaded: wait until the browser has actually decoded the thumbnail.
+    page.wait_for_function("() => { const i = document.querySelector('img.receipt-thumb'); "
+                           "return i && i.complete && i.naturalWidth > 0; }")
+    assert 0 < thumbnail.evaluate("img => img.naturalWidth") <= 320
     assert _no_horizontal_scroll(page)
     page.screenshot(path=f"{screenshot_dir}/spending-project-{name}.png", full_page=True)
 

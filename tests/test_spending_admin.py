@@ -40,8 +40,9 @@ def _totals(response) -> list:
         ({"spent_on__year": "2026", "spent_on__month": "5"}, 6_650_000),
         ({"q": "masak"}, 2_500_000),
         ({"project__id__exact": "PROJECT"}, 3_500_000),
+        ({"disetujui": "belum", "spent_on__year": "2026", "spent_on__month": "4"}, 1_000_000),
     ],
-    ids=["all", "may", "search", "project"],
+    ids=["all", "may", "search", "project", "unapproved-april"],
 )
 def test_change_list_total_matches_the_filtered_rows(client_as, books, query, expected):
     query = {k: (str(books["kitchen"].pk) if v == "PROJECT" else v) for k, v in query.items()}
