@@ -50,12 +50,12 @@ MATRIX = {
 }
 
 
-@pytest.mark.parametrize("page", MATRIX, ids=lambda p: p[0])
+@pytest.mark.parametrize("target", MATRIX, ids=lambda t: t[0])
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_access_matrix(client_as, records, page, role_index):
-    name, obj = page
+def test_access_matrix(client_as, records, target, role_index):
+    name, obj = target
     url = reverse(name, args=[records[obj].pk] if obj else [])
-    assert_access(client_as(ROLES[role_index]), url, MATRIX[page][role_index])
+    assert_access(client_as(ROLES[role_index]), url, MATRIX[target][role_index])
 
 
 ADMIN_URLS = [
