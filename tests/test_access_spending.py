@@ -118,3 +118,18 @@ def test_navbar_and_home_show_spending_only_to_its_roles(client_as, records):
     assert reverse("spending:expense_list") in pokja and reverse("spending:expense_create") not in pokja
     bendahara = client_as("bendahara").get(reverse("home")).content.decode()
     assert reverse("spending:expense_create") in bendahara
+
+
+def test_pdf_receipt_is_served_as_pdf_inline(client_as, records, bendahara):
+    from tests.spending_factories import pdf_bytes
+
+    saved = services.save_expense(
+        Expense(spent_on=dt.date(2026, 5, 4), description="Servis kulkas", amount=100_000),
+        user=bendahara,
+        receipt=process_receipt(upload("kuitansi.jpg", pdf_bytes(), "image/jpeg")),
+    )
+    response = client_as("bendahara").get(reverse("spending:receipt", args=[saved.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="nota-{saved.pk}.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert client_as("bendahara").get(reverse("spending:receipt_thumbnail", args=[saved.pk])).status_code == 404

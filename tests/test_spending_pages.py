@@ -166,3 +166,15 @@ def test_project_form_refuses_a_renamed_html_cover(client_as):
     )
     assert response.status_code == 200 and "bukan foto" in response.content.decode()
     assert not Project.objects.exists()
+
+
+def test_expense_list_queries_do_not_grow_with_rows(client_as, books, django_assert_max_num_queries):
+    client = client_as("bendahara")
+    client.get(reverse("spending:expense_list"))
+    Expense.objects.bulk_create(
+        [Expense(spent_on=dt.date(2026, 4, 5), project=books["kitchen"], description=f"Sayur {n}", amount=1_000)
+         for n in range(60)]
+    )
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("spending:expense_list")).content.decode()
+    assert "Sayur 59" in page or "Sayur 0" in page
