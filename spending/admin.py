@@ -106,14 +106,12 @@ class _ServiceDeleteMixin:
     def delete_model(self, request, obj):
         type(self).delete_service(obj)
 
-    def delete_queryset(self, request, queryset):
-        # All or nothing: one refused row keeps every selected row.
-        try:
-            with transaction.atomic():
-                for obj in queryset:
-                    type(self).delete_service(obj)
-        except ValidationError as error:
-            self.message_user(request, error.messages[0], level=messages.ERROR)
+    def get_actions(self, request):
+        # Money rows are deleted one at a time, from their own page, after a confirmation that names
+        # them: Django's bulk delete would report success even when the balance rule refused it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
