@@ -64,13 +64,15 @@ ADMIN_URLS = [
     "/admin/spending/project/",
     "/admin/spending/expense/{expense}/change/",
     "/admin/spending/expense/{expense}/history/",
+    "/admin/spending/otherincome/{income}/change/",
+    "/admin/spending/project/{project}/change/",
 ]
 
 
 @pytest.mark.parametrize("url", ADMIN_URLS)
 @pytest.mark.parametrize("role,expected", [("anonymous", 302), ("petugas", 302), ("pokja", 200), ("bendahara", 200)])
 def test_admin_reachable_by_staff_roles_only(client_as, records, url, role, expected):
-    response = client_as(role).get(url.format(expense=records["expense"].pk))
+    response = client_as(role).get(url.format(**{name: obj.pk for name, obj in records.items()}))
     assert response.status_code == expected
     if expected == 302:
         assert "/admin/login/" in response["Location"]
@@ -79,8 +81,11 @@ def test_admin_reachable_by_staff_roles_only(client_as, records, url, role, expe
 def test_pokja_can_view_but_not_change_in_admin(client_as, records):
     client = client_as("pokja")
     expense = records["expense"]
-    page = client.get(f"/admin/spending/expense/{expense.pk}/change/").content.decode()
-    assert 'name="description"' not in page  # a read-only view
+    response = client.get(f"/admin/spending/expense/{expense.pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="description"' not in page and "Kompor gas" in page  # a read-only view
+    assert reverse("spending:receipt_thumbnail", args=[expense.pk]) in page
     response = client.post(
         f"/admin/spending/expense/{expense.pk}/change/",
         {"spent_on": "2026-05-03", "description": "Diubah", "amount": "1"},

@@ -24,6 +24,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         table=ProjectTable(filterset.qs),
         filename="program",
         money_columns=[2, 3, 4],
+        total_field=None,
         context={
             "title": _("Program"),
             "add_url": "spending:project_create" if request.user.has_perm("spending.add_project") else None,
