@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from households.forms import HouseholdAdminForm
 from households.models import RT, Household
-from jimpitan.lib.money import format_rupiah
+from jimpitan.admin_mixins import ExportActionsMixin, FilteredTotalsMixin, ReadOnlyHistoryAdmin, rupiah_column
 
 
 @admin.register(RT)
@@ -18,9 +17,10 @@ class RTAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
     form = HouseholdAdminForm
-    list_display = ["address", "head_name", "rt", "status", "amount", "route_position"]
+    list_display = ["address", "head_name", "rt", "status", rupiah_column("usual_amount", _("Jumlah biasa")),
+                    "route_position"]
     list_display_links = ["address", "head_name"]
     list_editable = ["route_position"]
     list_filter = ["rt", "status"]
@@ -29,7 +29,9 @@ class HouseholdAdmin(SimpleHistoryAdmin):
     readonly_fields = ["private_code"]
     ordering = ["rt__display_order", "rt__number", "route_position", "id"]
     history_list_display = ["status", "moved_on"]
-
-    @admin.display(description=_("Jumlah biasa"), ordering="usual_amount")
-    def amount(self, obj: Household) -> str:
-        return format_rupiah(obj.usual_amount)
+    # The sum of usual amounts is what the filtered households would give on a full night.
+    total_fields = [("usual_amount", _("Jumlah biasa"))]
+    export_columns = [("rt", _("RT")), ("address", _("Nomor rumah")), ("head_name", _("Kepala keluarga")),
+                      ("status", _("Status")), ("usual_amount", _("Jumlah biasa")), ("route_position", _("Urutan rute"))]
+    export_money_columns = ["usual_amount"]
+    export_filename = "daftar-rumah"
