@@ -16,6 +16,8 @@ urlpatterns = [
     path("pengaturan/", views.profile_edit, name="profile"),
     path("healthz", views.healthz, name="healthz"),
     path("jimpitan/", include("nightly.urls")),
+    path("rumah/", include("households.urls")),
+    path("kas/", include("spending.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

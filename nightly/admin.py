@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
-
-from jimpitan.lib.money import format_rupiah
+from jimpitan.admin_mixins import ExportActionsMixin, FilteredTotalsMixin, ReadOnlyHistoryAdmin, rupiah_column
 from nightly.models import Contribution, Round
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -24,30 +22,29 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Round)
 class RoundAdmin(ReadOnlyAdmin):
-    list_display = ["evening", "rt", "total_rupiah", "households_paid", "households_listed", "counted_cash_rupiah",
-                    "is_total_only", "collectors", "version"]
+    list_display = ["evening", "rt", rupiah_column("total", _("total")), "households_paid", "households_listed",
+                    rupiah_column("counted_cash", _("uang dihitung")), "is_total_only", "collectors", "version"]
     list_filter = ["rt", "is_total_only"]
     search_fields = ["collectors", "notes", "rt__name"]
     date_hierarchy = "evening"
     list_select_related = ["rt"]
-
-    @admin.display(description=_("total"), ordering="total")
-    def total_rupiah(self, obj: Round) -> str:
-        return format_rupiah(obj.total)
-
-    @admin.display(description=_("uang dihitung"), ordering="counted_cash")
-    def counted_cash_rupiah(self, obj: Round) -> str:
-        return format_rupiah(obj.counted_cash) or "—"
+    total_fields = [("total", _("total")), ("counted_cash", _("uang dihitung"))]
+    export_columns = [("evening", _("malam")), ("rt", _("RT")), ("total", _("total")),
+                      ("households_paid", _("rumah membayar")), ("households_listed", _("rumah terdaftar")),
+                      ("counted_cash", _("uang dihitung")), ("collectors", _("petugas ronda"))]
+    export_money_columns = ["total", "counted_cash"]
+    export_filename = "jimpitan-malam"
 
 
 @admin.register(Contribution)
 class ContributionAdmin(ReadOnlyAdmin):
-    list_display = ["evening", "household", "state", "amount_rupiah", "note"]
+    list_display = ["evening", "household", "state", rupiah_column("amount", _("jumlah")), "note"]
     list_filter = ["state", "round__rt"]
     search_fields = ["household__head_name", "household__address", "note"]
     date_hierarchy = "evening"
     list_select_related = ["household__rt"]
-
-    @admin.display(description=_("jumlah"), ordering="amount")
-    def amount_rupiah(self, obj: Contribution) -> str:
-        return format_rupiah(obj.amount)
+    total_fields = [("amount", _("jumlah"))]
+    export_columns = [("evening", _("malam")), ("household__rt", _("RT")), ("household__address", _("rumah")),
+                      ("state", _("keadaan")), ("amount", _("jumlah")), ("note", _("catatan"))]
+    export_money_columns = ["amount"]
+    export_filename = "setoran-rumah"

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jimpitan.forms import RupiahField
+from spending.models import Expense, OtherIncome, Project
+from spending.uploads import PhotoField, ReceiptField
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ExpenseForm(forms.ModelForm):
+    amount = RupiahField(label=_("Jumlah"), allow_zero=False)
+    # Not the model field: the cleaned value is an already checked and re-encoded file.
+    receipt_file = ReceiptField()
+
+    class Meta:
+        model = Expense
+        fields = ["spent_on", "project", "description", "payee", "amount"]
+        widgets = {"spent_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].empty_label = _("— Biaya operasional (tanpa program) —")
+
+
+class OtherIncomeForm(forms.ModelForm):
+    amount = RupiahField(label=_("Jumlah"), allow_zero=False)
+
+    class Meta:
+        model = OtherIncome
+        fields = ["received_on", "source", "source_name", "description", "amount", "project"]
+        widgets = {"received_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].empty_label = _("— Kas umum (tidak untuk program tertentu) —")
+
+
+class ProjectForm(forms.ModelForm):
+    budget = RupiahField(label=_("Target anggaran"), required=False, allow_zero=False)
+    cover_file = PhotoField()
+
+    class Meta:
+        model = Project
+        fields = ["name", "description", "status", "budget", "starts_on", "ends_on", "display_order"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+        return data
