@@ -44,8 +44,9 @@ def world(bendahara, petugas, pokja, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from households.models import RT, Household
     from nightly.services import SheetRow, save_sheet
+    from spending.models import Expense, OtherIncome, Project
 
-    rt = RT.objects.create(number=7)
+    rt = RT.objects.create(number=7, name="Blok Rahasia")
     household = Household.objects.create(rt=rt, address="Gang Mawar 7", head_name="Rahasia Sukmawati",
                                          phone="081299887766", route_position=1)
     other = Household.objects.create(rt=rt, address="Gang Mawar 9", head_name="Tetangga Wiryono",
@@ -53,20 +54,16 @@ def world(bendahara, petugas, pokja, settings, tmp_path):
     result = save_sheet(rt=rt, evening=evening_of() - dt.timedelta(days=1), user=bendahara, version=0,
                         rows=[SheetRow(household.pk, "dibayar", 700), SheetRow(other.pk, "dibayar", 300)],
                         notes="Catatan ronda rahasia")
-    objects = {}
-    try:
-        from spending.models import Expense, OtherIncome, Project
-
-        project = Project.objects.create(name="Ambulans Kampung")
-        expense = Expense(spent_on=evening_of() - dt.timedelta(days=1), description="Ban ambulans rahasia",
-                          amount=450_000, project=project, recorded_by=bendahara, receipt_content_type="image/jpeg")
-        expense.receipt.save("nota-ban.jpg", ContentFile(b"\xff\xd8\xff RAHASIA-NOTA-BAN"), save=True)
-        income = OtherIncome.objects.create(received_on=evening_of() - dt.timedelta(days=1), description="Donasi rahasia",
-                                            amount=100_000, recorded_by=bendahara)
-        objects.update(project=project, expense=expense, income=income)
-    except ImportError:
-        pass
-    return World(rt, household, other, result.round, objects)
+    project = Project.objects.create(name="Ambulans Kampung Rahasia")
+    project.cover_photo.save("sampul.jpg", ContentFile(b"\xff\xd8\xff SAMPUL-PROGRAM"), save=True)
+    expense = Expense(spent_on=evening_of() - dt.timedelta(days=1), description="Ban ambulans rahasia",
+                      amount=450_000, project=project, recorded_by=bendahara, receipt_content_type="image/jpeg")
+    expense.receipt.save("nota-ban.jpg", ContentFile(b"\xff\xd8\xff RAHASIA-NOTA-BAN"), save=False)
+    expense.receipt_thumbnail.save("nota-ban-kecil.jpg", ContentFile(b"\xff\xd8\xff RAHASIA-NOTA-KECIL"), save=False)
+    expense.save()
+    income = OtherIncome.objects.create(received_on=evening_of() - dt.timedelta(days=1), description="Donasi rahasia",
+                                        amount=100_000, recorded_by=bendahara)
+    return World(rt, household, other, result.round, {"project": project, "expense": expense, "income": income})
 
 
 @dataclass
@@ -75,20 +72,48 @@ class ObjectUrl:
     allowed: set[str]  # roles that get the object
     marker: Callable[[World], bytes] | None = None  # what the object's answer contains
     method: str = "get"
+    ok: tuple[int, ...] = (200,)  # what an allowed role gets
 
 
-def _nightly_urls() -> dict[str, ObjectUrl]:
-    return {
-        "nightly:round_history": ObjectUrl(lambda w: reverse("nightly:round_history", args=[w.round.pk]), PETUGAS_UP,
-                                           lambda w: b"Rahasia Sukmawati"),
-        "nightly:household_month": ObjectUrl(lambda w: reverse("nightly:household_month", args=[w.household.pk]),
-                                             PETUGAS_UP, lambda w: b"Rahasia Sukmawati"),
-        "nightly:round_export": ObjectUrl(lambda w: reverse("nightly:round_export", args=["csv"]), PETUGAS_UP,
-                                          lambda w: b"RT 07"),
-    }
+def _u(name: str, arg: Callable[[World], object], allowed: set[str], marker: bytes | None = None, **kw) -> ObjectUrl:
+    return ObjectUrl(lambda w: reverse(name, args=[arg(w)]), allowed, (lambda w: marker) if marker else None, **kw)
 
 
-MATRIX: dict[str, ObjectUrl] = {**_nightly_urls()}
+NAME, PHONE = b"Rahasia Sukmawati", b"081299887766"
+EXPENSE, INCOME = b"Ban ambulans rahasia", b"Donasi rahasia"
+
+MATRIX: dict[str, ObjectUrl] = {
+    # Nightly rounds: every signed-in role reads them.
+    "nightly:round_history": _u("nightly:round_history", lambda w: w.round.pk, PETUGAS_UP, NAME),
+    "nightly:household_month": _u("nightly:household_month", lambda w: w.household.pk, PETUGAS_UP, NAME),
+    "nightly:round_export": _u("nightly:round_export", lambda w: "csv", PETUGAS_UP, b"RT 07"),
+    # The household register holds phones and private codes: Pokja reads, the treasurer edits.
+    "households:detail": _u("households:detail", lambda w: w.household.pk, POKJA_UP, PHONE),
+    "households:export": _u("households:export", lambda w: "csv", POKJA_UP, PHONE),
+    "households:edit": _u("households:edit", lambda w: w.household.pk, BENDAHARA, PHONE),
+    "households:move": _u("households:move", lambda w: w.household.pk, BENDAHARA, NAME),
+    "households:delete": _u("households:delete", lambda w: w.household.pk, BENDAHARA, NAME),
+    "households:rt_edit": _u("households:rt_edit", lambda w: w.rt.pk, BENDAHARA, b"Blok Rahasia"),
+    "households:route": _u("households:route", lambda w: w.rt.pk, BENDAHARA, NAME),
+    "households:import_template": _u("households:import_template", lambda w: "csv", BENDAHARA),
+    # Spending: Pokja reads and approves, the treasurer records; receipts only for them (not published).
+    "spending:expense_detail": _u("spending:expense_detail", lambda w: w.objects["expense"].pk, POKJA_UP, EXPENSE),
+    "spending:expense_edit": _u("spending:expense_edit", lambda w: w.objects["expense"].pk, BENDAHARA, EXPENSE),
+    "spending:expense_delete": _u("spending:expense_delete", lambda w: w.objects["expense"].pk, BENDAHARA, EXPENSE),
+    "spending:expense_approve": _u("spending:expense_approve", lambda w: w.objects["expense"].pk, POKJA_UP,
+                                   method="post", ok=(302,)),
+    "spending:receipt": _u("spending:receipt", lambda w: w.objects["expense"].pk, POKJA_UP, b"RAHASIA-NOTA-BAN"),
+    "spending:receipt_thumbnail": _u("spending:receipt_thumbnail", lambda w: w.objects["expense"].pk, POKJA_UP,
+                                     b"RAHASIA-NOTA-KECIL"),
+    "spending:income_edit": _u("spending:income_edit", lambda w: w.objects["income"].pk, BENDAHARA, INCOME),
+    "spending:income_delete": _u("spending:income_delete", lambda w: w.objects["income"].pk, BENDAHARA, INCOME),
+    "spending:project_detail": _u("spending:project_detail", lambda w: w.objects["project"].pk, POKJA_UP, EXPENSE),
+    "spending:project_edit": _u("spending:project_edit", lambda w: w.objects["project"].pk, BENDAHARA,
+                                b"Ambulans Kampung Rahasia"),
+    # A project's cover photo is public on purpose (re-encoded, shows what the fund built).
+    "spending:project_cover": _u("spending:project_cover", lambda w: w.objects["project"].pk, EVERYONE,
+                                 b"SAMPUL-PROGRAM"),
+}
 
 
 def _object_url_names() -> set[str]:
@@ -124,7 +149,7 @@ def test_object_url_is_only_for_its_roles(client_as, world, name, role):
     body = b"".join(response) if response.streaming else response.content
     marker = spec.marker(world) if spec.marker else None
     if role in spec.allowed:
-        assert response.status_code in (200, 302), (url, role, response.status_code)
+        assert response.status_code in spec.ok, (url, role, response.status_code)
         if marker and response.status_code == 200:
             assert marker in body, (url, role)  # proves the marker check below means something
         return
