@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.forms import RupiahField
@@ -8,6 +11,14 @@ from spending.models import Expense, OtherIncome, Project
 from spending.uploads import PhotoField, ReceiptField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def not_far_ahead(day: dt.date | None) -> dt.date | None:
+    """Money is recorded when it moves; a date years ahead is a typo (and 9999-12-31 overflowed the
+    cash-book arithmetic: found by the bad-input drill)."""
+    if day and day > timezone.localdate() + dt.timedelta(days=366):
+        raise forms.ValidationError(_("Tanggal terlalu jauh ke depan."), code="far_ahead")
+    return day
 
 
 class ExpenseForm(forms.ModelForm):
@@ -24,6 +35,9 @@ class ExpenseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["project"].empty_label = _("— Biaya operasional (tanpa program) —")
 
+    def clean_spent_on(self):
+        return not_far_ahead(self.cleaned_data.get("spent_on"))
+
 
 class OtherIncomeForm(forms.ModelForm):
     amount = RupiahField(label=_("Jumlah"), allow_zero=False)
@@ -36,6 +50,9 @@ class OtherIncomeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].empty_label = _("— Kas umum (tidak untuk program tertentu) —")
+
+    def clean_received_on(self):
+        return not_far_ahead(self.cleaned_data.get("received_on"))
 
 
 class ProjectForm(forms.ModelForm):

@@ -23,3 +23,14 @@ def test_rupiah_field_limit():
     assert field.clean("1.000.000.000.000.000") == 10**15
     with pytest.raises(Exception, match="terlalu besar"):
         field.clean("1.000.000.000.000.001")
+
+
+@pytest.mark.parametrize("url,field", [("/kas/pengeluaran/baru/", "spent_on"), ("/kas/pemasukan-lain/baru/", "received_on")])
+def test_a_date_in_year_9999_gets_a_message_not_a_server_error(client, bendahara, url, field):
+    from spending.models import Expense, OtherIncome
+
+    client.force_login(bendahara)
+    response = client.post(url, {field: "9999-12-31", "description": "Sapu", "amount": "5.000", "source": "donasi"})
+    assert response.status_code in (200, 400)
+    assert "Tanggal terlalu jauh ke depan" in response.content.decode()
+    assert not Expense.objects.exists() and not OtherIncome.objects.exists()

@@ -146,6 +146,139 @@ def test_nightly_total_only_form(bendahara, small_rt, data):
         submit("nightly total only", client, "/jimpitan/total/", {**data, "rt": str(rt.pk)})
 
 
+# --- households ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def register(kampung, settings, tmp_path):
+    from households.models import RT, Household
+
+    settings.VAR_DIR = tmp_path  # the import keeps its preview file here
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rt = RT.objects.create(number=3)
+    Household.objects.create(rt=rt, address="No. 1", head_name="Warga Satu", route_position=1)
+    return rt
+
+
+HOUSEHOLD_FIELDS = {
+    "address": hostile_text(120), "head_name": hostile_text(160), "phone": st.one_of(hostile_text(25), st.just("0812 3456 789")),
+    "members": st.one_of(amount_text(), st.just("4")),
+    "status": st.one_of(st.sampled_from(["aktif", "dibebaskan", "pindah", "x"]), hostile_text(12)),
+    "moved_on": date_text(), "usual_amount": amount_text(), "joined_on": date_text(), "notes": hostile_text(),
+}
+
+
+@FUZZ
+@given(data=st.fixed_dictionaries(HOUSEHOLD_FIELDS), rt_choice=st.sampled_from(["own", "none", "999", "x"]),
+       edit=st.booleans())
+def test_household_form(bendahara, register, data, rt_choice, edit):
+    from households.models import Household
+
+    data = {**data, "rt": {"own": str(register.pk), "none": ""}.get(rt_choice, rt_choice)}
+    with rolled_back():
+        client = Client()
+        client.force_login(bendahara)
+        url = f"/rumah/{Household.objects.get().pk}/ubah/" if edit else "/rumah/baru/"
+        submit("households", client, url, data)
+
+
+CELL = st.one_of(hostile_text(40), amount_text(), date_text(), st.sampled_from(["3", "03", "RT 3", "aktif", "pindah"]))
+
+
+@FUZZ
+@given(
+    header=st.one_of(st.just("RT,Nomor rumah/alamat,Kepala keluarga,Nomor HP/WhatsApp,Status,Jumlah biasa,Tanggal pindah"),
+                     hostile_text(80)),
+    rows=st.one_of(
+        st.lists(st.lists(CELL, min_size=0, max_size=8), max_size=6),
+        # Rows that mostly fit the template, so that the preview and the commit are reached too.
+        st.lists(st.tuples(st.sampled_from(["3", "4", "03", "x"]),
+                           st.one_of(st.sampled_from(["No. 9", "No. 10", "No. 1"]), hostile_text(20)),
+                           st.one_of(st.sampled_from(["Warga Baru", "Sri Lestari"]), hostile_text(30)),
+                           st.sampled_from(["", "0812 3456 789", "12"]), st.sampled_from(["aktif", "", "pindah", "bebas"]),
+                           st.one_of(st.sampled_from(["", "500", "1.000"]), amount_text()),
+                           st.one_of(st.just(""), date_text()))
+                 .map(list), min_size=1, max_size=4),
+        st.lists(st.tuples(st.sampled_from(["3", "03"]), st.sampled_from(["No. 9", "No. 10", "No. 1", "Blok C/2"]),
+                           st.sampled_from(["Warga Baru", "Sri Lestari", "<b>Budi</b>"]),
+                           st.sampled_from(["", "0812 3456 789"]), st.sampled_from(["aktif", "", "bebas"]),
+                           st.sampled_from(["", "500", "1.000"]), st.just("")).map(list), min_size=1, max_size=4),
+    ),
+    raw=st.sampled_from([None, None, None, b"", b"\xff\xfe\x00R\x00T", b"PK\x03\x04 not really a workbook"]),
+    name=st.sampled_from(["rumah.csv", "rumah.csv", "rumah.csv", "rumah.xlsx", "rumah.txt", "../../etc/passwd.csv"]),
+    commit=st.sampled_from([True, True, False]),
+)
+def test_household_import_upload(bendahara, register, header, rows, raw, name, commit):
+    import csv
+    import io
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if raw is None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header.split(","))
+        writer.writerows(rows)
+        raw = buffer.getvalue().encode("utf-8", "replace")
+    with rolled_back():
+        client = Client()
+        client.force_login(bendahara)
+        response = submit("import", client, "/rumah/impor/", {"file": SimpleUploadedFile(name, raw)}, success=())
+        token = re.search(r'name="token" value="([^"]+)"', response.content.decode())
+        if commit and token:
+            submit("import commit", client, "/rumah/impor/simpan/", {"token": token.group(1)})
+
+
+# --- spending --------------------------------------------------------------------------------------
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+RECEIPT = st.one_of(
+    st.none(),
+    st.tuples(st.sampled_from(["nota.jpg", "nota.pdf", "nota.png", "nota.exe", "nota"]), st.binary(max_size=200)),
+    st.tuples(st.just("nota.jpg"), st.just("valid")),
+    st.tuples(st.just("nota.pdf"), st.just(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")),
+)
+
+
+@FUZZ
+@given(data=st.fixed_dictionaries({
+    "spent_on": date_text(), "description": hostile_text(300), "payee": hostile_text(160), "amount": amount_text(),
+    "project": st.sampled_from(["", "1", "999", "x"]),
+}), receipt=RECEIPT)
+def test_expense_form(bendahara, register, data, receipt):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if receipt is not None:
+        name, content = receipt
+        data = {**data, "receipt_file": SimpleUploadedFile(name, _jpeg() if content == "valid" else content)}
+    with rolled_back():
+        client = Client()
+        client.force_login(bendahara)
+        submit("expenses", client, "/kas/pengeluaran/baru/", data)
+
+
+@FUZZ
+@given(data=st.fixed_dictionaries({
+    "received_on": date_text(), "source": st.sampled_from(["donasi", "mitra", "lain", "x", ""]),
+    "source_name": hostile_text(160), "description": hostile_text(300), "amount": amount_text(),
+    "project": st.sampled_from(["", "1", "999", "x"]),
+}))
+def test_income_form(bendahara, register, data):
+    with rolled_back():
+        client = Client()
+        client.force_login(bendahara)
+        submit("income", client, "/kas/pemasukan-lain/baru/", data)
+
+
 def test_zz_report_fuzz_counts():
     """Prints the drill's figure: generated submissions per form (run with -s to see it)."""
     total = sum(Tally.counts.values())
