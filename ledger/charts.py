@@ -73,9 +73,8 @@ def _short_rupiah(amount: int) -> str:
 def income_vs_spending_svg(months: Sequence[MonthSummary], title: str | None = None) -> str:
     """Bars per month (oldest left): income (jimpitan + other income) against spending."""
     chart = pygal.Bar(
-        **_config(title=title, value_formatter=format_rupiah, y_labels_major_every=None, x_label_rotation=-45)
+        **_config(title=title, value_formatter=_short_rupiah, x_label_rotation=-45)
     )
-    chart.y_value_formatter = _short_rupiah
     chart.x_labels = [month_label(m.month)[:3] + " " + str(m.month.year)[2:] for m in months]
     chart.x_labels_major_every = 3 if len(months) > 6 else None
     chart.add(_("Pemasukan"), [m.income for m in months])
