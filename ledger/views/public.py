@@ -13,6 +13,7 @@ import io
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,11 +32,7 @@ PARTICIPATION_EVENINGS = 30
 
 
 def _home_figures(today: dt.date) -> dict:
-    """Everything `/` shows, computed in a fixed number of queries (and cached)."""
-    key = public_cache_key(f"home:{today.isoformat()}:{get_language()}")
-    figures = cache.get(key)
-    if figures is not None:
-        return figures
+    """Everything `/` shows, computed in a fixed number of queries."""
     flows = selectors.monthly_flows()
     months = selectors.last_months(today, 12, flows)
     rts, evenings = selectors.evenings_in_month(today)
@@ -55,8 +52,19 @@ def _home_figures(today: dt.date) -> dict:
         "income_chart": charts.income_vs_spending_svg(list(reversed(months))),
         "participation_chart": charts.participation_svg([p for p in nights if p.listed]),
     }
-    cache.set(key, figures, PUBLIC_CACHE_SECONDS)
     return figures
+
+
+def _home_content(today: dt.date, profile: KampungProfile | None) -> dict:
+    """The balance and the rendered body of `/`, cached: it holds nothing specific to a visitor."""
+    key = public_cache_key(f"home:{today.isoformat()}:{get_language()}")
+    cached = cache.get(key)
+    if cached is None:
+        figures = _home_figures(today)
+        content = render_to_string("ledger/public/_home_content.html", {**figures, "profile": profile})
+        cached = {"balance": figures["balance"], "content": content}
+        cache.set(key, cached, PUBLIC_CACHE_SECONDS)
+    return cached
 
 
 def _og(request: HttpRequest, profile: KampungProfile | None, balance: int) -> dict:
@@ -73,9 +81,9 @@ def _og(request: HttpRequest, profile: KampungProfile | None, balance: int) -> d
 @require_GET
 def ledger_home(request: HttpRequest) -> HttpResponse:
     profile = KampungProfile.load()
-    figures = _home_figures(timezone.localdate())
+    page = _home_content(timezone.localdate(), profile)
     # Passing the profile as `kampung` spares the context processor its own query.
-    context = {**figures, "profile": profile, "kampung": profile, **_og(request, profile, figures["balance"])}
+    context = {**page, "profile": profile, "kampung": profile, **_og(request, profile, page["balance"])}
     return render(request, "ledger/public/home.html", context)
 
 
