@@ -35,13 +35,16 @@ def _home_figures(today: dt.date) -> dict:
     """Everything `/` shows, computed in a fixed number of queries."""
     flows = selectors.monthly_flows()
     months = selectors.last_months(today, 12, flows)
+    first = selectors.first_month_with_records(flows)
+    # Months before the first record would only be rows of zeros.
+    shown = [m for m in months if first is None or m.month >= first] or months[:1]
     rts, evenings = selectors.evenings_in_month(today)
     nights = selectors.participation(today - dt.timedelta(days=PARTICIPATION_EVENINGS - 1), today + dt.timedelta(days=1))
     figures = {
         "today": today,
         "balance": selectors.current_balance(flows),
         "this_month": months[0],
-        "months": months,
+        "months": shown,
         "years": selectors.year_summaries(months[-1].month, flows),
         "rts": rts,
         "evenings": evenings,
@@ -49,7 +52,7 @@ def _home_figures(today: dt.date) -> dict:
         "total_only_rounds": sum(p.total_only_rounds for p in nights),
         "expenses": selectors.recent_expenses(RECENT_EXPENSES),
         "projects": selectors.project_progress(),
-        "income_chart": charts.income_vs_spending_svg(list(reversed(months))),
+        "income_chart": charts.income_vs_spending_svg(list(reversed(shown))),
         "participation_chart": charts.participation_svg([p for p in nights if p.listed]),
     }
     return figures
@@ -94,7 +97,9 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     today = timezone.localdate()
     if first is None or not first.year <= year <= today.year:
         raise Http404
-    months = [m for m in selectors.year_months(year, flows) if m.month <= month_start(today)]
+    months = [m for m in selectors.year_months(year, flows) if first <= m.month <= month_start(today)]
+    if not months:
+        raise Http404
     context = {
         "year": year,
         "months": list(reversed(months)),
