@@ -150,3 +150,18 @@ def test_profile_form_invalidates_the_public_figures(client, bendahara, kampung,
     assert response.status_code == 302, response.content.decode()[:2000]
     client.logout()
     assert _balance_on_page(client) == "Rp 2.500.000"
+
+
+def test_profile_admin_invalidates_the_public_figures(client, superuser, kampung, django_capture_on_commit_callbacks):
+    assert _balance_on_page(client) == "Rp 0"
+    client.force_login(superuser)
+    url = f"/admin/jimpitan/kampungprofile/{kampung.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data.update(opening_balance=700_000, opening_balance_date="2026-01-01", publish_receipts="")
+    data = {k: v for k, v in data.items() if v is not False}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    client.logout()
+    assert _balance_on_page(client) == "Rp 700.000"
