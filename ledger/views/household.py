@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jimpitan.lib.evening import month_start, next_month
 from ledger import selectors
@@ -27,7 +27,7 @@ def month_param(value: str | None, default: dt.date) -> dt.date:
         return month_start(default)
 
 
-@require_GET
+@require_safe
 @never_cache
 def household_page(request: HttpRequest, code: str) -> HttpResponse:
     from households.models import Household

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from jimpitan.lib.evening import month_start
 from jimpitan.lib.money import format_rupiah
@@ -81,7 +81,7 @@ def _og(request: HttpRequest, profile: KampungProfile | None, balance: int) -> d
     }
 
 
-@require_GET
+@require_safe
 def ledger_home(request: HttpRequest) -> HttpResponse:
     profile = KampungProfile.load()
     page = _home_content(timezone.localdate(), profile)
@@ -90,7 +90,7 @@ def ledger_home(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/public/home.html", context)
 
 
-@require_GET
+@require_safe
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     flows = selectors.monthly_flows()
     first = selectors.first_month_with_records(flows)
@@ -113,7 +113,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "ledger/public/year.html", context)
 
 
-@require_GET
+@require_safe
 def evening_detail(request: HttpRequest, evening: str) -> HttpResponse:
     """One evening: totals per RT; house numbers or names only if the privacy level allows."""
     from nightly.models import Contribution, ContributionState, Round
@@ -148,7 +148,7 @@ def evening_detail(request: HttpRequest, evening: str) -> HttpResponse:
     return render(request, "ledger/public/evening.html", context)
 
 
-@require_GET
+@require_safe
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     progress = selectors.project_progress(pk)
     if not progress:
@@ -163,7 +163,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ledger/public/project.html", context)
 
 
-@require_GET
+@require_safe
 def public_receipt(request: HttpRequest, pk: int, expense_id: int) -> FileResponse:
     """A receipt of a project's expense, only when the kampung chose to publish receipts."""
     from spending.models import Expense
@@ -180,7 +180,7 @@ def public_receipt(request: HttpRequest, pk: int, expense_id: int) -> FileRespon
     return response
 
 
-@require_GET
+@require_safe
 def share_image(request: HttpRequest) -> HttpResponse:
     """The Open Graph preview (1200×630 PNG): kampung name and current balance, for WhatsApp."""
     key = public_cache_key(f"og.png:{timezone.localdate().isoformat()}:{get_language()}")
