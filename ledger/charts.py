@@ -62,6 +62,7 @@ def _render(chart) -> str:
 
 def _short_rupiah(amount: int) -> str:
     """Axis labels: 'Rp 3,5 jt' / 'Rp 500 rb' so they fit a phone."""
+    amount = int(round(amount or 0))  # pygal passes its axis ticks as floats
     if abs(amount) >= 1_000_000:
         text = f"{amount / 1_000_000:.1f}".rstrip("0").rstrip(".").replace(".", ",")
         return _("Rp %(n)s jt") % {"n": text}

@@ -165,3 +165,18 @@ def test_profile_admin_invalidates_the_public_figures(client, superuser, kampung
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     client.logout()
     assert _balance_on_page(client) == "Rp 700.000"
+
+
+def test_charts_are_inline_svg_without_script_and_with_short_axis_labels():
+    import datetime as dt
+
+    from ledger.charts import income_vs_spending_svg, participation_svg
+    from ledger.selectors import Flow, MonthSummary, Participation
+
+    months = [MonthSummary(dt.date(2026, m, 1), 0, Flow(jimpitan=900_000 + m * 10_000, expenses=150_000)) for m in range(1, 13)]
+    svg = income_vs_spending_svg(months)
+    assert svg.startswith("<svg") and "<?xml" not in svg and "<script" not in svg
+    assert "viewBox" in svg and "http://" not in svg.replace("http://www.w3.org", "").replace("http://pygal.org", "").replace("http://github.com/Kozea/pygal", "")
+    assert "Rp 900 rb" in svg and ".0 rb" not in svg
+    nights = participation_svg([Participation(dt.date(2026, 5, d), 100, 70, 0) for d in range(1, 20)])
+    assert nights.startswith("<svg") and "<script" not in nights and "100%" in nights
