@@ -15,6 +15,7 @@ from jimpitan.forms import KampungProfileForm, SetupKampungForm, SetupTreasurerF
 from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA
+from ledger.cache import invalidate_public_figures
 
 
 def setup(request: HttpRequest) -> HttpResponse:
@@ -53,6 +54,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = KampungProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
+        # The profile edits figures the services never see (opening balance, privacy): refresh the public page.
+        transaction.on_commit(invalidate_public_figures)
         messages.success(request, _("Profil kampung disimpan."))
         return redirect("profile")
     return render(request, "profile.html", {"form": form})
