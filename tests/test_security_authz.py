@@ -110,6 +110,17 @@ MATRIX: dict[str, ObjectUrl] = {
     "spending:project_detail": _u("spending:project_detail", lambda w: w.objects["project"].pk, POKJA_UP, EXPENSE),
     "spending:project_edit": _u("spending:project_edit", lambda w: w.objects["project"].pk, BENDAHARA,
                                 b"Ambulans Kampung Rahasia"),
+    # The public ledger: totals for everyone, by design (the leak drill checks what they contain).
+    "public_year": _u("public_year", lambda w: w.round.evening.year, EVERYONE),
+    "public_evening": _u("public_evening", lambda w: w.round.evening.isoformat(), EVERYONE),
+    "public_project": _u("public_project", lambda w: w.objects["project"].pk, EVERYONE, b"Ambulans Kampung Rahasia"),
+    # Receipts reach the public only when the kampung publishes them (it does not by default).
+    "public_receipt": ObjectUrl(
+        lambda w: reverse("public_receipt", args=[w.objects["project"].pk, w.objects["expense"].pk]), NOBODY,
+        lambda w: b"RAHASIA-NOTA-BAN"),
+    # A household's own page: whoever holds its private code (the sticker by the door).
+    "household_page": _u("household_page", lambda w: w.household.private_code, EVERYONE, b"Gang Mawar 7"),
+    "regenerate_code": _u("regenerate_code", lambda w: w.household.pk, BENDAHARA, b"Gang Mawar 7"),
     # A project's cover photo is public on purpose (re-encoded, shows what the fund built).
     "spending:project_cover": _u("spending:project_cover", lambda w: w.objects["project"].pk, EVERYONE,
                                  b"SAMPUL-PROGRAM"),
@@ -159,3 +170,34 @@ def test_object_url_is_only_for_its_roles(client_as, world, name, role):
         assert response.status_code in (403, 404, 405), (url, role, response.status_code)
     if marker:
         assert marker not in body, (url, role)
+
+
+def test_a_wrong_or_replaced_household_code_shows_nothing(client, world, bendahara):
+    code = world.household.private_code
+    for wrong in (code[:-1], code.upper() if code.upper() != code else code.lower(), "x" * 16, world.other_household.pk):
+        response = client.get(f"/h/{wrong}/")
+        assert response.status_code == 404
+        assert b"Gang Mawar 7" not in response.content and b"Rahasia Sukmawati" not in response.content
+    # The treasurer replaces a lost sticker's code: the old link stops working at once.
+    client.force_login(bendahara)
+    assert client.post(reverse("regenerate_code", args=[world.household.pk])).status_code == 302
+    client.logout()
+    assert client.get(f"/h/{code}/").status_code == 404
+    world.household.refresh_from_db()
+    assert client.get(f"/h/{world.household.private_code}/").status_code == 200
+
+
+def test_the_household_page_shows_only_its_own_household(client, world):
+    body = client.get(f"/h/{world.household.private_code}/").content
+    assert b"Gang Mawar 7" in body
+    assert b"Gang Mawar 9" not in body and b"Tetangga Wiryono" not in body and b"081211112222" not in body
+
+
+def test_published_receipts_are_public_only_for_project_expenses(client, world, kampung):
+    kampung.publish_receipts = True
+    kampung.save()
+    expense, project = world.objects["expense"], world.objects["project"]
+    response = client.get(reverse("public_receipt", args=[project.pk, expense.pk]))
+    assert response.status_code == 200 and b"RAHASIA-NOTA-BAN" in b"".join(response)
+    # Another project's id in the path does not open this expense's receipt.
+    assert client.get(reverse("public_receipt", args=[project.pk + 1, expense.pk])).status_code == 404
