@@ -2,7 +2,7 @@
 CSP violation, as a visitor and as the treasurer."""
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Error, Page
 
 from tests.conftest import PASSWORD
 from tests.test_security_headers import _plain_page_urls
@@ -19,16 +19,21 @@ def test_no_csp_violation_on_any_page(live_server, page: Page, bendahara):
     page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text}")
             if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
     visited = 0
+
+    def visit(url: str) -> int:
+        try:
+            return int(page.goto(live_server.url + url).ok)
+        except Error:  # a POST-only address answers 405 with no page: nothing to check there
+            return 0
+
     for url in _plain_page_urls():
-        response = page.goto(live_server.url + url)
-        visited += response.ok
+        visited += visit(url)
     page.goto(live_server.url + "/masuk/")
     page.get_by_label("Nama pengguna").fill("bendahara")
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url("**/beranda/")
     for url in _plain_page_urls() + [f"/jimpitan/lembar/?rt={rt.pk}"]:
-        response = page.goto(live_server.url + url)
-        visited += response.ok
+        visited += visit(url)
     assert visited >= 6
     assert violations == []
