@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
@@ -108,3 +109,10 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Nama pengguna atau kata sandi salah. Periksa lagi, huruf besar dan kecil dibedakan."),
         "inactive": _("Akun ini tidak aktif."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm only sets the HTML maxlength; without a server-side check a 5,000-character
+        # username reached the login-attempt log (django-axes, varchar 255) and failed on PostgreSQL.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length or 150))

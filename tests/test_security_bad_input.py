@@ -34,3 +34,12 @@ def test_a_date_in_year_9999_gets_a_message_not_a_server_error(client, bendahara
     assert response.status_code in (200, 400)
     assert "Tanggal terlalu jauh ke depan" in response.content.decode()
     assert not Expense.objects.exists() and not OtherIncome.objects.exists()
+
+
+def test_an_overlong_username_is_refused_before_the_login_log(client, bendahara):
+    from axes.models import AccessAttempt
+
+    response = client.post("/masuk/", {"username": "x" * 5000, "password": "salah"})
+    assert response.status_code == 200
+    assert not AccessAttempt.objects.exists()
+    assert client.get("/beranda/").status_code == 302
