@@ -23,6 +23,7 @@ def test_404_page_is_indonesian_without_debug_details(client, kampung, bendahara
     assert "Halaman tidak ditemukan" in body
     assert kampung.name.replace('"', "&quot;") in body  # the app's own navbar
     assert "Using the URLconf" not in body and "urlpatterns" not in body
+    assert "tidak-ada-halaman-ini" not in body  # the address is not echoed
     assert "Content-Security-Policy" in response.headers
 
 
