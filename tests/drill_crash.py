@@ -165,17 +165,9 @@ def _check_ledger(env: dict) -> tuple[bool, str]:
                                 capture_output=True, text=True, timeout=120)
         return result.returncode == 0, (result.stdout + result.stderr).strip()
     # check_ledger is not in this version: verify the stored totals against the rows directly.
-    from django.db.models import Count, Q, Sum
+    from jimpitan.lib.backup import rounds_not_matching_their_rows
 
-    from nightly.models import Round
-
-    bad = [
-        r.pk for r in Round.objects.annotate(
-            rows_total=Sum("contributions__amount"),
-            rows_paid=Count("contributions", filter=Q(contributions__state__in=["dibayar", "titip"])),
-        )
-        if not r.is_total_only and ((r.rows_total or 0) != r.total or r.rows_paid != r.households_paid)
-    ]
+    bad = rounds_not_matching_their_rows()
     return not bad, f"check_ledger not available; stored totals checked directly, bad rounds: {bad}"
 
 

@@ -136,3 +136,23 @@ def test_missing_pg_dump_gives_a_clear_message(monkeypatch):
     with pytest.raises(backup_lib.BackupError) as error:
         backup_lib._pg_tool("pg_dump")
     assert "apt-get install postgresql-client" in str(error.value)
+
+
+def test_restore_reports_rounds_that_do_not_add_up(kampung_with_backup, tmp_path):
+    """A backup whose round totals disagree with their rows is restored but reported, with a failing exit."""
+    source, target, archive = kampung_with_backup
+    from django.core.management import get_commands
+
+    if "check_ledger" in get_commands():
+        pytest.skip("check_ledger does this check")
+    source.manage("shell", "-c", (
+        "import datetime as dt; from households.models import RT; from nightly.models import Round; "
+        "Round.objects.create(rt=RT.objects.get(), evening=dt.date(2026, 3, 1), total=5000, households_listed=3)"
+    ))
+    broken = tmp_path / "broken.tar.gz"
+    source.manage("backup", "--output", str(broken))
+    result = target.manage("restore", str(broken), check=False)
+    assert result.returncode != 0
+    assert "1 nightly rounds do not match their rows" in result.stderr
+    good = source.manage("restore", "--force", str(archive))
+    assert "matches its rows" in good.stdout
