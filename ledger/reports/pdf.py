@@ -1,0 +1,33 @@
+"""The A4 report for the notice board (WeasyPrint). No household names: RT totals only."""
+
+from __future__ import annotations
+
+import base64
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from jimpitan.lib.evening import evening_of
+from ledger.charts import income_vs_spending_svg, participation_svg
+from ledger.reports.data import MonthReport
+
+
+def _svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def render_html(report: MonthReport) -> str:
+    return render_to_string("ledger/reports/report_pdf.html", {
+        "report": report,
+        "summary": report.summary,
+        "kampung": report.kampung,
+        "income_chart": _svg_data_uri(income_vs_spending_svg(list(reversed(report.recent_months)))),
+        "participation_chart": _svg_data_uri(participation_svg(report.participation)) if report.participation else None,
+        "printed_on": evening_of(timezone.now()),
+    })
+
+
+def build_pdf(report: MonthReport) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_html(report)).write_pdf()
