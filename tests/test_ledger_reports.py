@@ -113,3 +113,22 @@ def test_export_month_command(books, tmp_path):
     pdf = tmp_path / "jan.pdf"
     call_command("export_month", "2026-01", "--format", "pdf", "--output", str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_report_queries_do_not_grow_with_households(books, bendahara):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            build_xlsx(data.build(JAN))
+            data.empty_recap(JAN)
+        return len(captured)
+
+    before = count()
+    rt5, h5 = make_rt(5, households=12)
+    from ledger.models import MonthClosing
+
+    MonthClosing.objects.all().delete()  # reopen January to add a round to it
+    save_round(rt5, h5, dt.date(2026, 1, 7), bendahara)
+    assert count() == before

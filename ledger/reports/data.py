@@ -37,7 +37,7 @@ class MonthReport:
     incomes: list
     adjustments: list
     projects: list
-    recent_months: list = field(default_factory=list)
+    recent_months: list = field(default_factory=list)  # MonthSummary, oldest first, up to this month
 
     @property
     def is_provisional(self) -> bool:
