@@ -132,3 +132,11 @@ def test_report_queries_do_not_grow_with_households(books, bendahara):
     MonthClosing.objects.all().delete()  # reopen January to add a round to it
     save_round(rt5, h5, dt.date(2026, 1, 7), bendahara)
     assert count() == before
+
+
+def test_making_a_pdf_keeps_pillow_strict_about_truncated_images(books):
+    # WeasyPrint's import flips this global; a corrupt receipt photo must still be refused afterwards.
+    from PIL import ImageFile
+
+    build_pdf(data.build(JAN))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -27,7 +27,18 @@ def render_html(report: MonthReport) -> str:
     })
 
 
-def build_pdf(report: MonthReport) -> bytes:
+def _weasyprint_html():
+    """WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES = True when it is imported. That would let a
+    cut-off receipt photo pass spending.uploads' check in every process that ever made a PDF, so the flag
+    is put back. Our report embeds only SVG, which does not need it."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import HTML
 
-    return HTML(string=render_html(report)).write_pdf()
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
+def build_pdf(report: MonthReport) -> bytes:
+    return _weasyprint_html()(string=render_html(report)).write_pdf()
