@@ -16,6 +16,7 @@ urlpatterns = [
     path("jimpitan/", include("nightly.urls")),
     path("rumah/", include("households.urls")),
     path("kas/", include("spending.urls")),
+    path("buku/", include("ledger.urls_books")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
