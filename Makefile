@@ -67,5 +67,5 @@ messages: $(VENV)/.installed
 bench: setup
 	$(PY) bench/run.py
 
-load: setup
+load: setup $(VENV)/.installed-test
 	$(PY) bench/load.py
