@@ -115,17 +115,8 @@ def ledger_public_cached(ctx: Context):
 
 
 def _sheet_url(ctx: Context) -> str:
-    rt, evening = ctx.bench_rt, ctx.sheet_evening
-    url = reverse_any(
-        [
-            ("nightly:sheet", {"rt": rt.number, "evening": evening.isoformat()}),
-            ("nightly:sheet", {"rt": rt.pk, "evening": evening}),
-            ("nightly:sheet", {}),
-        ]
-    )
-    if "?" not in url and str(rt.number) not in url:
-        url += f"?rt={rt.pk}&evening={evening.isoformat()}"
-    return url
+    url = reverse_any([("nightly:sheet", {})])
+    return f"{url}?malam={ctx.sheet_evening.isoformat()}&rt={ctx.bench_rt.pk}"
 
 
 def sheet_get_500(ctx: Context):
@@ -160,8 +151,8 @@ def sheet_post_500(ctx: Context):
 
 def rounds_list(ctx: Context):
     month = ctx.report_month
-    url = reverse_any([("nightly:rounds", {}), ("nightly:round_list", {}), ("nightly:rounds_list", {})])
-    return _nothing, get(ctx.treasurer, f"{url}?month={month:%Y-%m}")
+    url = reverse_any([("nightly:round_list", {})])
+    return _nothing, get(ctx.treasurer, f"{url}?bulan={month:%Y-%m}")
 
 
 def household_page(ctx: Context):
@@ -190,30 +181,40 @@ def export_pdf_month(ctx: Context):
     return _nothing, get(ctx.treasurer, _export_url("pdf", ctx.report_month))
 
 
-def import_file(rows: int, rt_numbers: list[int]) -> bytes:
-    """A household file of `rows` new households, as the treasurer would export it from a spreadsheet."""
-    lines = ["RT;Nomor rumah;Kepala keluarga;Nomor HP;Jumlah biasa"]
+def import_file(rows: int, rt_numbers: list[int], batch: int) -> bytes:
+    """A household file of `rows` new households, in the template's columns, as a treasurer would save it."""
+    lines = ["RT,Nomor rumah/alamat,Kepala keluarga,Nomor HP/WhatsApp,Jumlah biasa"]
     for n in range(rows):
-        lines.append(f"{rt_numbers[n % len(rt_numbers)]};Blok Y{n // 40 + 1} No. {n % 40 + 1};Warga Impor {n};;500")
+        rt = rt_numbers[n % len(rt_numbers)]
+        lines.append(f"{rt},Blok Y{batch}-{n // 40 + 1} No. {n % 40 + 1},Warga Impor {batch}-{n},+62812{n:08d},500")
     return ("\n".join(lines) + "\n").encode()
 
 
 def import_1000(ctx: Context):
-    url = reverse_any([("households:import", {}), ("households:household_import", {})])
+    """Upload 1,000 new households, read the preview, then confirm it: the two requests are timed together."""
+    upload_url = reverse_any([("households:import", {})])
     rts = list(RT.objects.exclude(pk=ctx.bench_rt.pk).values_list("number", flat=True))
-    payload = import_file(1000, rts)
+    state = {"batch": 0, "payload": b""}
+
+    def prepare() -> None:
+        state["batch"] += 1
+        state["payload"] = import_file(1000, rts, state["batch"])
 
     def run() -> object:
-        upload = io.BytesIO(payload)
-        upload.name = "rumah.csv"
-        preview = expect(ctx.treasurer.post(url, {"file": upload}), 200)
-        form = biggest_post_form(preview.content.decode())
+        upload = io.BytesIO(state["payload"])
+        upload.name = "daftar-rumah.csv"
+        preview = expect(ctx.treasurer.post(upload_url, {"file": upload}), 200)
+        form = biggest_post_form(preview.content.decode(), having="token")
         if form is None:
-            raise RuntimeError("the import preview offers no confirm form")
-        data = fill(form["fields"], "")
-        return expect(ctx.treasurer.post(form["action"] or url, data), 302, 303)
+            raise RuntimeError("the import preview offers no confirm form (did a row fail?)")
+        return expect(ctx.treasurer.post(form["action"], dict(form["fields"])), 302, 303)
 
-    return _nothing, run
+    before = Household.objects.count()
+    prepare()
+    run()
+    if Household.objects.count() != before + 1000:
+        raise RuntimeError("the import did not create 1,000 households")
+    return prepare, run
 
 
 # --- floors ---------------------------------------------------------------------------------------

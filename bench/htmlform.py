@@ -3,7 +3,12 @@ page offers (field names, CSRF token, round version) without knowing the form's 
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+
+# The nightly sheet names its row fields a-<household id> (amount) and s-<household id> (state).
+AMOUNT_FIELD = re.compile(r"(^a-\d+$|amount$)")
+STATE_FIELD = re.compile(r"(^s-\d+$|state$)")
 
 
 class _FormParser(HTMLParser):
@@ -67,8 +72,9 @@ def post_forms(html: str) -> list[dict]:
     return [form for form in parser.forms if form["method"] == "post"]
 
 
-def biggest_post_form(html: str) -> dict | None:
-    forms = post_forms(html)
+def biggest_post_form(html: str, having: str | None = None) -> dict | None:
+    """The POST form with the most fields (optionally only forms that have a field named `having`)."""
+    forms = [f for f in post_forms(html) if having is None or any(name == having for name, _ in f["fields"])]
     return max(forms, key=lambda form: len(form["fields"])) if forms else None
 
 
@@ -76,9 +82,9 @@ def fill(fields: list[tuple[str, str]], amount: str) -> dict[str, list[str]]:
     """Every amount field set to `amount` and its row paid, as with the 'fill with usual amounts' action."""
     data: dict[str, list[str]] = {}
     for name, value in fields:
-        if name.endswith("amount"):
+        if AMOUNT_FIELD.search(name):
             value = amount
-        elif name.endswith("state"):
+        elif STATE_FIELD.search(name):
             value = "dibayar"
         data.setdefault(name, []).append(value)
     return data
