@@ -46,7 +46,7 @@ def prepare_targets(db_path: Path) -> dict:
     from django.urls import reverse
 
     from bench.cases import NotAvailable, reverse_any
-    from households.models import Household, HouseholdStatus
+    from households.models import RT, Household, HouseholdStatus
     from jimpitan.lib.evening import evening_of
 
     password = "load-" + secrets.token_urlsafe(12)
@@ -77,10 +77,11 @@ def prepare_targets(db_path: Path) -> dict:
                 projects.append(url)
     except ImportError:
         pass
-    evening = evening_of()
-    sheet = optional([("nightly:sheet", {"rt": 1, "evening": evening.isoformat()}), ("nightly:sheet", {})])
-    if sheet and "?" not in sheet and "/1/" not in sheet:
-        sheet += f"?rt=1&evening={evening.isoformat()}"
+    # The treasurer keeps saving tonight's sheet of RT 01, an RT with five years of rounds behind it.
+    sheet = optional([("nightly:sheet", {})])
+    if sheet:
+        rt = RT.objects.get(number=1)
+        sheet += f"?malam={evening_of().isoformat()}&rt={rt.pk}"
     connection.close()
     return {
         "ledger": reverse("public_ledger"),
