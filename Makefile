@@ -69,3 +69,8 @@ bench: setup
 
 load: setup $(VENV)/.installed-test
 	$(PY) bench/load.py
+
+# Crash drill: gunicorn on a temporary SQLite database, kill -9 during a 500-row sheet save, restart,
+# and check that the round is wholly saved or wholly absent and that the books still add up.
+crash-drill: $(VENV)/.installed translations
+	$(PY) -m tests.drill_crash

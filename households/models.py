@@ -40,6 +40,15 @@ class HouseholdQuerySet(models.QuerySet):
     def in_route_order(self) -> HouseholdQuerySet:
         return self.order_by("rt__display_order", "rt__number", "route_position", "id")
 
+    def on_route(self) -> HouseholdQuerySet:
+        """Households the collectors still pass: everyone but those who moved away."""
+        return self.exclude(status=HouseholdStatus.MOVED)
+
+    def next_route_position(self, rt: RT) -> int:
+        """The position after the last household of `rt`: a new household joins the end of the route."""
+        last = self.filter(rt=rt).aggregate(last=models.Max("route_position"))["last"]
+        return (last or 0) + 1
+
 
 class Household(models.Model):
     rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="households", verbose_name=_("RT"))
@@ -66,6 +75,9 @@ class Household(models.Model):
         ordering = ["rt__display_order", "rt__number", "route_position", "id"]
         verbose_name = _("rumah")
         verbose_name_plural = _("Daftar Rumah")
+        # Petugas need view_household for the nightly sheet, but must not see the register with its phone
+        # numbers and private codes. This permission guards the register pages; see jimpitan/roles.py.
+        permissions = [("view_register", _("Boleh melihat Daftar Rumah lengkap (nomor HP, kode pribadi)"))]
         constraints = [
             models.UniqueConstraint(fields=["rt", "address"], name="household_unique_address_per_rt"),
             models.CheckConstraint(condition=models.Q(usual_amount__gte=0), name="household_usual_amount_gte_0"),
@@ -81,3 +93,8 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rt} · {self.address} · {self.head_name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("households:detail", args=[self.pk])

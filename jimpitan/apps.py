@@ -3,11 +3,28 @@ from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _use_sqlite_variable_limit(sender, connection, **kwargs) -> None:
+    """Django 5.2 assumes SQLite's old limit of 999 query parameters and so splits a 500-row sheet into
+    several INSERTs. Modern SQLite (>= 3.32) allows 32766; reading the real limit keeps saving a sheet at
+    a constant number of queries. (Django 6.0 reads the limit itself.)"""
+    if connection.vendor != "sqlite":
+        return
+    import sqlite3
+
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    connection.features.max_query_params = limit
+
+
 class JimpitanConfig(AppConfig):
     """The kampung itself: its profile, roles, first-run setup and shared helpers."""
 
     name = "jimpitan"
     verbose_name = _("Kampung")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_use_sqlite_variable_limit, dispatch_uid="jimpitan_sqlite_variable_limit")
 
 
 class JimpitanAdminConfig(AdminConfig):

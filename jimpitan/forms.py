@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
@@ -12,10 +13,15 @@ from jimpitan.models import KampungProfile
 class RupiahField(forms.CharField):
     """An amount typed as '3.500.000' or '3500000'. Whole Rupiah only, never negative."""
 
+    # Far above any kampung's money, far below the database's 64-bit limit: a mistyped 30-digit number
+    # gets a message instead of an overflow (found by the bad-input drill).
+    MAX_AMOUNT = 10**15
+
     default_error_messages = {
         "invalid": _("Tulis jumlah dalam Rupiah tanpa sen, misalnya 3.500.000."),
         "negative": _("Jumlah tidak boleh negatif."),
         "zero": _("Jumlah harus lebih dari nol."),
+        "too_big": _("Jumlah terlalu besar. Periksa lagi angkanya."),
     }
 
     def __init__(self, *, allow_zero: bool = True, **kwargs):
@@ -40,6 +46,8 @@ class RupiahField(forms.CharField):
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
         if amount == 0 and not self.allow_zero:
             raise forms.ValidationError(self.error_messages["zero"], code="zero")
+        if amount > self.MAX_AMOUNT:
+            raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
         return amount
 
 
@@ -101,3 +109,10 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Nama pengguna atau kata sandi salah. Periksa lagi, huruf besar dan kecil dibedakan."),
         "inactive": _("Akun ini tidak aktif."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm only sets the HTML maxlength; without a server-side check a 5,000-character
+        # username reached the login-attempt log (django-axes, varchar 255) and failed on PostgreSQL.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length or 150))

@@ -22,7 +22,8 @@ PETUGAS_PERMISSIONS = {
     ("households", "view_household"),
     ("households", "view_rt"),
 }
-POKJA_EXTRA = {("ledger", "export_report")}
+# The Pokja checks the treasurer's spending: they may approve an expense someone else recorded.
+POKJA_EXTRA = {("ledger", "export_report"), ("spending", "approve_expense")}
 READ_ONLY_FOR_TREASURER = {"reopen_month", "change_monthclosing", "delete_monthclosing", "add_kampungprofile",
                            "delete_kampungprofile"}
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -104,10 +106,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_htmx",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jimpitan.middleware.IndonesianByDefaultMiddleware",
@@ -120,6 +125,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "jimpitan.middleware.FirstRunSetupMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised by the login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jimpitan.urls"
@@ -137,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jimpitan.context_processors.kampung",
+                "csp.context_processors.nonce",
             ],
             "builtins": ["jimpitan.templatetags.rupiah"],
         },
@@ -196,6 +204,25 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# django-axes checks every login first; it counts failures per username AND address together, so a
+# stranger guessing elsewhere cannot lock the treasurer out of their own phone.
+AUTHENTICATION_BACKENDS = [
+    "jimpitan.lib.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind nginx every request comes from 127.0.0.1; the real address is in X-Real-IP (deploy/nginx).
+AXES_CLIENT_IP_CALLABLE = "jimpitan.lib.security.client_ip"
+# Passwords are never logged in the access-failure records.
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# No start-up banner on every manage.py run (cron mails stderr); lockouts are still logged.
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -246,7 +273,8 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("JIMPITAN_BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = env_bool("JIMPITAN_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("JIMPITAN_SECURE_COOKIES", True)
@@ -256,6 +284,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content Security Policy (django-csp 4). No inline script anywhere: scripts come from our own
+# static files, and a script that truly must be inline carries the per-request nonce
+# (`nonce="{{ request.csp_nonce }}"`). Inline *styles* stay allowed: Bootstrap progress bars set
+# their width in a style attribute and pygal's SVG carries a <style> element.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Libraries ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -4,15 +4,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
 
 from jimpitan.forms import KampungProfileForm, SetupKampungForm, SetupTreasurerForm
 from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA
+from ledger.cache import invalidate_public_figures
 
 
 def setup(request: HttpRequest) -> HttpResponse:
@@ -56,6 +59,24 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = KampungProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
+        # The profile edits figures the services never see (opening balance, privacy): refresh the public page.
+        transaction.on_commit(invalidate_public_figures)
         messages.success(request, _("Profil kampung disimpan."))
         return redirect("profile")
     return render(request, "profile.html", {"form": form})
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the service monitor: 200 while the database answers, 503 when it does not.
+
+    Exempt from the first-run redirect and the HTTPS redirect, so a plain local probe works.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

@@ -151,8 +151,10 @@ def balance_at(day: dt.date) -> int:
     return sum((f.net for f in _collect(by_month=False, end=day + dt.timedelta(days=1)).values()), 0)
 
 
-def current_balance() -> int:
-    return sum((f.net for f in monthly_flows().values()), 0)
+def current_balance(flows: dict[dt.date, Flow] | None = None) -> int:
+    """The cash now: every record ever, the opening balance included (future-dated records too)."""
+    flows = monthly_flows() if flows is None else flows
+    return sum((f.net for f in flows.values()), 0)
 
 
 def lowest_balance_from(day: dt.date) -> tuple[dt.date, int]:
@@ -177,3 +179,233 @@ def sum_flows(flows: Iterable[Flow]) -> Flow:
     for flow in flows:
         total = total + flow
     return total
+
+
+# --- Pages of the public ledger -------------------------------------------------------------------
+# Every function below runs a fixed number of queries whatever the number of households or years:
+# money comes from the stored Round.total and from aggregates, never from a loop over records.
+
+
+def last_months(today: dt.date, count: int = 12, flows: dict[dt.date, Flow] | None = None) -> list[MonthSummary]:
+    """The `count` months up to and including today's month, newest first."""
+    last = month_start(today)
+    first = last
+    for _ in range(count - 1):
+        first = month_start(first - dt.timedelta(days=1))
+    return list(reversed(cash_book(first, last, flows)))
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    opening: int
+    flow: Flow
+    closing: int
+
+
+def year_summaries(before: dt.date, flows: dict[dt.date, Flow] | None = None) -> list[YearSummary]:
+    """One row per calendar year that has records in months before `before`, newest first."""
+    flows = monthly_flows() if flows is None else flows
+    first = first_month_with_records(flows)
+    if first is None or first >= before:
+        return []
+    summaries = []
+    for year in range(first.year, month_start(before - dt.timedelta(days=1)).year + 1):
+        months = cash_book(dt.date(year, 1, 1), dt.date(year, 12, 1), flows)
+        summaries.append(
+            YearSummary(year, months[0].opening, sum_flows(m.flow for m in months), months[-1].closing)
+        )
+    return list(reversed(summaries))
+
+
+def year_months(year: int, flows: dict[dt.date, Flow] | None = None) -> list[MonthSummary]:
+    return cash_book(dt.date(year, 1, 1), dt.date(year, 12, 1), flows)
+
+
+@dataclass(frozen=True)
+class EveningTotals:
+    evening: dt.date
+    per_rt: tuple[tuple[object, int | None], ...]  # (RT, total) in the order of `rts`; None = no round
+    total: int
+
+
+def evenings_in_month(month: dt.date) -> tuple[list, list[EveningTotals]]:
+    """The RTs that have rounds this month and each evening's round totals per RT, newest first.
+
+    Two queries: the month's rounds (stored totals only) and their RTs.
+    """
+    from households.models import RT
+    from nightly.models import Round
+
+    rows = list(Round.objects.in_month(month_start(month)).order_by().values_list("evening", "rt_id", "total"))
+    rts = list(RT.objects.filter(id__in={rt_id for _, rt_id, _ in rows}).order_by("display_order", "number"))
+    by_evening: dict[dt.date, dict[int, int]] = defaultdict(dict)
+    for evening, rt_id, total in rows:
+        by_evening[evening][rt_id] = total
+    evenings = [
+        EveningTotals(evening, tuple((rt, totals.get(rt.id)) for rt in rts), sum(totals.values()))
+        for evening, totals in sorted(by_evening.items(), reverse=True)
+    ]
+    return rts, evenings
+
+
+@dataclass(frozen=True)
+class Participation:
+    evening: dt.date
+    listed: int
+    paid: int
+    total_only_rounds: int  # rounds of this evening left out: they have no per-household rows
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.paid / self.listed) if self.listed else None
+
+
+def participation(start: dt.date, end: dt.date) -> list[Participation]:
+    """Households paid / listed per evening from `start` to `end` (exclusive), oldest first.
+
+    Total-only rounds say nothing about single households, so they are left out and counted apart.
+    One query.
+    """
+    from django.db.models import Count, Q
+
+    from nightly.models import Round
+
+    rows = (
+        Round.objects.filter(evening__gte=start, evening__lt=end)
+        .order_by()
+        .values("evening")
+        .annotate(
+            listed=Sum("households_listed", filter=Q(is_total_only=False)),
+            paid=Sum("households_paid", filter=Q(is_total_only=False)),
+            total_only=Count("id", filter=Q(is_total_only=True)),
+        )
+        .order_by("evening")
+    )
+    return [
+        Participation(row["evening"], int(row["listed"] or 0), int(row["paid"] or 0), row["total_only"])
+        for row in rows
+    ]
+
+
+def recent_expenses(limit: int = 10):
+    """The latest expenses with their project (one query)."""
+    from spending.models import Expense
+
+    return list(Expense.objects.select_related("project").order_by("-spent_on", "-id")[:limit])
+
+
+@dataclass(frozen=True)
+class ProjectProgress:
+    project: object
+    spent: int
+    earmarked_income: int
+
+    @property
+    def budget(self) -> int | None:
+        return self.project.budget
+
+    @property
+    def percent(self) -> int | None:
+        """Share of the budget spent, capped at 100 for the bar; None without a budget."""
+        if not self.budget:
+            return None
+        return min(100, round(100 * self.spent / self.budget))
+
+    @property
+    def over_budget(self) -> bool:
+        return bool(self.budget) and self.spent > self.budget
+
+
+def project_progress(project_id: int | None = None) -> list[ProjectProgress]:
+    """Every project (or one) with what was spent on it and the income given for it. Three queries."""
+    from spending.models import Expense, OtherIncome, Project
+
+    projects = Project.objects.all()
+    expenses = Expense.objects.exclude(project=None)
+    incomes = OtherIncome.objects.exclude(project=None)
+    if project_id is not None:
+        projects = projects.filter(pk=project_id)
+        expenses = expenses.filter(project_id=project_id)
+        incomes = incomes.filter(project_id=project_id)
+    spent = dict(expenses.order_by().values("project").annotate(s=Sum("amount")).values_list("project", "s"))
+    earmarked = dict(incomes.order_by().values("project").annotate(s=Sum("amount")).values_list("project", "s"))
+    return [ProjectProgress(p, int(spent.get(p.pk) or 0), int(earmarked.get(p.pk) or 0)) for p in projects]
+
+
+def project_expenses(project_id: int):
+    from spending.models import Expense
+
+    return list(Expense.objects.filter(project_id=project_id).order_by("-spent_on", "-id"))
+
+
+# --- One household's own record ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdEvening:
+    evening: dt.date
+    state: str  # a ContributionState value, "not_collected" (round without this house) or "no_round"
+    amount: int
+
+
+def household_month(household, month: dt.date, today: dt.date) -> list[HouseholdEvening]:
+    """Each evening of `month` up to `today`: what the household gave. Two queries."""
+    from nightly.models import Contribution, Round
+
+    first, end = month_start(month), next_month(month)
+    contributions = {
+        c.evening: c
+        for c in Contribution.objects.filter(household=household, evening__gte=first, evening__lt=end).only(
+            "evening", "state", "amount"
+        )
+    }
+    round_evenings = set(
+        Round.objects.filter(rt_id=household.rt_id, evening__gte=first, evening__lt=end).values_list(
+            "evening", flat=True
+        )
+    )
+    days = []
+    day = first
+    while day < end and day <= today:
+        if day in contributions:
+            c = contributions[day]
+            days.append(HouseholdEvening(day, c.state, c.amount))
+        elif day in round_evenings:
+            days.append(HouseholdEvening(day, "not_collected", 0))
+        else:
+            days.append(HouseholdEvening(day, "no_round", 0))
+        day += dt.timedelta(days=1)
+    return list(reversed(days))
+
+
+@dataclass(frozen=True)
+class HouseholdMonthTotal:
+    month: dt.date
+    amount: int
+    evenings_paid: int
+    evenings_empty: int
+
+
+def household_year(household, year: int) -> list[HouseholdMonthTotal]:
+    """The household's contributions per month of `year` (one aggregate query)."""
+    from django.db.models import Count, Q
+
+    from nightly.models import Contribution, ContributionState
+
+    rows = (
+        Contribution.objects.filter(household=household, evening__year=year)
+        .order_by()
+        .annotate(period=TruncMonth("evening"))
+        .values("period")
+        .annotate(
+            amount=Sum("amount"),
+            paid=Count("id", filter=~Q(state=ContributionState.EMPTY)),
+            empty=Count("id", filter=Q(state=ContributionState.EMPTY)),
+        )
+    )
+    by_month = {}
+    for row in rows:
+        period = row["period"].date() if isinstance(row["period"], dt.datetime) else row["period"]
+        by_month[period] = HouseholdMonthTotal(period, int(row["amount"] or 0), row["paid"], row["empty"])
+    return [by_month[m] for m in sorted(by_month)]

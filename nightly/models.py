@@ -50,6 +50,8 @@ class Round(models.Model):
         ordering = ["-evening", "rt__display_order", "rt__number"]
         verbose_name = _("Jimpitan malam")
         verbose_name_plural = _("Jimpitan malam")
+        # Petugas record only the last two evenings; this permission (Bendahara's by rule) lifts that window.
+        permissions = [("record_any_evening", "Boleh mencatat jimpitan malam mana saja di bulan terbuka")]
         constraints = [
             models.UniqueConstraint(fields=["rt", "evening"], name="round_unique_rt_evening"),
             models.CheckConstraint(condition=Q(total__gte=0), name="round_total_gte_0"),

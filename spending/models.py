@@ -59,6 +59,8 @@ class Expense(models.Model):
     amount = models.BigIntegerField(_("jumlah"))
     receipt = models.FileField(_("nota"), upload_to="receipts/", blank=True)
     receipt_content_type = models.CharField(max_length=50, blank=True, editable=False)
+    # A small JPEG made at upload, so lists and the project page never load the full photo.
+    receipt_thumbnail = models.FileField(upload_to="receipts/thumbs/", blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("dicatat oleh")
     )
@@ -79,6 +81,7 @@ class Expense(models.Model):
         ordering = ["-spent_on", "-id"]
         verbose_name = _("Pengeluaran")
         verbose_name_plural = _("Pengeluaran")
+        permissions = [("approve_expense", _("Boleh menyetujui pengeluaran"))]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_gt_0"),
             # An approver cannot approve their own entry.
@@ -90,6 +93,10 @@ class Expense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.spent_on.isoformat()} · {self.description}"
+
+    @property
+    def receipt_is_image(self) -> bool:
+        return self.receipt_content_type.startswith("image/")
 
 
 class IncomeSource(models.TextChoices):

@@ -17,4 +17,4 @@ def test_roles_are_groups_with_their_permissions():
     assert "reopen_month" not in perms["Bendahara"]
     assert perms["Petugas"] >= {"add_round", "change_round"}
     assert not {p for p in perms["Petugas"] if p.endswith(("expense", "household")) and not p.startswith("view_")}
-    assert all(p.startswith("view_") or p == "export_report" for p in perms["Pokja"])
+    assert all(p.startswith("view_") or p in ("export_report", "approve_expense") for p in perms["Pokja"])

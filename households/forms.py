@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.importing import MAX_BYTES
+from households.lib import FormulaError, PhoneError, clean_text_cell, normalise_phone
+from households.models import RT, Household, HouseholdStatus
+from jimpitan.forms import RupiahField
+from jimpitan.lib.money import format_rupiah
+from jimpitan.models import KampungProfile
+
+DATE_WIDGET = {"type": "date"}
+
+
+def _no_tag_helper() -> FormHelper:
+    """Crispy renders the fields; the template owns the <form> tag and the one main button."""
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class HouseholdForm(forms.ModelForm):
+    usual_amount = RupiahField(label=_("Jumlah biasa"), required=False)
+
+    class Meta:
+        model = Household
+        fields = ["rt", "address", "head_name", "phone", "members", "status", "moved_on", "usual_amount",
+                  "joined_on", "notes"]
+        widgets = {
+            "moved_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+            "joined_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "address": _("Misalnya: Blok C2 No. 14. Satu nomor rumah hanya sekali dalam satu RT."),
+            "phone": _("Boleh dikosongkan. Ditulis 0812… atau +62812…, disimpan sebagai +62812…"),
+            "moved_on": _("Wajib diisi bila statusnya pindah."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _no_tag_helper()
+        profile = KampungProfile.load()
+        self.default_amount = profile.usual_amount if profile else 500
+        self.amount_cap = profile.amount_cap if profile else 10_000
+        self.fields["usual_amount"].help_text = _(
+            "Kosongkan untuk memakai jumlah biasa kampung (%(amount)s)."
+        ) % {"amount": format_rupiah(self.default_amount)}
+        self.fields["rt"].empty_label = None
+        self.fields["rt"].error_messages["required"] = _("Pilih RT. Belum ada RT? Tambahkan dulu di halaman RT.")
+
+    def _clean_text(self, name: str) -> str:
+        try:
+            return clean_text_cell(self.cleaned_data.get(name) or "")
+        except FormulaError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_address(self) -> str:
+        return self._clean_text("address")
+
+    def clean_head_name(self) -> str:
+        return self._clean_text("head_name")
+
+    def clean_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data.get("phone"))
+        except PhoneError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_usual_amount(self) -> int:
+        amount = self.cleaned_data.get("usual_amount")
+        if amount is None:
+            return self.default_amount
+        if amount > self.amount_cap:
+            raise forms.ValidationError(
+                _("Jumlah di atas batas wajar %(cap)s; periksa salah ketik.") % {"cap": format_rupiah(self.amount_cap)}
+            )
+        return amount
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == HouseholdStatus.MOVED:
+            if not data.get("moved_on"):
+                self.add_error("moved_on", _("Isi tanggal pindah."))
+        else:
+            data["moved_on"] = None
+        rt, address = data.get("rt"), data.get("address")
+        if rt and address:
+            clash = Household.objects.filter(rt=rt, address=address).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("address", _("Nomor rumah ini sudah ada di %(rt)s.") % {"rt": rt})
+        return data
+
+    def validate_unique(self):
+        # clean() already said it in words the treasurer understands, next to the field.
+        if "address" not in self.errors:
+            super().validate_unique()
+
+
+class HouseholdAdminForm(HouseholdForm):
+    """The admin checks phone numbers, amounts and addresses exactly like the treasurer's pages."""
+
+    class Meta(HouseholdForm.Meta):
+        fields = HouseholdForm.Meta.fields + ["route_position"]
+
+
+class MoveForm(forms.Form):
+    moved_on = forms.DateField(
+        label=_("Tanggal pindah"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _no_tag_helper()
+        self.fields["moved_on"].initial = timezone.localdate()
+
+    def clean_moved_on(self) -> dt.date:
+        day = self.cleaned_data["moved_on"]
+        if day > timezone.localdate() + dt.timedelta(days=366):
+            raise forms.ValidationError(_("Tanggal pindah terlalu jauh ke depan."))
+        return day
+
+
+class RTForm(forms.ModelForm):
+    class Meta:
+        model = RT
+        fields = ["number", "name", "display_order"]
+        help_texts = {
+            "number": _("Ditampilkan sebagai RT 03."),
+            "display_order": _("RT dengan angka lebih kecil tampil lebih dulu."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _no_tag_helper()
+        self.fields["number"].error_messages["unique"] = _("Nomor RT ini sudah ada.")
+        self.fields["number"].min_value = 1
+        self.fields["number"].widget.attrs["min"] = 1
+
+    def clean_number(self) -> int:
+        number = self.cleaned_data["number"]
+        if not 1 <= number <= 999:
+            raise forms.ValidationError(_("Nomor RT antara 1 dan 999."))
+        return number
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas daftar rumah (CSV atau XLSX)"),
+        help_text=_("Paling besar 5 MB. Baris pertama berisi judul kolom seperti di templat."),
+        error_messages={"required": _("Pilih berkas yang akan diimpor."), "empty": _("Berkas kosong.")},
+        allow_empty_file=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _no_tag_helper()
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx,text/csv"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas lebih dari 5 MB. Hapus kolom atau lembar yang tidak perlu, lalu unggah lagi.")
+            )
+        return upload

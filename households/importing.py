@@ -1,0 +1,466 @@
+"""Reading a household list from a CSV or XLSX file, validating every row, and planning the changes.
+
+Nothing here writes: `build_plan` says what an import would create, update or leave unchanged, and
+`services.apply_import` carries a clean plan out in one transaction. The file's kind is judged by its
+content (an XLSX is a ZIP archive; a CSV is text in UTF-8 or Windows-1252), never by its name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from households.lib import FormulaError, PhoneError, clean_text_cell, normalise_phone
+from households.models import RT, Household, HouseholdStatus
+from jimpitan.lib.money import RupiahParseError, format_rupiah, parse_rupiah
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+# A 5-MB XLSX can unpack to gigabytes (a "zip bomb"); real household lists unpack to a few MB.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the template's header; the file's own spelling may be any alias
+    aliases: tuple[str, ...]
+    required: bool = False
+
+
+# Headers are Indonesian in every UI language: they are the file format, not UI text.
+COLUMNS = (
+    Column("rt", "RT", ("rt", "no rt", "nomor rt"), required=True),
+    Column(
+        "address",
+        "Nomor rumah/alamat",
+        ("nomor rumah alamat", "nomor rumah", "no rumah", "alamat", "rumah", "address", "house number"),
+        required=True,
+    ),
+    Column(
+        "head_name",
+        "Kepala keluarga",
+        ("kepala keluarga", "nama kepala keluarga", "nama kk", "nama", "head of household", "name"),
+        required=True,
+    ),
+    Column("phone", "Nomor HP/WhatsApp", ("nomor hp whatsapp", "nomor hp", "no hp", "hp", "whatsapp", "wa",
+                                          "no wa", "telepon", "phone")),
+    Column("members", "Jumlah anggota keluarga", ("jumlah anggota keluarga", "jumlah anggota", "anggota",
+                                                  "members")),
+    Column("status", "Status", ("status",)),
+    Column("moved_on", "Tanggal pindah", ("tanggal pindah", "tgl pindah", "date moved")),
+    Column("usual_amount", "Jumlah biasa", ("jumlah biasa", "jumlah", "usual amount")),
+    Column("route_position", "Urutan rute", ("urutan rute", "urutan", "route position")),
+    Column("joined_on", "Tanggal bergabung", ("tanggal bergabung", "tgl bergabung", "date joined")),
+    Column("notes", "Catatan", ("catatan", "keterangan", "notes")),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+TEMPLATE_HEADERS = [c.header for c in COLUMNS]
+
+STATUS_WORDS = {
+    "aktif": HouseholdStatus.ACTIVE,
+    "active": HouseholdStatus.ACTIVE,
+    "dibebaskan": HouseholdStatus.EXEMPT,
+    "bebas": HouseholdStatus.EXEMPT,
+    "exempt": HouseholdStatus.EXEMPT,
+    "pindah": HouseholdStatus.MOVED,
+    "moved": HouseholdStatus.MOVED,
+    "moved away": HouseholdStatus.MOVED,
+}
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+# Fields compared to decide between "updated" and "unchanged".
+COMPARED_FIELDS = ("head_name", "phone", "members", "status", "moved_on", "usual_amount", "route_position",
+                   "joined_on", "notes", "address")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message is ready for the treasurer."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    rt_number: int
+    values: dict
+    household: Household | None = None  # the existing household to update
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def changed_labels(self) -> list[str]:
+        return [str(Household._meta.get_field(name).verbose_name) for name in self.changed]
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    new_rt_numbers: list[int] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+
+    @property
+    def to_create(self) -> list[PlannedRow]:
+        return [r for r in self.rows if r.household is None]
+
+    @property
+    def to_update(self) -> list[PlannedRow]:
+        return [r for r in self.rows if r.household is not None and r.changed]
+
+    @property
+    def unchanged(self) -> list[PlannedRow]:
+        return [r for r in self.rows if r.household is not None and not r.changed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+# --- Reading the file ---------------------------------------------------------------------------
+
+
+def read_table(data: bytes) -> list[tuple[int, list]]:
+    """The file's non-blank rows as (row number, cells). Raises ImportFileError for a file we cannot read."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("Berkas lebih dari 5 MB. Hapus kolom atau lembar yang tidak perlu, lalu unggah lagi."))
+    if not data.strip():
+        raise ImportFileError(_("Berkas kosong. Isi templat dengan satu baris per rumah, lalu unggah lagi."))
+    if data.startswith(b"PK\x03\x04"):
+        rows = _read_xlsx(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("Ini berkas Excel lama (.xls). Di Excel pilih Simpan Sebagai → Buku Kerja Excel (.xlsx) atau CSV.")
+        )
+    else:
+        rows = _read_csv(data)
+    numbered = [(number, cells) for number, cells in rows if any(_text(c) for c in cells)]
+    if not numbered:
+        raise ImportFileError(_("Berkas kosong. Isi templat dengan satu baris per rumah, lalu unggah lagi."))
+    return numbered
+
+
+def _not_a_table() -> ImportFileError:
+    return ImportFileError(_("Berkas ini bukan CSV atau XLSX. Unggah daftar rumah yang disimpan sebagai CSV atau XLSX."))
+
+
+def _read_csv(data: bytes) -> list[tuple[int, list]]:
+    if b"\x00" in data:
+        raise _not_a_table()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            # Excel on Indonesian Windows saves CSV as Windows-1252 ("ANSI").
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise _not_a_table() from None
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:4096]):
+        raise _not_a_table()
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # Indonesian Excel writes ';' because ',' is the decimal mark; pick whichever the header uses most.
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error:
+        raise ImportFileError(_("Berkas CSV rusak: ada tanda kutip yang tidak ditutup. Simpan ulang dari Excel.")) from None
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    broken = ImportFileError(_("Berkas XLSX rusak atau tidak bisa dibaca. Buka di Excel, simpan ulang, lalu unggah lagi."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise broken from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("Isi berkas XLSX terlalu besar. Salin daftar rumah saja ke berkas baru, lalu unggah lagi."))
+    try:
+        # read_only streams the sheet; data_only=False keeps formulas visible so that they can be refused.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds on a damaged archive; none may become a server error
+        raise broken from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((number, list(row)))
+            if number > MAX_ROWS + 50:
+                break
+        return rows
+    except Exception:
+        raise broken from None
+    finally:
+        workbook.close()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _normal_header(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", _text(text).lower()).split())
+
+
+def map_headers(header: list) -> tuple[dict[str, int], list[str]]:
+    """{column key: index} from the header row, plus the headers we do not know (ignored)."""
+    alias_to_key = {alias: c.key for c in COLUMNS for alias in c.aliases}
+    found: dict[str, int] = {}
+    ignored = []
+    for index, cell in enumerate(header):
+        name = _normal_header(cell)
+        if not name:
+            continue
+        key = alias_to_key.get(name)
+        if key is None:
+            ignored.append(_text(cell))
+        elif key in found:
+            raise ImportFileError(_("Kolom “%(column)s” ada dua kali di baris judul.") % {"column": _text(cell)})
+        else:
+            found[key] = index
+    missing = [c.header for c in COLUMNS if c.required and c.key not in found]
+    if missing:
+        raise ImportFileError(
+            _("Baris judul tidak lengkap: kolom %(columns)s tidak ditemukan di baris pertama. Pakai templat yang "
+              "bisa diunduh di halaman ini.") % {"columns": ", ".join(f"“{m}”" for m in missing)}
+        )
+    return found, ignored
+
+
+# --- Validating cells ---------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    pass
+
+
+def _parse_rt(value) -> int:
+    text = _text(value)
+    match = re.fullmatch(r"(?:rt\.?\s*)?0*(\d{1,3})", text, flags=re.IGNORECASE)
+    if not match or int(match.group(1)) == 0:
+        raise CellError(_("RT harus berupa nomor, misalnya 03."))
+    return int(match.group(1))
+
+
+def _parse_text(value, *, max_length: int, required: bool) -> str:
+    try:
+        text = clean_text_cell(_text(value))
+    except FormulaError as error:
+        raise CellError(str(error)) from None
+    if required and not text:
+        raise CellError(_("Wajib diisi."))
+    if len(text) > max_length:
+        raise CellError(_("Terlalu panjang: paling banyak %(count)d huruf.") % {"count": max_length})
+    return text
+
+
+def _parse_whole(value, *, maximum: int, message: str) -> int | None:
+    if isinstance(value, bool):
+        raise CellError(message)
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(message)
+        number = int(value)
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise CellError(message)
+        number = int(text)
+    if not 0 <= number <= maximum:
+        raise CellError(message)
+    return number
+
+
+def _parse_amount(value, cap: int) -> int | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError(_("Tulis jumlah dalam Rupiah tanpa sen, misalnya 500."))
+        amount = int(value)
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            amount = parse_rupiah(text)
+        except RupiahParseError:
+            raise CellError(_("Tulis jumlah dalam Rupiah tanpa sen, misalnya 500.")) from None
+    if amount < 0:
+        raise CellError(_("Jumlah tidak boleh negatif."))
+    if amount > cap:
+        raise CellError(_("Jumlah di atas batas wajar %(cap)s; periksa salah ketik.") % {"cap": format_rupiah(cap)})
+    return amount
+
+
+def _parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CellError(_("Tanggal tidak terbaca; tulis seperti 17/08/2024."))
+
+
+def _parse_status(value) -> str | None:
+    text = _text(value).lower()
+    if not text:
+        return None
+    if text not in STATUS_WORDS:
+        raise CellError(_("Status harus aktif, dibebaskan, atau pindah."))
+    return STATUS_WORDS[text]
+
+
+def parse_row(cells: list, columns: dict[str, int], cap: int) -> tuple[dict, list[tuple[str, str]]]:
+    """The row's values by field, and its problems as (column header, message)."""
+
+    def cell(key):
+        index = columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    parsers = {
+        "rt": lambda v: _parse_rt(v),
+        "address": lambda v: _parse_text(v, max_length=100, required=True),
+        "head_name": lambda v: _parse_text(v, max_length=150, required=True),
+        "phone": _phone,
+        "members": lambda v: _parse_whole(v, maximum=99, message=_("Jumlah anggota harus angka bulat 0 sampai 99.")),
+        "status": _parse_status,
+        "moved_on": _parse_date,
+        "usual_amount": lambda v: _parse_amount(v, cap),
+        "route_position": lambda v: _parse_whole(
+            v, maximum=1_000_000, message=_("Urutan rute harus angka bulat, misalnya 12.")
+        ),
+        "joined_on": _parse_date,
+        "notes": lambda v: _parse_text(v, max_length=1000, required=False),
+    }
+    values, problems = {}, []
+    for key, parse in parsers.items():
+        if key not in columns:
+            continue
+        try:
+            values[key] = parse(cell(key))
+        except CellError as error:
+            problems.append((COLUMN_BY_KEY[key].header, str(error)))
+    if not problems:
+        status, moved_on = values.get("status"), values.get("moved_on")
+        if moved_on and status is None:
+            values["status"] = status = HouseholdStatus.MOVED
+        if moved_on and status != HouseholdStatus.MOVED:
+            problems.append(("Tanggal pindah", _("Tanggal pindah hanya diisi untuk rumah yang pindah.")))
+    return values, problems
+
+
+def _phone(value) -> str:
+    try:
+        return normalise_phone(clean_text_cell(_text(value)))
+    except (PhoneError, FormulaError) as error:
+        raise CellError(str(error)) from None
+
+
+# --- Planning -----------------------------------------------------------------------------------
+
+
+def build_plan(data: bytes, *, default_amount: int, amount_cap: int) -> ImportPlan:
+    """Read and validate the whole file against the current register. Raises ImportFileError."""
+    table = read_table(data)
+    (_header_number, header), body = table[0], table[1:]
+    columns, ignored = map_headers(header)
+    if not body:
+        raise ImportFileError(_("Berkas hanya berisi baris judul. Isi satu baris per rumah di bawahnya."))
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(_("Berkas berisi lebih dari %(count)d baris. Bagi menjadi beberapa berkas.") % {"count": MAX_ROWS})
+
+    plan = ImportPlan(ignored_headers=ignored)
+    parsed = []
+    for number, cells in body:
+        values, problems = parse_row(cells, columns, amount_cap)
+        plan.errors.extend(RowError(number, column, message) for column, message in problems)
+        if not problems:
+            parsed.append((number, values))
+
+    rt_numbers = {values["rt"] for _n, values in parsed}
+    existing_rts = {rt.number: rt for rt in RT.objects.filter(number__in=rt_numbers)}
+    plan.new_rt_numbers = sorted(rt_numbers - existing_rts.keys())
+    existing = {
+        (h.rt.number, h.address): h
+        for h in Household.objects.filter(rt__number__in=rt_numbers).select_related("rt")
+    }
+    seen: dict[tuple[int, str], int] = {}
+    for number, values in parsed:
+        key = (values["rt"], values["address"])
+        if key in seen:
+            plan.errors.append(RowError(number, "Nomor rumah/alamat", _(
+                "RT %(rt)02d “%(address)s” sudah ada di baris %(row)d; satu rumah cukup satu baris."
+            ) % {"rt": key[0], "address": key[1], "row": seen[key]}))
+            continue
+        seen[key] = number
+        household = existing.get(key)
+        planned = PlannedRow(number, values["rt"], _resolve(values, household, default_amount), household)
+        if household is not None:
+            planned.changed = [f for f in COMPARED_FIELDS if getattr(household, f) != planned.values[f]]
+        if planned.values["status"] == HouseholdStatus.MOVED and planned.values["moved_on"] is None:
+            plan.errors.append(RowError(number, "Tanggal pindah", _("Rumah yang pindah perlu tanggal pindah.")))
+            continue
+        plan.rows.append(planned)
+    plan.errors.sort(key=lambda e: e.row)
+    return plan
+
+
+def _resolve(values: dict, household: Household | None, default_amount: int) -> dict:
+    """Full field values for the row. A blank amount, status, route position or join date keeps what the
+    household has (or the default for a new one), so re-importing an old file never undoes later edits
+    to those fields; phone, members and notes are taken as the file has them when the column is there."""
+
+    def pick(key, default):
+        value = values.get(key)
+        if value is None or value == "":
+            if key in ("phone", "notes", "members") and key in values:
+                return "" if key != "members" else None
+            return getattr(household, key) if household is not None else default
+        return value
+
+    status = pick("status", HouseholdStatus.ACTIVE)
+    resolved = {
+        "address": values["address"],
+        "head_name": values["head_name"],
+        "phone": pick("phone", ""),
+        "members": pick("members", None),
+        "status": status,
+        "moved_on": pick("moved_on", None) if status == HouseholdStatus.MOVED else None,
+        "usual_amount": pick("usual_amount", default_amount),
+        "route_position": pick("route_position", None),
+        "joined_on": pick("joined_on", None),
+        "notes": pick("notes", ""),
+    }
+    return resolved
+

@@ -1,0 +1,84 @@
+"""Reads shared by the register pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+
+from households.models import RT, Household, HouseholdStatus
+from jimpitan.lib.money import format_rupiah
+
+HISTORY_LIMIT = 50
+CONTRIBUTION_LIMIT = 30
+
+
+def register_queryset():
+    return Household.objects.select_related("rt")
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    kind: str  # "+", "~" or "-" as simple-history records it
+    reason: str
+    changes: list[tuple[str, str, str]]
+
+
+def _shown(field: str, value) -> str:
+    if value in (None, ""):
+        return "–"
+    if field == "status":
+        return str(HouseholdStatus(value).label)
+    if field == "usual_amount":
+        return format_rupiah(value)
+    if field == "rt":
+        return str(RT.objects.filter(pk=value).first() or value)
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+def household_history(household: Household) -> list[HistoryEntry]:
+    """The household's changes, newest first, each with what changed from what to what."""
+    records = list(household.history.select_related("history_user").order_by("-history_date", "-history_id")
+                   [: HISTORY_LIMIT + 1])
+    entries = []
+    for index, record in enumerate(records[:HISTORY_LIMIT]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if older is not None and record.history_type == "~":
+            for change in record.diff_against(older).changes:
+                if change.field == "route_position":
+                    continue  # reordering the route is not a change of the household's record
+                label = str(Household._meta.get_field(change.field).verbose_name)
+                changes.append((label, _shown(change.field, change.old), _shown(change.field, change.new)))
+            if not changes:
+                continue
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.get_username()) if user else "",
+                kind=record.history_type,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def recent_contributions(household: Household):
+    from nightly.models import Contribution
+
+    return (
+        Contribution.objects.filter(household=household)
+        .select_related("round")
+        .order_by("-evening")[:CONTRIBUTION_LIMIT]
+    )
+
+
+def route_households(rt: RT):
+    return Household.objects.filter(rt=rt).on_route().order_by("route_position", "id")

@@ -1,0 +1,62 @@
+"""Keeps an uploaded import file on the server between the preview and the commit request.
+
+The browser only carries a random token; the commit reads the file again and validates it again, so
+nothing the client sends back is trusted. The session remembers which token belongs to the user.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+SESSION_KEY = "households_import"
+MAX_AGE_SECONDS = 24 * 3600
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def _folder() -> Path:
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sweep(folder: Path) -> None:
+    cutoff = time.time() - MAX_AGE_SECONDS
+    for path in folder.glob("*.upload"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def keep(request, data: bytes, filename: str) -> str:
+    folder = _folder()
+    _sweep(folder)
+    discard(request)
+    token = secrets.token_urlsafe(24)
+    (folder / f"{token}.upload").write_bytes(data)
+    request.session[SESSION_KEY] = {"token": token, "filename": filename}
+    return token
+
+
+def load(request, token: str) -> tuple[bytes, str] | None:
+    """The kept file, if `token` is this session's own and the file is still there."""
+    kept = request.session.get(SESSION_KEY) or {}
+    if not token or not _TOKEN_RE.match(token) or not secrets.compare_digest(kept.get("token", ""), token):
+        return None
+    path = _folder() / f"{token}.upload"
+    if not path.exists():
+        return None
+    return path.read_bytes(), kept.get("filename", "")
+
+
+def discard(request) -> None:
+    kept = request.session.pop(SESSION_KEY, None) or {}
+    token = kept.get("token", "")
+    if token and _TOKEN_RE.match(token):
+        (_folder() / f"{token}.upload").unlink(missing_ok=True)

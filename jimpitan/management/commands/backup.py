@@ -1,0 +1,39 @@
+"""`manage.py backup --output PATH`: one archive with the database and the uploaded files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jimpitan.lib.backup import BackupError, create_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database and the uploaded receipts/photos into one .tar.gz archive. Safe while the app "
+        "runs. PATH may be a file name or a folder (a dated name is chosen inside it)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", "-o", required=True, help="archive file, or a folder for dated archives")
+        parser.add_argument("--keep", type=int, default=None,
+                            help="afterwards delete all but the newest N dated archives in that folder")
+
+    def handle(self, *args, output: str, keep: int | None, **options):
+        if keep is not None and keep < 1:
+            raise CommandError("--keep must be 1 or more.")
+        try:
+            result = create_backup(Path(output), keep=keep)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        manifest = result.manifest
+        size_kb = result.path.stat().st_size // 1024
+        self.stdout.write(
+            f"Backup written: {result.path} ({size_kb} KB; {manifest['engine']} database, "
+            f"{manifest['media_files']} uploaded files)."
+        )
+        if manifest["row_counts"]:
+            counts = ", ".join(f"{label.split('.')[1]}: {n}" for label, n in manifest["row_counts"].items())
+            self.stdout.write(f"Contains {counts}.")
+        self.stdout.write("Copy it off this machine: see README, section Backups.")

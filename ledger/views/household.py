@@ -1,0 +1,58 @@
+"""A household's own page, reached only through its private code (QR sticker): /h/<code>/.
+
+A wrong code is a plain 404 that says nothing more. The page is never linked from public pages,
+asks search engines not to index it and tells the browser not to pass the code on as a referrer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from jimpitan.lib.evening import month_start, next_month
+from ledger import selectors
+
+
+def month_param(value: str | None, default: dt.date) -> dt.date:
+    """'2026-05' -> 1 May 2026; anything else -> `default`'s month."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        return month_start(default)
+
+
+@require_safe
+@never_cache
+def household_page(request: HttpRequest, code: str) -> HttpResponse:
+    from households.models import Household
+
+    household = Household.objects.select_related("rt").filter(private_code=code).first()
+    if household is None:
+        raise Http404
+    today = timezone.localdate()
+    month = min(month_param(request.GET.get("bulan"), today), month_start(today))
+    evenings = selectors.household_month(household, month, today)
+    year = selectors.household_year(household, month.year)
+    previous = month_start(month - dt.timedelta(days=1))
+    following = next_month(month)
+    context = {
+        "household": household,
+        "month": month,
+        "evenings": evenings,
+        "month_total": sum(e.amount for e in evenings),
+        "paid_count": sum(1 for e in evenings if e.amount > 0),
+        "year_months": year,
+        "year_total": sum(m.amount for m in year),
+        "previous_month": previous,
+        "next_month": following if following <= month_start(today) else None,
+    }
+    response = render(request, "ledger/household/page.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

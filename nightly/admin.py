@@ -1,0 +1,50 @@
+"""Admin for reading rounds and contributions. Writes go through the sheet (nightly.services), which keeps
+each round's stored total and counts in step with its rows, so the admin is read-only here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from jimpitan.admin_mixins import ExportActionsMixin, FilteredTotalsMixin, ReadOnlyHistoryAdmin, rupiah_column
+from nightly.models import Contribution, Round
+
+
+class ReadOnlyAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnlyAdmin):
+    list_display = ["evening", "rt", rupiah_column("total", _("total")), "households_paid", "households_listed",
+                    rupiah_column("counted_cash", _("uang dihitung")), "is_total_only", "collectors", "version"]
+    list_filter = ["rt", "is_total_only"]
+    search_fields = ["collectors", "notes", "rt__name"]
+    date_hierarchy = "evening"
+    list_select_related = ["rt"]
+    total_fields = [("total", _("total")), ("counted_cash", _("uang dihitung"))]
+    export_columns = [("evening", _("malam")), ("rt", _("RT")), ("total", _("total")),
+                      ("households_paid", _("rumah membayar")), ("households_listed", _("rumah terdaftar")),
+                      ("counted_cash", _("uang dihitung")), ("collectors", _("petugas ronda"))]
+    export_money_columns = ["total", "counted_cash"]
+    export_filename = "jimpitan-malam"
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyAdmin):
+    list_display = ["evening", "household", "state", rupiah_column("amount", _("jumlah")), "note"]
+    list_filter = ["state", "round__rt"]
+    search_fields = ["household__head_name", "household__address", "note"]
+    date_hierarchy = "evening"
+    list_select_related = ["household__rt"]
+    total_fields = [("amount", _("jumlah"))]
+    export_columns = [("evening", _("malam")), ("household__rt", _("RT")), ("household__address", _("rumah")),
+                      ("state", _("keadaan")), ("amount", _("jumlah")), ("note", _("catatan"))]
+    export_money_columns = ["amount"]
+    export_filename = "setoran-rumah"

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from households.models import RT, Household
+from jimpitan.forms import RupiahField
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.money import RupiahParseError, parse_rupiah
+from jimpitan.roles import BENDAHARA, PETUGAS
+from nightly.models import ContributionState, Round
+from nightly.services import SheetRow
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SheetPickerForm(forms.Form):
+    """Which sheet: an evening and an RT. The evening defaults to the one that is running (before 06:00: last)."""
+
+    malam = forms.DateField(label=_("Malam"), widget=DATE_WIDGET, required=False)
+    rt = forms.ModelChoiceField(queryset=RT.objects.all(), label=_("RT"), required=False, empty_label=None)
+
+    def clean_malam(self) -> dt.date:
+        return self.cleaned_data.get("malam") or evening_of()
+
+
+def collector_user_queryset():
+    return (
+        get_user_model().objects.filter(is_active=True, groups__name__in=[PETUGAS, BENDAHARA])
+        .distinct().order_by("first_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class SheetHeaderForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    collectors = forms.CharField(
+        label=_("Petugas ronda"), max_length=255, required=False,
+        help_text=_("Nama petugas yang bertugas malam itu, dipisah koma."),
+    )
+    collector_users = UserChoiceField(
+        label=_("Akun petugas"), queryset=collector_user_queryset(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    counted_cash = RupiahField(label=_("Uang dihitung"), required=False)
+    notes = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collector_users"].queryset = collector_user_queryset()
+
+
+class TotalOnlyForm(forms.Form):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    total = RupiahField(label=_("Total jimpitan malam ini"))
+    counted_cash = RupiahField(label=_("Uang dihitung"), required=False)
+    collectors = forms.CharField(label=_("Petugas ronda"), max_length=255, required=False)
+    notes = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+AMOUNT_INVALID = _("Tulis jumlah dalam Rupiah tanpa sen, misalnya 500.")
+AMOUNT_NEGATIVE = _("Jumlah tidak boleh negatif.")
+
+
+def parse_amount(text: str) -> int | None:
+    """'1.000' -> 1000; '' -> None. Raises forms.ValidationError with the sheet's wording."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = parse_rupiah(text)
+    except RupiahParseError:
+        raise forms.ValidationError(AMOUNT_INVALID, code="invalid") from None
+    if value < 0:
+        raise forms.ValidationError(AMOUNT_NEGATIVE, code="negative")
+    return value
+
+
+def read_sheet_rows(data, households: list[Household]) -> tuple[list[SheetRow], dict[int, dict], dict[int, str]]:
+    """Read the posted rows (fields a-<id>, s-<id>, n-<id>) for the households on the sheet.
+
+    Returns the rows for the service, what the user typed (to show it again) and the parse errors by household.
+    """
+    rows, typed, errors = [], {}, {}
+    for household in households:
+        key = household.pk
+        amount_text = data.get(f"a-{key}", "").strip()
+        state = data.get(f"s-{key}", "")
+        note = data.get(f"n-{key}", "")[:200]
+        typed[key] = {"amount": amount_text, "state": state, "note": note}
+        if state not in ("", *ContributionState.values):
+            errors[key] = str(_("Pilih Ada, Kosong atau Titip."))
+            continue
+        try:
+            amount = parse_amount(amount_text)
+        except forms.ValidationError as error:
+            errors[key] = error.messages[0]
+            continue
+        rows.append(SheetRow(key, state, amount, note))
+    return rows, typed, errors
+
+
+class RoundFilter(django_filters.FilterSet):
+    bulan = django_filters.CharFilter(
+        label=_("Bulan"), method="filter_month", widget=forms.DateInput(attrs={"type": "month"})
+    )
+    rt = django_filters.ModelChoiceFilter(queryset=RT.objects.all(), label=_("RT"), empty_label=_("Semua RT"),
+                                          widget=forms.Select(attrs={"class": "form-select"}))
+
+    class Meta:
+        model = Round
+        fields = ["bulan", "rt"]
+
+    def filter_month(self, queryset, name, value):
+        month = parse_month(value)
+        return queryset.in_month(month) if month else queryset
+
+
+def parse_month(value: str | None) -> dt.date | None:
+    """'2026-11' -> 1 November 2026; anything else -> None."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-")[:2])
+        return dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        return None

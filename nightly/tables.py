@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from jimpitan.lib.dates import long_date
+from jimpitan.lib.money import format_rupiah
+from nightly.models import Round
+
+
+def participation_text(rnd: Round) -> str:
+    """'42 / 50 (84%)'; a total-only round has no per-household record, so '—'."""
+    if rnd.is_total_only or not rnd.households_listed:
+        return "—"
+    percent = round(100 * rnd.households_paid / rnd.households_listed)
+    return f"{rnd.households_paid} / {rnd.households_listed} ({percent}%)"
+
+
+class AmountColumn(tables.Column):
+    """Shown as 'Rp 3.500', exported as the whole-Rupiah int so XLSX keeps numbers."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "amount"}, "th": {"class": "amount"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_rupiah(value)
+
+    def value(self, value):
+        return value
+
+
+def _label(text):
+    """Each cell carries its column name, so the table stacks into cards on a phone."""
+    return {"td": {"data-label": text}}
+
+
+class RoundTable(tables.Table):
+    evening = tables.Column(verbose_name=_("Malam"), attrs=_label(_("Malam")), order_by=("evening",))
+    rt = tables.Column(verbose_name=_("RT"), attrs=_label(_("RT")), order_by=("rt__number",))
+    total = AmountColumn(verbose_name=_("Total"), attrs={"td": {"class": "amount", "data-label": _("Total")},
+                                                          "th": {"class": "amount"}})
+    participation = tables.Column(verbose_name=_("Partisipasi"), empty_values=(), orderable=False,
+                                  attrs={"td": {"class": "amount", "data-label": _("Partisipasi")},
+                                         "th": {"class": "amount"}})
+    counted_cash = AmountColumn(verbose_name=_("Uang dihitung"),
+                                attrs={"td": {"class": "amount", "data-label": _("Uang dihitung")},
+                                       "th": {"class": "amount"}})
+    difference = tables.Column(verbose_name=_("Selisih"), empty_values=(), orderable=False,
+                               attrs={"td": {"class": "amount", "data-label": _("Selisih")}, "th": {"class": "amount"}})
+    collectors = tables.Column(verbose_name=_("Petugas ronda"), attrs=_label(_("Petugas ronda")))
+    history = tables.Column(verbose_name=_("Riwayat"), empty_values=(), orderable=False, exclude_from_export=True,
+                            attrs=_label(_("Riwayat")))
+
+    class Meta:
+        model = Round
+        fields = ("evening", "rt", "total", "participation", "counted_cash", "difference", "collectors")
+        sequence = ("evening", "rt", "total", "participation", "counted_cash", "difference", "collectors", "history")
+        attrs = {"class": "table table-sm align-middle stack"}
+        order_by = ("-evening",)
+        empty_text = _("Belum ada jimpitan malam yang dicatat.")
+
+    def render_evening(self, record):
+        from nightly.views.sheet import sheet_url
+
+        return format_html('<a href="{}">{}</a>', sheet_url(record.evening, record.rt), long_date(record.evening))
+
+    def value_evening(self, record):
+        return record.evening.isoformat()
+
+    def render_participation(self, record):
+        return participation_text(record)
+
+    def value_participation(self, record):
+        return participation_text(record)
+
+    def render_difference(self, record):
+        difference = record.cash_difference
+        if difference is None:
+            return "—"
+        return format_rupiah(difference, sign=True)
+
+    def value_difference(self, record):
+        return record.cash_difference
+
+    def render_history(self, record):
+        from django.urls import reverse
+
+        return format_html('<a href="{}">{}</a>', reverse("nightly:round_history", args=[record.pk]), _("Riwayat"))

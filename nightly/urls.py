@@ -1,0 +1,15 @@
+from django.urls import path
+
+from nightly import views
+
+app_name = "nightly"
+
+urlpatterns = [
+    path("", views.round_list, name="round_list"),
+    path("unduh/<str:fmt>/", views.round_list, name="round_export"),
+    path("lembar/", views.sheet, name="sheet"),
+    path("total/", views.total_only, name="total_only"),
+    path("kalender/", views.month_calendar_page, name="calendar"),
+    path("<int:pk>/riwayat/", views.round_history, name="round_history"),
+    path("rumah/<int:pk>/", views.household_month_page, name="household_month"),
+]

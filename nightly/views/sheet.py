@@ -1,0 +1,242 @@
+"""The nightly sheet: one RT's round on one evening, saved whole in one request."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from households.models import RT
+from jimpitan.lib.dates import evening_label
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.money import format_rupiah
+from jimpitan.models import KampungProfile
+from ledger.guards import is_month_closed
+from nightly.forms import SheetHeaderForm, SheetPickerForm, TotalOnlyForm, read_sheet_rows
+from nightly.models import ContributionState, Round
+from nightly.selectors import round_contributions, sheet_households
+from nightly.services import (
+    PAID_STATES,
+    RoundConflictError,
+    SheetError,
+    can_record,
+    save_sheet,
+    save_total_only_round,
+)
+
+STATE_CHOICES = [
+    (ContributionState.PAID.value, ContributionState.PAID.label),
+    (ContributionState.EMPTY.value, ContributionState.EMPTY.label),
+    (ContributionState.LEFT_WITH_NEIGHBOUR.value, ContributionState.LEFT_WITH_NEIGHBOUR.label),
+]
+
+
+def sheet_url(evening, rt) -> str:
+    return reverse("nightly:sheet") + "?" + urlencode({"malam": evening.isoformat(), "rt": rt.pk})
+
+
+def _picker(request: HttpRequest):
+    # The forms post malam and rt as hidden fields; a bare POST to the page's own URL uses the query string.
+    data = request.POST if request.method == "POST" and "rt" in request.POST else request.GET
+    picker = SheetPickerForm({"malam": data.get("malam", ""), "rt": data.get("rt") or ""})
+    picker.is_valid()
+    evening = picker.cleaned_data.get("malam") or evening_of()
+    rt = picker.cleaned_data.get("rt")
+    return picker, evening, rt
+
+
+def _read_only_reason(request: HttpRequest, evening) -> str:
+    if evening > evening_of():
+        return _("Malam itu belum terjadi. Pilih malam ini atau malam sebelumnya.")
+    if is_month_closed(evening):
+        return _("Buku bulan ini sudah ditutup, jadi lembar ini hanya bisa dibaca.")
+    if not can_record(request.user, evening):
+        if request.user.has_perm("nightly.change_round"):
+            return _("Petugas hanya boleh mencatat malam ini dan malam sebelumnya. Minta Bendahara untuk mengubahnya.")
+        return _("Anda hanya bisa membaca lembar ini.")
+    return ""
+
+
+def _rows_for_display(households, typed, stored, errors, conflict: bool, profile) -> tuple[list[dict], dict]:
+    """One dict per household for the template, plus the draft totals the server computes (JS off)."""
+    rows, total, paid = [], 0, 0
+    for household in households:
+        entry = typed.get(household.pk)
+        contribution = stored.get(household.pk)
+        if entry is None:
+            if contribution is not None:
+                entry = {"amount": str(contribution.amount), "state": contribution.state, "note": contribution.note}
+            else:
+                entry = {"amount": "", "state": "", "note": ""}
+        stored_text = ""
+        if conflict:
+            stored_entry = (contribution.state, contribution.amount) if contribution else ("", None)
+            try:
+                typed_amount = int(entry["amount"].replace(".", "")) if entry["amount"] else None
+            except ValueError:
+                typed_amount = None
+            if stored_entry != (entry["state"], typed_amount):
+                stored_text = (
+                    f"{ContributionState(contribution.state).label} · {contribution.amount}" if contribution
+                    else _("tidak diambil")
+                )
+        if entry["state"] in PAID_STATES and household.pk not in errors:
+            try:
+                total += int(entry["amount"].replace(".", "") or 0)
+                paid += 1
+            except ValueError:
+                pass
+        rows.append({
+            "household": household,
+            "amount": entry["amount"],
+            "state": entry["state"],
+            "note": entry["note"],
+            "error": errors.get(household.pk, ""),
+            "stored": stored_text,
+        })
+    return rows, {"total": total, "paid": paid, "listed": len(households)}
+
+
+def _fill_untouched(households, typed) -> None:
+    """The no-JS 'Isi semua': every row with neither state nor amount gets the household's usual amount."""
+    for household in households:
+        entry = typed[household.pk]
+        if not entry["state"] and not entry["amount"]:
+            if household.usual_amount > 0:
+                entry.update(amount=str(household.usual_amount), state=ContributionState.PAID.value)
+            else:
+                entry.update(amount="0", state=ContributionState.EMPTY.value)
+
+
+@login_required
+@permission_required("nightly.view_round", raise_exception=True)
+def sheet(request: HttpRequest) -> HttpResponse:
+    picker, evening, rt = _picker(request)
+    rts = list(RT.objects.all())
+    if rt is None and rts and request.method == "GET" and "rt" not in request.GET and len(rts) == 1:
+        rt = rts[0]
+    context = {"picker": picker, "evening": evening, "rt": rt, "rts": rts, "evening_label": evening_label(evening),
+               "today": evening_of()}
+    if rt is None:
+        return render(request, "nightly/sheet.html", context)
+
+    read_only = _read_only_reason(request, evening)
+    if request.method == "POST" and read_only:
+        raise PermissionDenied(read_only)
+
+    rnd = Round.objects.filter(rt=rt, evening=evening).first()
+    households = sheet_households(rt, rnd)
+    stored = round_contributions(rnd)
+    profile = KampungProfile.load()
+    typed, errors, conflict = {}, {}, False
+    status = 200
+    if request.method == "POST":
+        header = SheetHeaderForm(request.POST)
+        header_ok = header.is_valid()
+        rows, typed, errors = read_sheet_rows(request.POST, households)
+        if request.POST.get("action") == "fill":
+            _fill_untouched(households, typed)
+        elif header_ok and not errors:
+            data = header.cleaned_data
+            try:
+                result = save_sheet(
+                    rt=rt, evening=evening, user=request.user, version=data["version"], rows=rows,
+                    collectors=data["collectors"], collector_users=list(data["collector_users"]),
+                    counted_cash=data["counted_cash"], notes=data["notes"],
+                )
+            except SheetError as error:
+                errors.update(error.row_errors)
+                messages.error(request, error.messages[0])
+                status = 400
+            except RoundConflictError as error:
+                conflict = True
+                messages.error(request, error.messages[0])
+                # Saving again now is a deliberate overwrite: the user has seen what is stored.
+                post = request.POST.copy()
+                post["version"] = str(rnd.version if rnd else 0)
+                header = SheetHeaderForm(post)
+                header.is_valid()
+                status = 409
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+                status = 400
+            else:
+                text = (_("Jimpitan malam %(rt)s sudah tersimpan.") if result.already_saved
+                        else _("Jimpitan malam %(rt)s disimpan: %(total)s dari %(paid)d rumah."))
+                messages.success(request, text % {"rt": rt, "total": format_rupiah(result.round.total),
+                                                  "paid": result.round.households_paid})
+                return redirect(sheet_url(evening, rt))
+        else:
+            status = 400
+            if errors:
+                messages.error(request, _("Ada isian yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."))
+    else:
+        header = SheetHeaderForm(initial={
+            "version": rnd.version if rnd else 0,
+            "collectors": rnd.collectors if rnd else "",
+            "collector_users": list(rnd.collector_users.all()) if rnd else [],
+            "counted_cash": rnd.counted_cash if rnd else None,
+            "notes": rnd.notes if rnd else "",
+        })
+    rows, totals = _rows_for_display(households, typed, stored, errors, conflict, profile)
+    if header.is_bound:
+        counted = getattr(header, "cleaned_data", {}).get("counted_cash")
+    else:
+        counted = rnd.counted_cash if rnd else None
+    context.update({
+        "round": rnd,
+        "rows": rows,
+        "totals": totals,
+        "difference": None if counted is None else counted - totals["total"],
+        "header": header,
+        "read_only": read_only,
+        "quick_amounts": profile.quick_amount_list() if profile else [0, 100, 200, 500, 1000],
+        "state_choices": STATE_CHOICES,
+        "conflict": conflict,
+        "total_only": bool(rnd and rnd.is_total_only),
+    })
+    return render(request, "nightly/sheet.html", context, status=status)
+
+
+@login_required
+@permission_required("nightly.view_round", raise_exception=True)
+def total_only(request: HttpRequest) -> HttpResponse:
+    """Record only a round's total, for a night without a per-household record."""
+    picker, evening, rt = _picker(request)
+    if rt is None:
+        return redirect("nightly:sheet")
+    read_only = _read_only_reason(request, evening)
+    if request.method == "POST" and read_only:
+        raise PermissionDenied(read_only)
+    rnd = Round.objects.filter(rt=rt, evening=evening).first()
+    initial = {"version": rnd.version if rnd else 0}
+    if rnd and rnd.is_total_only:
+        initial.update(total=rnd.total, counted_cash=rnd.counted_cash, collectors=rnd.collectors, notes=rnd.notes)
+    form = TotalOnlyForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                save_total_only_round(rt=rt, evening=evening, user=request.user, version=data["version"],
+                                      total=data["total"], counted_cash=data["counted_cash"],
+                                      collectors=data["collectors"], notes=data["notes"])
+            except RoundConflictError as error:
+                form.add_error(None, error.messages[0])
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                messages.success(request, _("Total jimpitan malam %(rt)s disimpan.") % {"rt": rt})
+                return redirect(reverse("nightly:round_list"))
+    return render(request, "nightly/total_only.html", {
+        "form": form, "rt": rt, "evening": evening, "evening_label": evening_label(evening),
+        "read_only": read_only, "round": rnd,
+    }, status=status)

@@ -1,0 +1,167 @@
+"""Demo spending for `seed_demo`: the kampung's real projects, running costs and other income.
+
+Called after the jimpitan rounds exist. Spending in a month never exceeds the cash left at the end of
+the month before (other income of the month is only counted from the next month on), so the
+balance cannot dip below zero on any day, whatever day in the month the coins came in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from jimpitan.lib.evening import month_start, next_month
+from ledger.selectors import Flow, monthly_flows
+from spending.models import Expense, IncomeSource, OtherIncome, Project, ProjectStatus
+
+# name, description, budget, (start, end) as fractions of the demo period, purchases
+PROJECTS = [
+    ("Kesekretariatan", "Meja, lemari arsip, printer, dan papan pengumuman untuk sekretariat Pokja.", 6_000_000,
+     (0.0, 0.2), ["Lemari arsip", "Printer dan tinta", "Papan pengumuman", "Meja dan kursi rapat"]),
+    ("Balai warga", "Balai pertemuan warga RW 05: atap, lantai keramik, dan pengecatan.", 40_000_000,
+     (0.05, 0.45), ["Semen dan pasir", "Rangka atap baja ringan", "Keramik lantai", "Upah tukang", "Cat tembok"]),
+    ("Dapur stunting", "Dapur sehat untuk makanan tambahan balita dan ibu hamil.", 12_000_000,
+     (0.3, 1.0), ["Kompor dan tabung gas", "Peralatan masak", "Bahan makanan tambahan balita", "Susu dan telur"]),
+    ("Ambulans", "Ambulans desa untuk warga, bersama program mitra.", 35_000_000,
+     (0.4, 0.75), ["Uang muka mobil", "Perlengkapan medis", "Pengecatan dan stiker", "Servis dan BBM"]),
+    ("Arena belajar dan bermain", "Taman baca dan area bermain anak di samping balai warga.", 15_000_000,
+     (0.55, 0.85), ["Rak dan buku bacaan", "Ayunan dan perosotan", "Paving block", "Karpet dan mainan edukatif"]),
+    ("Musala", "Renovasi musala: tempat wudu, karpet, dan pengeras suara.", 25_000_000,
+     (0.7, 1.0), ["Tempat wudu", "Karpet musala", "Pengeras suara", "Upah tukang"]),
+    ("Kelompok Wanita Tani (KWT)", "Kebun gizi KWT: bibit, polybag, pupuk, dan rak hidroponik.", 5_000_000,
+     (0.15, 1.0), ["Bibit sayur", "Polybag dan pupuk", "Rak hidroponik", "Selang dan alat siram"]),
+]
+
+RUNNING_COSTS = [
+    ("Alat tulis dan fotokopi laporan", "Toko Fotokopi Berkah", (30, 120)),
+    ("Konsumsi rapat Pokja", "Warung Bu Sri", (100, 300)),
+    ("Listrik pos ronda", "PLN", (50, 150)),
+    ("Senter dan baterai petugas ronda", "Toko Listrik Jaya", (40, 120)),
+    ("Cetak kartu ronda", "Percetakan Mandiri", (60, 150)),
+]
+
+DONORS = ["Bapak H. Sulaiman", "Keluarga Bu Ratna", "Alumni Karang Taruna", "Warga RT 02", "Ibu Dewi Lestari"]
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], month_start(first)
+    while month <= month_start(last):
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def _day_in(rng: random.Random, month: dt.date, latest: dt.date, low: int = 2, high: int = 28) -> dt.date | None:
+    last_day = min(next_month(month) - dt.timedelta(days=1), latest)
+    if last_day.day < low:
+        return None
+    return month.replace(day=rng.randint(low, min(high, last_day.day)))
+
+
+def _thousands(amount: float) -> int:
+    return int(amount) // 1000 * 1000
+
+
+@transaction.atomic
+def seed_spending(rng: random.Random, first_month: dt.date, last_month: dt.date, recorded_by) -> None:
+    months = _months(first_month, last_month)
+    if not months:
+        return
+    latest = dt.date.today()
+    flows = monthly_flows()
+    opening = sum((f.net for m, f in flows.items() if m < months[0]), 0)
+
+    projects: list[tuple[Project, int, int, list[str]]] = []
+    for order, (name, description, budget, (start, end), items) in enumerate(PROJECTS):
+        first_index = int(start * (len(months) - 1))
+        last_index = max(first_index, int(end * (len(months) - 1)))
+        ends_on = next_month(months[last_index]) - dt.timedelta(days=1)
+        if last_index == len(months) - 1 and end >= 1.0:
+            status, ends_on = ProjectStatus.RUNNING, None
+        elif ends_on < latest:
+            status = ProjectStatus.DONE
+        else:
+            status = ProjectStatus.RUNNING
+        project, _created = Project.objects.get_or_create(
+            name=name,
+            defaults={
+                "description": description,
+                "budget": budget,
+                "status": status,
+                "starts_on": months[first_index],
+                "ends_on": ends_on,
+                "display_order": order,
+            },
+        )
+        projects.append((project, first_index, last_index, items))
+    remaining = {p.pk: p.budget or 0 for p, *_ in projects}
+
+    expenses: list[Expense] = []
+    incomes: list[OtherIncome] = []
+    partner_given: set[int] = set()
+    for index, month in enumerate(months):
+        flow = flows.get(month, Flow())
+        # Cash that is there from the 1st: last month's closing, less anything this month already
+        # takes out on its own (existing spending or negative adjustments).
+        spendable = opening - max(0, -flow.net)
+        cap = int(spendable * 0.9)
+        spent = 0
+        for description, payee, (low, high) in rng.sample(RUNNING_COSTS, k=rng.randint(1, 3)):
+            amount = rng.randint(low, high) * 1000
+            day = _day_in(rng, month, latest)
+            if day is None or spent + amount > cap:
+                continue
+            expenses.append(Expense(spent_on=day, description=description, payee=payee, amount=amount,
+                                    recorded_by=recorded_by))
+            spent += amount
+        for project, first_index, last_index, items in projects:
+            if not (first_index <= index <= last_index) or remaining[project.pk] <= 0:
+                continue
+            room = cap - spent
+            share = rng.uniform(0.25, 0.6) if (project.budget or 0) >= 20_000_000 else rng.uniform(0.1, 0.35)
+            amount = _thousands(min(remaining[project.pk], room * share))
+            day = _day_in(rng, month, latest, low=5)
+            if amount < 100_000 or day is None:
+                continue
+            expenses.append(Expense(spent_on=day, project=project, description=rng.choice(items),
+                                    payee=rng.choice(["Toko Bangunan Sumber Rejeki", "CV Maju Bersama",
+                                                      "Toko Serba Ada", "Pak Darto (tukang)"]),
+                                    amount=amount, recorded_by=recorded_by))
+            spent += amount
+            remaining[project.pk] -= amount
+
+        received = 0
+        for project, first_index, last_index, _items in projects:
+            day = _day_in(rng, month, latest, low=1)
+            if day is None:
+                continue
+            if project.name.startswith("Kelompok Wanita Tani") and index > first_index:
+                amount = rng.randint(5, 25) * 10_000
+                incomes.append(OtherIncome(received_on=day, source=IncomeSource.KWT_SALES, source_name="KWT Melati",
+                                           description="Penjualan sayur hasil kebun KWT", amount=amount,
+                                           project=project, recorded_by=recorded_by))
+                received += amount
+            elif project.name in ("Ambulans", "Dapur stunting") and index == first_index + 1 \
+                    and project.pk not in partner_given:
+                amount = 15_000_000 if project.name == "Ambulans" else 4_000_000
+                partner = "Program CSR Bank Daerah" if project.name == "Ambulans" else "Puskesmas Batuceper"
+                incomes.append(OtherIncome(received_on=day, source=IncomeSource.PARTNER, source_name=partner,
+                                           description=f"Bantuan program mitra untuk {project.name.lower()}",
+                                           amount=amount, project=project, recorded_by=recorded_by))
+                partner_given.add(project.pk)
+                received += amount
+        if rng.random() < 0.25:
+            day = _day_in(rng, month, latest, low=1)
+            if day is not None:
+                amount = rng.choice([250_000, 500_000, 1_000_000, 2_000_000])
+                incomes.append(OtherIncome(received_on=day, source=IncomeSource.DONATION, source_name=rng.choice(DONORS),
+                                           description="Donasi untuk kas kampung", amount=amount,
+                                           recorded_by=recorded_by))
+                received += amount
+        opening += flow.net - spent + received
+
+    bulk_create_with_history(expenses, Expense, batch_size=500, default_user=recorded_by)
+    bulk_create_with_history(incomes, OtherIncome, batch_size=500, default_user=recorded_by)

@@ -1,0 +1,210 @@
+"""Writes to expenses, other income and projects. Each runs in one transaction that
+
+1. takes the ledger-wide lock, so two treasurers saving at once cannot both pass the balance check;
+2. refuses a date in a closed month (old and new date on an edit);
+3. refuses a change that would take the cash balance below zero on any date from the change onward;
+4. tells the public pages to recompute their figures once the change is committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jimpitan.lib.dates import long_date
+from jimpitan.lib.money import format_rupiah
+from jimpitan.models import KampungProfile
+from jimpitan.roles import BENDAHARA, POKJA, user_roles
+from ledger.cache import invalidate_public_figures
+from ledger.guards import assert_month_open
+from ledger.selectors import balance_at, lowest_balance_from
+from spending.models import Expense, OtherIncome, Project
+from spending.uploads import ProcessedFile
+
+T = TypeVar("T")
+
+
+class InsufficientBalanceError(ValidationError):
+    """The change would leave the cash box with less than nothing on some date."""
+
+
+def lock_ledger() -> None:
+    """Serialise every money write. SQLite already does (BEGIN IMMEDIATE takes the write lock);
+    PostgreSQL needs a row lock that every writer takes first: the kampung profile's one row."""
+    if connection.vendor == "postgresql":
+        list(KampungProfile.objects.select_for_update().filter(pk=KampungProfile.SINGLETON_ID).values_list("pk"))
+
+
+def _checked_write(days: list[dt.date], write: Callable[[], T]) -> T:
+    """Run `write` under the lock and refuse it if it takes the balance below zero from min(days) on.
+
+    The check compares the lowest balance before and after the write: a change that does not make a
+    negative point worse (say, correcting a typo while old data is already short) is allowed.
+    """
+    days = [d for d in days if d is not None]
+    with transaction.atomic():
+        lock_ledger()
+        assert_month_open(*days)
+        first_day = min(days)
+        balance_before = balance_at(first_day)
+        low_day_before, low_before = lowest_balance_from(first_day)
+        result = write()
+        low_day_after, low_after = lowest_balance_from(first_day)
+        if low_after < 0 and low_after < low_before:
+            raise InsufficientBalanceError(
+                _(
+                    "Saldo kas tidak cukup. Saldo pada %(day)s: %(balance)s; saldo terendah sejak tanggal itu: "
+                    "%(low)s (%(low_day)s). Dengan perubahan ini saldo menjadi %(after)s pada %(after_day)s. "
+                    "Kas tidak boleh minus: kampung tidak bisa membelanjakan uang yang belum terkumpul."
+                )
+                % {
+                    "day": long_date(first_day),
+                    "balance": format_rupiah(balance_before),
+                    "low": format_rupiah(low_before),
+                    "low_day": long_date(low_day_before),
+                    "after": format_rupiah(low_after),
+                    "after_day": long_date(low_day_after),
+                },
+                code="insufficient_balance",
+            )
+        transaction.on_commit(invalidate_public_figures)
+    return result
+
+
+def _store_receipt(expense: Expense, receipt: ProcessedFile) -> list[str]:
+    """Write the files (before the row is saved) and return their names, to remove them on rollback."""
+    expense.receipt.save(receipt.content.name, receipt.content, save=False)
+    expense.receipt_content_type = receipt.content_type
+    names = [expense.receipt.name]
+    if receipt.thumbnail is not None:
+        expense.receipt_thumbnail.save(receipt.thumbnail.name, receipt.thumbnail, save=False)
+        names.append(expense.receipt_thumbnail.name)
+    else:
+        expense.receipt_thumbnail = ""
+    return names
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def save_expense(expense: Expense, *, user, receipt: ProcessedFile | None = None) -> Expense:
+    """Create or update `expense` (its fields already set by the form) with an optional new receipt."""
+    old = None
+    if expense.pk:
+        old = Expense.objects.filter(pk=expense.pk).values("spent_on", "amount", "receipt", "receipt_thumbnail").first()
+    if expense.pk is None and user is not None:
+        expense.recorded_by = user
+    if old and (old["amount"] != expense.amount or old["spent_on"] != expense.spent_on):
+        # A changed amount or date is a new claim on the cash: it needs approving again.
+        expense.approved_by = None
+        expense.approved_at = None
+    storage = Expense._meta.get_field("receipt").storage
+    new_files: list[str] = []
+    if receipt is not None:
+        new_files = _store_receipt(expense, receipt)
+    days = [expense.spent_on] + ([old["spent_on"]] if old else [])
+    is_new = expense.pk is None
+    try:
+        _checked_write(days, lambda: expense.save())
+    except Exception:
+        _delete_files(storage, new_files)
+        if is_new:  # the rolled-back row must not look saved to the form shown again
+            expense.pk = None
+            expense._state.adding = True
+        raise
+    if old and receipt is not None:
+        replaced = [old["receipt"], old["receipt_thumbnail"]]
+        transaction.on_commit(lambda: _delete_files(storage, replaced))
+    return expense
+
+
+def delete_expense(expense: Expense) -> None:
+    storage = Expense._meta.get_field("receipt").storage
+    files = [expense.receipt.name, expense.receipt_thumbnail.name]
+    # Removing an expense only adds cash back, but its month must still be open.
+    _checked_write([expense.spent_on], expense.delete)
+    transaction.on_commit(lambda: _delete_files(storage, files))
+
+
+def can_approve(expense: Expense, user) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and bool(user_roles(user) & {BENDAHARA, POKJA})
+        and user.has_perm("spending.approve_expense")
+        and expense.recorded_by_id != user.pk
+        and expense.approved_by_id is None
+    )
+
+
+def approve_expense(expense: Expense, approver) -> Expense:
+    """A Pokja or Bendahara member other than the recorder confirms the expense."""
+    if expense.recorded_by_id == approver.pk:
+        raise ValidationError(
+            _("Pengeluaran ini Anda catat sendiri, jadi harus disetujui anggota Pokja yang lain."), code="self_approval"
+        )
+    if not (user_roles(approver) & {BENDAHARA, POKJA}) or not approver.has_perm("spending.approve_expense"):
+        raise PermissionDenied
+    with transaction.atomic():
+        lock_ledger()
+        assert_month_open(expense.spent_on)
+        updated = Expense.objects.filter(pk=expense.pk, approved_by__isnull=True).exclude(
+            recorded_by=approver
+        ).update(approved_by=approver, approved_at=timezone.now())
+        if not updated:
+            raise ValidationError(_("Pengeluaran ini sudah disetujui."), code="already_approved")
+        transaction.on_commit(invalidate_public_figures)
+    expense.refresh_from_db()
+    return expense
+
+
+def save_other_income(income: OtherIncome, *, user) -> OtherIncome:
+    """Create or update; lowering or moving income later can also leave earlier spending uncovered."""
+    old_day = None
+    if income.pk:
+        old_day = OtherIncome.objects.filter(pk=income.pk).values_list("received_on", flat=True).first()
+    elif user is not None:
+        income.recorded_by = user
+    is_new = income.pk is None
+    try:
+        _checked_write([income.received_on, old_day], lambda: income.save())
+    except Exception:
+        if is_new:
+            income.pk = None
+            income._state.adding = True
+        raise
+    return income
+
+
+def delete_other_income(income: OtherIncome) -> None:
+    _checked_write([income.received_on], income.delete)
+
+
+def save_project(project: Project, *, cover: ProcessedFile | None = None) -> Project:
+    storage = Project._meta.get_field("cover_photo").storage
+    old_cover = None
+    if project.pk:
+        old_cover = Project.objects.filter(pk=project.pk).values_list("cover_photo", flat=True).first()
+    new_files = []
+    if cover is not None:
+        project.cover_photo.save(cover.content.name, cover.content, save=False)
+        new_files.append(project.cover_photo.name)
+    try:
+        with transaction.atomic():
+            project.save()
+            transaction.on_commit(invalidate_public_figures)
+    except Exception:
+        _delete_files(storage, new_files)
+        raise
+    if cover is not None and old_cover:
+        transaction.on_commit(lambda: _delete_files(storage, [old_cover]))
+    return project

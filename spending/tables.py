@@ -1,0 +1,159 @@
+"""List tables. Cells carry data-label so the `stack` tables become cards on phones; money cells
+show 'Rp 3.500.000' on screen and stay integers in CSV/XLSX (`value_amount`)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from jimpitan.lib.money import format_rupiah
+from spending.models import Expense, OtherIncome, Project
+
+TABLE_ATTRS = {"class": "table table-sm align-middle stack"}
+
+
+def _attrs(label, *, amount: bool = False, date: bool = False) -> dict:
+    td = {"data-label": label}
+    if date:
+        td["class"] = "date-cell"
+    if amount:
+        td["class"] = "amount"
+        return {"td": td, "th": {"class": "amount"}}
+    return {"td": td}
+
+
+class ExpenseTable(tables.Table):
+    spent_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True))
+    description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")), linkify=False)
+    project = tables.Column(verbose_name=_("Program"), attrs=_attrs(_("Program")), default="—")
+    payee = tables.Column(verbose_name=_("Dibayar kepada"), attrs=_attrs(_("Dibayar kepada")), default="—")
+    amount = tables.Column(verbose_name=_("Jumlah"), attrs=_attrs(_("Jumlah"), amount=True))
+    approved_by = tables.Column(verbose_name=_("Disetujui"), attrs=_attrs(_("Disetujui")), default="—")
+    receipt = tables.Column(verbose_name=_("Nota"), attrs=_attrs(_("Nota")), orderable=False, exclude_from_export=True,
+                            empty_values=())
+
+    class Meta:
+        model = Expense
+        fields = ["spent_on", "description", "project", "payee", "amount", "approved_by", "receipt"]
+        attrs = TABLE_ATTRS
+        template_name = "django_tables2/bootstrap5.html"
+        order_by = ("-spent_on",)
+
+    def render_description(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("spending:expense_detail", args=[record.pk]), value)
+
+    def value_description(self, value):
+        return value
+
+    def render_project(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("spending:project_detail", args=[record.project_id]), value)
+
+    def value_project(self, value):
+        return str(value) if value else ""
+
+    def render_amount(self, value):
+        return format_rupiah(value)
+
+    def value_amount(self, value):
+        return value
+
+    def value_spent_on(self, value):
+        return value
+
+    def render_approved_by(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_approved_by(self, value):
+        return (value.get_full_name() or value.get_username()) if value else ""
+
+    def render_receipt(self, record):
+        if not record.receipt:
+            return format_html('<span class="text-body-secondary">{}</span>', _("Belum ada"))
+        url = reverse("spending:receipt", args=[record.pk])
+        if record.receipt_thumbnail:
+            thumb = reverse("spending:receipt_thumbnail", args=[record.pk])
+            return format_html(
+                '<a href="{}"><img src="{}" alt="{}" width="48" height="48" loading="lazy" class="receipt-thumb"></a>',
+                url, thumb, _("Nota"),
+            )
+        return format_html('<a href="{}">{}</a>', url, _("PDF"))
+
+
+class OtherIncomeTable(tables.Table):
+    received_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True))
+    description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")))
+    source = tables.Column(verbose_name=_("Sumber"), attrs=_attrs(_("Sumber")))
+    source_name = tables.Column(verbose_name=_("Dari"), attrs=_attrs(_("Dari")), default="—")
+    project = tables.Column(verbose_name=_("Untuk program"), attrs=_attrs(_("Untuk program")), default="—")
+    amount = tables.Column(verbose_name=_("Jumlah"), attrs=_attrs(_("Jumlah"), amount=True))
+
+    class Meta:
+        model = OtherIncome
+        fields = ["received_on", "description", "source", "source_name", "project", "amount"]
+        attrs = TABLE_ATTRS
+        template_name = "django_tables2/bootstrap5.html"
+        order_by = ("-received_on",)
+
+    def render_description(self, record, value):
+        if not getattr(self, "can_change", False):
+            return value
+        return format_html('<a href="{}">{}</a>', reverse("spending:income_edit", args=[record.pk]), value)
+
+    def value_description(self, value):
+        return value
+
+    def render_project(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("spending:project_detail", args=[record.project_id]), value)
+
+    def value_project(self, value):
+        return str(value) if value else ""
+
+    def render_amount(self, value):
+        return format_rupiah(value)
+
+    def value_amount(self, value):
+        return value
+
+    def value_received_on(self, value):
+        return value
+
+
+class ProjectTable(tables.Table):
+    name = tables.Column(verbose_name=_("Program"), attrs=_attrs(_("Program")))
+    status = tables.Column(verbose_name=_("Status"), attrs=_attrs(_("Status")))
+    budget = tables.Column(verbose_name=_("Target anggaran"), attrs=_attrs(_("Target anggaran"), amount=True), default="—")
+    spent = tables.Column(verbose_name=_("Terpakai"), attrs=_attrs(_("Terpakai"), amount=True))
+    earmarked = tables.Column(verbose_name=_("Pemasukan untuk program"),
+                              attrs=_attrs(_("Pemasukan untuk program"), amount=True))
+
+    class Meta:
+        model = Project
+        fields = ["name", "status", "budget", "spent", "earmarked"]
+        attrs = TABLE_ATTRS
+        template_name = "django_tables2/bootstrap5.html"
+
+    def render_name(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("spending:project_detail", args=[record.pk]), value)
+
+    def value_name(self, value):
+        return value
+
+    def render_budget(self, value):
+        return format_rupiah(value)
+
+    def render_spent(self, value):
+        return format_rupiah(value)
+
+    def render_earmarked(self, value):
+        return format_rupiah(value)
+
+    def value_budget(self, value):
+        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal
+
+    def value_spent(self, value):
+        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal
+
+    def value_earmarked(self, value):
+        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal
