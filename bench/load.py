@@ -72,7 +72,7 @@ def prepare_targets(db_path: Path) -> dict:
         from spending.models import Project
 
         for pk in Project.objects.values_list("pk", flat=True)[:20]:
-            url = optional([("ledger:project", {"pk": pk}), ("spending:project_public", {"pk": pk})])
+            url = optional([("public_project", {"pk": pk})])
             if url:
                 projects.append(url)
     except ImportError:
