@@ -177,6 +177,8 @@ def _export_url(fmt: str, month: dt.date) -> str:
             ("ledger:report_export", {"year": month.year, "month": month.month, "fmt": fmt}),
             ("ledger:export_month", {"year": month.year, "month": month.month, "fmt": fmt}),
             ("ledger:report", {"year": month.year, "month": month.month}),
+            ("ledger:monthly_report", {"year": month.year, "month": month.month, "fmt": fmt}),
+            ("monthly_report_export", {"year": month.year, "month": month.month, "fmt": fmt}),
         ]
     )
 
@@ -187,6 +189,12 @@ def export_xlsx_month(ctx: Context):
 
 def export_pdf_month(ctx: Context):
     return _nothing, get(ctx.treasurer, _export_url("pdf", ctx.report_month))
+
+
+def export_rounds_xlsx_month(ctx: Context):
+    """The rounds list of one month as XLSX (nightly), for comparison while the monthly report is missing."""
+    url = reverse_any([("nightly:round_export", {"fmt": "xlsx"})])
+    return _nothing, get(ctx.treasurer, f"{url}?bulan={ctx.report_month:%Y-%m}")
 
 
 def import_file(rows: int, rt_numbers: list[int], batch: int) -> bytes:
@@ -319,5 +327,6 @@ def all_cases(ctx: Context) -> list[Case]:
         case(xlsx_floor, 1, 5),
         case(export_xlsx_month, 1, 5),
         case(export_pdf_month, 1, 5),
+        case(export_rounds_xlsx_month, 1, 5),
         case(import_1000, 0, 3),
     ]
