@@ -63,6 +63,13 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l en --no-location -i households -i nightly -i spending -i ledger -i .venv -i node_modules -i var -i tests
 	for app in households nightly spending ledger; do (cd $$app && ../$(PY) ../manage.py makemessages -l en --no-location); done
 
+# Benchmarks on a cached 500-household, 60-month database (var/bench/); see README, "Performance".
+bench: setup
+	$(PY) bench/run.py
+
+load: setup $(VENV)/.installed-test
+	$(PY) bench/load.py
+
 # Crash drill: gunicorn on a temporary SQLite database, kill -9 during a 500-row sheet save, restart,
 # and check that the round is wholly saved or wholly absent and that the books still add up.
 crash-drill: $(VENV)/.installed translations

@@ -17,6 +17,7 @@ urlpatterns = [
     path("rumah/", include("households.urls")),
     path("kas/", include("spending.urls")),
     path("buku/", include("ledger.urls_books")),
+    path("ping", views.ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,11 @@ def setup(request: HttpRequest) -> HttpResponse:
     return render(request, "setup.html", {"kampung_form": kampung_form, "user_form": user_form})
 
 
+def ping(request: HttpRequest) -> HttpResponse:
+    """A tiny response through the full middleware stack: the floor that `make bench` holds pages against."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in home: the shortcuts each role uses most."""

@@ -1,0 +1,1 @@
+"""Benchmark and load harness (`make bench`, `make load`); see README, "Performance"."""

@@ -1,0 +1,332 @@
+"""The benchmark cases and floors. Imported after django.setup() by bench/run.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from bench import common
+from bench.htmlform import biggest_post_form, fill
+from bench.run import Case
+from households.models import RT, Household, HouseholdStatus
+from jimpitan.lib.evening import evening_of, month_start
+from ledger.cache import invalidate_public_figures
+from nightly.models import Contribution, Round
+
+
+class NotAvailable(Exception):
+    """The page this case measures has not been built (its URL does not resolve)."""
+
+
+def reverse_any(candidates: Iterable[tuple[str, dict]]) -> str:
+    tried = []
+    for name, kwargs in candidates:
+        try:
+            return reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            tried.append(name)
+    raise NotAvailable("no URL named " + " / ".join(dict.fromkeys(tried)))
+
+
+def expect(response, *statuses: int):
+    if response.status_code not in statuses:
+        raise RuntimeError(f"{response.request['PATH_INFO']} answered {response.status_code}, expected {statuses}")
+    return response
+
+
+@dataclass
+class Context:
+    anonymous: Client
+    treasurer: Client
+    treasurer_user: object
+    bench_rt: RT
+    sheet_evening: dt.date
+    floor_evening: dt.date
+    report_month: dt.date
+    household: Household
+
+    @classmethod
+    def create(cls) -> Context:
+        user = get_user_model().objects.get(username="bendahara")
+        treasurer = Client()
+        treasurer.force_login(user)
+        today = evening_of()
+        last_round = Round.objects.order_by("-evening").values_list("evening", flat=True).first() or today
+        household = (
+            Household.objects.filter(status=HouseholdStatus.ACTIVE, rt__number=1).order_by("route_position").first()
+        )
+        return cls(
+            anonymous=Client(),
+            treasurer=treasurer,
+            treasurer_user=user,
+            bench_rt=RT.objects.get(number=common.BENCH_RT_NUMBER),
+            sheet_evening=today,
+            floor_evening=today - dt.timedelta(days=1),
+            # The last full month of seeded rounds: a typical monthly report.
+            report_month=month_start(month_start(last_round) - dt.timedelta(days=1)),
+            household=household,
+        )
+
+    def dataset(self) -> dict:
+        return {
+            "households": Household.objects.exclude(rt=self.bench_rt).count(),
+            "months": common.MONTHS,
+            "contributions": Contribution.objects.count(),
+            "rounds": Round.objects.count(),
+            "sheet_rt_households": Household.objects.filter(rt=self.bench_rt).count(),
+        }
+
+
+def _nothing() -> None:
+    return None
+
+
+def get(client: Client, url: str, *statuses: int) -> Callable[[], object]:
+    return lambda: expect(client.get(url), *(statuses or (200,)))
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def trivial_view(ctx: Context):
+    return _nothing, get(ctx.anonymous, reverse_any([("ping", {})]))
+
+
+def _public_ledger_url(ctx: Context) -> str:
+    url = reverse_any([("ledger:public", {}), ("public_ledger", {})])
+    if ctx.anonymous.get(url).status_code in (301, 302):
+        raise NotAvailable("/ still redirects to the home page")
+    return url
+
+
+def ledger_public_uncached(ctx: Context):
+    return invalidate_public_figures, get(ctx.anonymous, _public_ledger_url(ctx))
+
+
+def ledger_public_cached(ctx: Context):
+    return _nothing, get(ctx.anonymous, _public_ledger_url(ctx))
+
+
+def _sheet_url(ctx: Context) -> str:
+    url = reverse_any([("nightly:sheet", {})])
+    return f"{url}?malam={ctx.sheet_evening.isoformat()}&rt={ctx.bench_rt.pk}"
+
+
+def sheet_get_500(ctx: Context):
+    return _nothing, get(ctx.treasurer, _sheet_url(ctx))
+
+
+def sheet_get_saved(ctx: Context):
+    """Reopening yesterday's saved round of RT 01, whose households have five years of rows behind them."""
+    rt = RT.objects.get(number=1)
+    evening = Round.objects.filter(rt=rt, is_total_only=False).order_by("-evening").values_list("evening", flat=True)[0]
+    url = reverse_any([("nightly:sheet", {})])
+    return _nothing, get(ctx.treasurer, f"{url}?malam={evening.isoformat()}&rt={rt.pk}")
+
+
+def sheet_post_500(ctx: Context):
+    url = _sheet_url(ctx)
+    state = {"data": None, "n": 0}
+
+    def prepare() -> None:
+        # Each save follows a fresh GET, as on the phone: the form carries the round's current version.
+        form = biggest_post_form(expect(ctx.treasurer.get(url), 200).content.decode())
+        if form is None:
+            raise RuntimeError("the sheet has no POST form")
+        state["n"] += 1
+        # Alternate amounts so that every save really changes all 500 rows.
+        state["data"] = fill(form["fields"], "500" if state["n"] % 2 else "200")
+        state["action"] = form["action"] or url
+
+    def run() -> object:
+        response = expect(ctx.treasurer.post(state["action"], state["data"]), 302, 303)
+        return response
+
+    prepare()
+    run()
+    saved = Round.objects.get(rt=ctx.bench_rt, evening=ctx.sheet_evening)
+    if saved.households_listed != common.BENCH_RT_SIZE:
+        raise RuntimeError(f"the sheet saved {saved.households_listed} rows, not {common.BENCH_RT_SIZE}")
+    return prepare, run
+
+
+def rounds_list(ctx: Context):
+    month = ctx.report_month
+    url = reverse_any([("nightly:round_list", {})])
+    return _nothing, get(ctx.treasurer, f"{url}?bulan={month:%Y-%m}")
+
+
+def household_page(ctx: Context):
+    code = ctx.household.private_code
+    url = reverse_any(
+        [("ledger:household", {"code": code}), ("household_page", {"code": code}), ("ledger:household_page", {"code": code})]
+    )
+    return _nothing, get(ctx.anonymous, url)
+
+
+def _export_url(fmt: str, month: dt.date) -> str:
+    return reverse_any(
+        [
+            ("ledger:report_export", {"year": month.year, "month": month.month, "fmt": fmt}),
+            ("ledger:export_month", {"year": month.year, "month": month.month, "fmt": fmt}),
+            ("ledger:report", {"year": month.year, "month": month.month}),
+            ("ledger:monthly_report", {"year": month.year, "month": month.month, "fmt": fmt}),
+            ("monthly_report_export", {"year": month.year, "month": month.month, "fmt": fmt}),
+        ]
+    )
+
+
+def export_xlsx_month(ctx: Context):
+    return _nothing, get(ctx.treasurer, _export_url("xlsx", ctx.report_month))
+
+
+def export_pdf_month(ctx: Context):
+    return _nothing, get(ctx.treasurer, _export_url("pdf", ctx.report_month))
+
+
+def export_rounds_xlsx_month(ctx: Context):
+    """The rounds list of one month as XLSX (nightly), for comparison while the monthly report is missing."""
+    url = reverse_any([("nightly:round_export", {"fmt": "xlsx"})])
+    return _nothing, get(ctx.treasurer, f"{url}?bulan={ctx.report_month:%Y-%m}")
+
+
+def import_file(rows: int, rt_numbers: list[int], batch: int) -> bytes:
+    """A household file of `rows` new households, in the template's columns, as a treasurer would save it."""
+    lines = ["RT,Nomor rumah/alamat,Kepala keluarga,Nomor HP/WhatsApp,Jumlah biasa"]
+    for n in range(rows):
+        rt = rt_numbers[n % len(rt_numbers)]
+        lines.append(f"{rt},Blok Y{batch}-{n // 40 + 1} No. {n % 40 + 1},Warga Impor {batch}-{n},+62812{n:08d},500")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def import_1000(ctx: Context):
+    """Upload 1,000 new households, read the preview, then confirm it: the two requests are timed together."""
+    upload_url = reverse_any([("households:import", {})])
+    rts = list(RT.objects.exclude(pk=ctx.bench_rt.pk).values_list("number", flat=True))
+    state = {"batch": 0, "payload": b""}
+
+    def prepare() -> None:
+        state["batch"] += 1
+        state["payload"] = import_file(1000, rts, state["batch"])
+
+    def run() -> object:
+        upload = io.BytesIO(state["payload"])
+        upload.name = "daftar-rumah.csv"
+        preview = expect(ctx.treasurer.post(upload_url, {"file": upload}), 200)
+        form = biggest_post_form(preview.content.decode(), having="token")
+        if form is None:
+            raise RuntimeError("the import preview offers no confirm form (did a row fail?)")
+        return expect(ctx.treasurer.post(form["action"], dict(form["fields"])), 302, 303)
+
+    before = Household.objects.count()
+    prepare()
+    run()
+    if Household.objects.count() != before + 1000:
+        raise RuntimeError("the import did not create 1,000 households")
+    return prepare, run
+
+
+# --- floors ---------------------------------------------------------------------------------------
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def sql_floor_ledger(ctx: Context):
+    """The public figures straight from the raw rows: balance, this month's and each month's income and
+    spending, and this month per RT. One cursor, no ORM, no template."""
+    from spending.models import Expense, OtherIncome
+
+    c, r, h = _table(Contribution), _table(Round), _table(Household)
+    e, o = _table(Expense), _table(OtherIncome)
+    month = month_start(ctx.sheet_evening).isoformat()
+    statements = [
+        f"SELECT COALESCE(SUM(amount), 0) FROM {c}",
+        f"SELECT COALESCE(SUM(total), 0) FROM {r} WHERE is_total_only",
+        f"SELECT COALESCE(SUM(amount), 0) FROM {o}",
+        f"SELECT COALESCE(SUM(amount), 0) FROM {e}",
+        f"SELECT substr(evening, 1, 7), SUM(amount) FROM {c} GROUP BY 1",
+        f"SELECT substr(received_on, 1, 7), SUM(amount) FROM {o} GROUP BY 1",
+        f"SELECT substr(spent_on, 1, 7), SUM(amount) FROM {e} GROUP BY 1",
+        f"SELECT hh.rt_id, SUM(c.amount) FROM {c} c JOIN {h} hh ON hh.id = c.household_id "
+        f"WHERE c.evening >= '{month}' GROUP BY hh.rt_id",
+    ]
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    return _nothing, run
+
+
+def sql_floor_sheet_post(ctx: Context):
+    """One executemany of the same 500 rows (an upsert of each household's row) in one transaction."""
+    households = list(Household.objects.filter(rt=ctx.bench_rt).values_list("pk", flat=True))
+    evening = ctx.floor_evening
+    floor_round = Round.objects.create(rt=ctx.bench_rt, evening=evening, total=0)
+    c = _table(Contribution)
+    sql = (
+        f"INSERT INTO {c} (round_id, household_id, evening, amount, state, note) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (household_id, evening) DO UPDATE SET amount = excluded.amount, state = excluded.state"
+    )
+    day = connection.ops.adapt_datefield_value(evening)
+    state = {"n": 0}
+
+    def run() -> None:
+        state["n"] += 1
+        amount = 500 if state["n"] % 2 else 200
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, [(floor_round.pk, pk, day, amount, "dibayar", "") for pk in households])
+
+    return _nothing, run
+
+
+def xlsx_floor(ctx: Context):
+    """openpyxl writing a 500 x 31 grid of numbers, no formatting: what any month grid export must pay."""
+    from openpyxl import Workbook
+
+    grid = [[(row * 31 + col) % 1000 + 100 for col in range(31)] for row in range(500)]
+
+    def run() -> bytes:
+        workbook = Workbook()
+        sheet = workbook.active
+        for row in grid:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+
+    return _nothing, run
+
+
+def all_cases(ctx: Context) -> list[Case]:
+    def case(fn, warmup: int = 3, repeats: int = 20) -> Case:
+        return Case(fn.__name__, lambda: fn(ctx), warmup, repeats)
+
+    return [
+        case(trivial_view, 20, 200),
+        case(sql_floor_ledger, 2, 10),
+        case(ledger_public_uncached, 2, 10),
+        case(ledger_public_cached, 5, 100),
+        case(sql_floor_sheet_post, 3, 20),
+        case(sheet_get_500, 2, 10),
+        case(sheet_post_500, 2, 10),
+        case(sheet_get_saved, 1, 5),
+        case(rounds_list, 2, 15),
+        case(household_page, 3, 30),
+        case(xlsx_floor, 1, 5),
+        case(export_xlsx_month, 1, 5),
+        case(export_pdf_month, 1, 5),
+        case(export_rounds_xlsx_month, 1, 5),
+        case(import_1000, 0, 3),
+    ]

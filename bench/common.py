@@ -1,0 +1,121 @@
+"""Shared by `make bench` and `make load`: the environment of a real run, and the cached benchmark database.
+
+The database is built once with seed_demo (500 households, 60 months) plus one extra RT of 500 active
+households for the nightly-sheet cases, and cached as var/bench/db-<hash>.sqlite3. The hash covers every
+migration and the demo-data code, so a model change rebuilds it. Each run works on a copy, because the
+sheet and import cases write to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+HOUSEHOLDS = 500
+MONTHS = 60
+SEED = 1
+BENCH_RT_NUMBER = 90  # the extra RT holding 500 households for sheet_get_500 / sheet_post_500
+BENCH_RT_SIZE = 500
+PYTHON = sys.executable
+# Bump when the build recipe below changes.
+BUILD_RECIPE = "2"
+
+
+def bench_env(db_path: Path) -> dict[str, str]:
+    """Settings of a production run (DEBUG off, manifest static files, file cache), on loopback HTTP."""
+    env = os.environ.copy()
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="jimpitan.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-key-not-for-production-3f9a1c77e2b84d0c",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        JIMPITAN_SQLITE_PATH=str(db_path),
+        JIMPITAN_CACHE_DIR=str(BENCH_DIR / "cache"),
+        JIMPITAN_STATIC_ROOT=str(BENCH_DIR / "static"),
+        JIMPITAN_MEDIA_ROOT=str(BENCH_DIR / "media"),
+        # Plain HTTP on loopback: no HTTPS redirect, cookies without the Secure flag.
+        JIMPITAN_SSL_REDIRECT="0",
+        JIMPITAN_SECURE_COOKIES="0",
+        JIMPITAN_HSTS_SECONDS="0",
+        JIMPITAN_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def schema_key() -> str:
+    digest = hashlib.sha256(BUILD_RECIPE.encode())
+    files = sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "nightly" / "demo.py", ROOT / "spending" / "demo.py"]
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)
+
+
+PREPARE_SCRIPT = f"""
+import datetime as dt
+from django.db import transaction
+from households.models import RT, Household
+with transaction.atomic():
+    rt = RT.objects.create(number={BENCH_RT_NUMBER}, name="Bench", display_order=99)
+    Household.objects.bulk_create(
+        [Household(rt=rt, address=f"Blok Z No. {{n}}", head_name=f"Warga Uji {{n}}", usual_amount=500,
+                   route_position=n, joined_on=dt.date(2015, 1, 1)) for n in range(1, {BENCH_RT_SIZE} + 1)],
+        batch_size=1000,
+    )
+"""
+
+
+def ensure_database() -> Path:
+    """The cached benchmark database for the current migrations, built if missing (about half a minute)."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    path = BENCH_DIR / f"db-{schema_key()}.sqlite3"
+    if path.exists():
+        return path
+    building = path.with_suffix(".building")
+    for stale in BENCH_DIR.glob(building.name + "*"):
+        stale.unlink()
+    env = bench_env(building)
+    started = time.perf_counter()
+    print(f"Building the benchmark database {path.name} ({HOUSEHOLDS} households, {MONTHS} months)...", flush=True)
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "seed_demo", "--households", str(HOUSEHOLDS), "--months", str(MONTHS), "--seed", str(SEED))
+    _manage(env, "shell", "-c", PREPARE_SCRIPT)
+    with sqlite3.connect(building) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("ANALYZE")
+    for old in BENCH_DIR.glob("db-*.sqlite3*"):
+        old.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(building) + suffix).unlink(missing_ok=True)
+    building.rename(path)
+    print(f"Built in {time.perf_counter() - started:.0f} s.", flush=True)
+    return path
+
+
+def working_copy(name: str) -> Path:
+    """A fresh copy of the cached database for one run."""
+    source = ensure_database()
+    target = BENCH_DIR / f"{name}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """Manifest static files, as in production (DEBUG off needs them to render any page)."""
+    _manage(env, "collectstatic", "--noinput", "-v0")

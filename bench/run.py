@@ -1,0 +1,163 @@
+"""`make bench`: time every page case against floors measured in the same process, on the benchmark database.
+
+Each case runs through django.test.Client with the settings of a real run (DEBUG off, manifest static files,
+file cache, SQLite in WAL with synchronous=FULL). Warm-ups first, then timed repeats; the SQL query count
+comes from one extra, untimed request under CaptureQueriesContext. A case whose URL does not resolve yet is
+reported as "skipped: not available". Results go to var/bench/results.json and a table on stdout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common  # noqa: E402
+
+
+@dataclass
+class Case:
+    name: str
+    # Returns (prepare, run) or None when the page does not exist yet. prepare() is untimed.
+    build: Callable[[], tuple[Callable[[], None], Callable[[], object]] | None]
+    warmup: int = 3
+    repeats: int = 20
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def main() -> int:
+    db_path = common.working_copy("run")
+    env = common.bench_env(db_path)
+    common.collect_static(env)
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+    from bench import cases
+
+    started = time.perf_counter()
+    context = cases.Context.create()
+    dataset = context.dataset()  # before the import case adds its households
+    results: dict[str, dict] = {}
+    for case in cases.all_cases(context):
+        results[case.name] = measure(case)
+        print(f"  {case.name:<24} {describe(results[case.name])}", flush=True)
+    ratios = compute_ratios(results)
+    output = {
+        "dataset": dataset,
+        "cases": results,
+        "ratios": ratios,
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "database": "sqlite (WAL, synchronous=FULL)",
+    }
+    out_path = common.BENCH_DIR / "results.json"
+    out_path.write_text(json.dumps(output, indent=2) + "\n")
+    print()
+    print(table(output))
+    print(f"\nWritten to {out_path.relative_to(common.ROOT)} in {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+def measure(case: Case) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    try:
+        built = case.build()
+    except cases_unavailable() as exc:
+        return {"skipped": f"not available ({exc})"}
+    if built is None:
+        return {"skipped": "not available"}
+    prepare, run = built
+    for _ in range(case.warmup):
+        prepare()
+        run()
+    times = []
+    for _ in range(case.repeats):
+        prepare()
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    prepare()
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+        "queries": len(queries),
+        "repeats": case.repeats,
+    }
+
+
+def cases_unavailable():
+    from bench.cases import NotAvailable
+
+    return NotAvailable
+
+
+def compute_ratios(results: dict[str, dict]) -> dict[str, float | None]:
+    def ratio(a: str, b: str) -> float | None:
+        x, y = results.get(a, {}).get("median_ms"), results.get(b, {}).get("median_ms")
+        return round(x / y, 2) if x and y else None
+
+    return {
+        "ledger_vs_trivial": ratio("ledger_public_uncached", "trivial_view"),
+        "ledger_vs_sql_floor": ratio("ledger_public_uncached", "sql_floor_ledger"),
+        "sheet_post_vs_sql_floor": ratio("sheet_post_500", "sql_floor_sheet_post"),
+        "xlsx_vs_floor": ratio("export_xlsx_month", "xlsx_floor"),
+    }
+
+
+TARGETS = {
+    "ledger_vs_trivial": 5.0,
+    "ledger_vs_sql_floor": 1.0,
+    "sheet_post_vs_sql_floor": 3.0,
+    "xlsx_vs_floor": 2.0,
+}
+
+
+def describe(result: dict) -> str:
+    if "skipped" in result:
+        return f"skipped: {result['skipped']}"
+    return f"median {result['median_ms']:>9.2f} ms  p95 {result['p95_ms']:>9.2f} ms  {result['queries']:>3} queries"
+
+
+def table(output: dict) -> str:
+    d = output["dataset"]
+    lines = [
+        f"Dataset: {d['households']} households, {d['months']} months, {d['contributions']} contributions",
+        "",
+        f"| {'case':<24} | {'median ms':>10} | {'p95 ms':>10} | {'queries':>7} |",
+        f"|{'-' * 26}|{'-' * 12}|{'-' * 12}|{'-' * 9}|",
+    ]
+    for name, r in output["cases"].items():
+        if "skipped" in r:
+            lines.append(f"| {name:<24} | {'skipped: ' + r['skipped']:<37} |")
+        else:
+            lines.append(f"| {name:<24} | {r['median_ms']:>10.2f} | {r['p95_ms']:>10.2f} | {r['queries']:>7} |")
+    lines += ["", f"| {'ratio':<24} | {'value':>7} | {'target':>7} | met |", f"|{'-' * 26}|{'-' * 9}|{'-' * 9}|-----|"]
+    for name, value in output["ratios"].items():
+        target = TARGETS[name]
+        met = "-" if value is None else ("yes" if value <= target else "NO")
+        shown = "n/a" if value is None else f"{value:.2f}"
+        lines.append(f"| {name:<24} | {shown:>7} | {'<= ' + format(target, 'g'):>7} | {met:<3} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
