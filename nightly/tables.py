@@ -61,6 +61,10 @@ class RoundTable(tables.Table):
         order_by = ("-evening",)
         empty_text = _("Belum ada jimpitan malam yang dicatat.")
 
+    def order_evening(self, queryset, is_descending):
+        # Within one evening the RTs stay in their own order, whichever way the dates run.
+        return queryset.order_by(("-" if is_descending else "") + "evening", "rt__display_order", "rt__number"), True
+
     def render_evening(self, record):
         from nightly.views.sheet import sheet_url
 

@@ -25,7 +25,9 @@ def _attrs(label, *, amount: bool = False, date: bool = False) -> dict:
 
 
 class ExpenseTable(tables.Table):
-    spent_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True))
+    # The id tie-breaker keeps same-day rows in a stable order across pages (PostgreSQL has no implicit one).
+    spent_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True),
+                                 order_by=("spent_on", "id"))
     description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")), linkify=False)
     project = tables.Column(verbose_name=_("Program"), attrs=_attrs(_("Program")), default="—")
     payee = tables.Column(verbose_name=_("Dibayar kepada"), attrs=_attrs(_("Dibayar kepada")), default="—")
@@ -82,7 +84,8 @@ class ExpenseTable(tables.Table):
 
 
 class OtherIncomeTable(tables.Table):
-    received_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True))
+    received_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True),
+                                    order_by=("received_on", "id"))
     description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")))
     source = tables.Column(verbose_name=_("Sumber"), attrs=_attrs(_("Sumber")))
     source_name = tables.Column(verbose_name=_("Dari"), attrs=_attrs(_("Dari")), default="—")

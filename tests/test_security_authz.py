@@ -110,6 +110,14 @@ MATRIX: dict[str, ObjectUrl] = {
     "spending:project_detail": _u("spending:project_detail", lambda w: w.objects["project"].pk, POKJA_UP, EXPENSE),
     "spending:project_edit": _u("spending:project_edit", lambda w: w.objects["project"].pk, BENDAHARA,
                                 b"Ambulans Kampung Rahasia"),
+    # Month closing and reports: the treasurer closes, Pokja and the treasurer read the report, only a
+    # superuser reopens (no role here is one, and an open month has nothing to reopen).
+    "books:close": _u("books:close", lambda w: w.round.evening.strftime("%Y-%m"), BENDAHARA),
+    "books:reopen": _u("books:reopen", lambda w: w.round.evening.strftime("%Y-%m"), NOBODY),
+    "books:report": _u("books:report", lambda w: w.round.evening.strftime("%Y-%m"), POKJA_UP, EXPENSE),
+    "books:report_download": ObjectUrl(
+        lambda w: reverse("books:report_download", args=[w.round.evening.strftime("%Y-%m"), "csv"]), POKJA_UP,
+        lambda w: EXPENSE),
     # The public ledger: totals for everyone, by design (the leak drill checks what they contain).
     "public_year": _u("public_year", lambda w: w.round.evening.year, EVERYONE),
     "public_evening": _u("public_evening", lambda w: w.round.evening.isoformat(), EVERYONE),
