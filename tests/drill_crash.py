@@ -158,17 +158,9 @@ def _round_state(rt_id: int, evening: dt.date) -> dict:
 
 
 def _check_ledger(env: dict) -> tuple[bool, str]:
-    from django.core.management import get_commands
-
-    if "check_ledger" in get_commands():
-        result = subprocess.run([sys.executable, "manage.py", "check_ledger"], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=120)
-        return result.returncode == 0, (result.stdout + result.stderr).strip()
-    # check_ledger is not in this version: verify the stored totals against the rows directly.
-    from jimpitan.lib.backup import rounds_not_matching_their_rows
-
-    bad = rounds_not_matching_their_rows()
-    return not bad, f"check_ledger not available; stored totals checked directly, bad rounds: {bad}"
+    result = subprocess.run([sys.executable, "manage.py", "check_ledger"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    return result.returncode == 0, (result.stdout + result.stderr).strip()
 
 
 def _busy(db_path: Path) -> bool:

@@ -282,24 +282,6 @@ def row_counts() -> dict[str, int]:
     return {label: apps.get_model(label)._default_manager.count() for label in COUNTED_MODELS}
 
 
-def rounds_not_matching_their_rows() -> list[int]:
-    """Rounds whose stored total or paid count differs from their contribution rows (ids).
-
-    The stand-in for `check_ledger` where that command is not installed: a restored or crashed database
-    must at least hold every round whole.
-    """
-    from django.db.models import Count, Q, Sum
-
-    from nightly.models import ContributionState, Round
-
-    paid = [ContributionState.PAID, ContributionState.LEFT_WITH_NEIGHBOUR]
-    rounds = Round.objects.filter(is_total_only=False).annotate(
-        rows_total=Sum("contributions__amount"),
-        rows_paid=Count("contributions", filter=Q(contributions__state__in=paid)),
-    )
-    return [r.pk for r in rounds if (r.rows_total or 0) != r.total or r.rows_paid != r.households_paid]
-
-
 def _remove_sqlite_sidecars(path: Path) -> list[Path]:
     """Delete -wal/-shm/-journal files: replayed onto a restored file they would corrupt it."""
     removed = []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from jimpitan.lib.backup import BackupError, restore_backup, rounds_not_matching_their_rows, row_counts
+from jimpitan.lib.backup import BackupError, restore_backup, row_counts
 
 
 class Command(BaseCommand):
@@ -34,25 +34,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         counts = ", ".join(f"{label.split('.')[1]}: {n}" for label, n in row_counts().items())
         self.stdout.write(f"The database now holds {counts}.")
-        if "check_ledger" in get_commands():
-            self.stdout.write("Checking the books (check_ledger)...")
-            try:
-                call_command("check_ledger", stdout=self.stdout, stderr=self.stderr)
-            except (CommandError, SystemExit) as error:
-                if isinstance(error, SystemExit) and not error.code:
-                    pass
-                else:
-                    raise CommandError(
-                        "The backup was restored, but check_ledger found problems (see above). "
-                        "Tell the treasurer before the app is used again."
-                    ) from None
-        else:
-            broken = rounds_not_matching_their_rows()
-            if broken:
-                raise CommandError(
-                    f"The backup was restored, but {len(broken)} nightly rounds do not match their rows "
-                    f"(ids {broken[:20]}). Tell the treasurer before the app is used again."
-                )
-            self.stdout.write("check_ledger is not available in this version; every round's stored total "
-                              "matches its rows.")
+        self.stdout.write("Checking the books (check_ledger)...")
+        try:
+            call_command("check_ledger", stdout=self.stdout, stderr=self.stderr)
+        except CommandError:
+            raise CommandError(
+                "The backup was restored, but check_ledger found problems (see above). "
+                "Tell the treasurer before the app is used again."
+            ) from None
         self.stdout.write(self.style.SUCCESS("Restore complete. Start the app again."))
