@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -98,19 +97,20 @@ class _House:
 
 
 def bookkeeping_models() -> list:
-    """Every model whose rows make a database 'not empty', children first (the wipe order)."""
+    """Every model whose rows make a database 'not empty', in wipe order: closings first (while a month is
+    closed, its triggers refuse to delete its records), then children before parents."""
     from ledger.models import Adjustment, MonthClosing, MonthReopening
     from spending.models import Expense, OtherIncome, Project
 
     return [
+        MonthReopening,
+        MonthClosing,
         Contribution.history.model,
         Contribution,
         Round.collector_users.through,
         Round.history.model,
         Round,
         Adjustment,
-        MonthReopening,
-        MonthClosing,
         Expense.history.model,
         Expense,
         OtherIncome.history.model,
@@ -426,15 +426,6 @@ def _seed_rounds(
     return rounds_total, contributions_total, money_total
 
 
-def _optional(module: str, name: str) -> Callable | None:
-    """A hook another app may provide (spending demo data, month closing); absent until it lands."""
-    try:
-        imported = __import__(module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(imported, name, None)
-
-
 def seed_demo(households: int, months: int, seed: int, today_evening: dt.date | None = None) -> DemoResult:
     """Fill an empty database with a demo kampung. The caller checks emptiness (or wipes)."""
     rng = random.Random(seed)
@@ -451,41 +442,28 @@ def seed_demo(households: int, months: int, seed: int, today_evening: dt.date | 
         result.households = len(houses)
         result.rounds, result.contributions, result.jimpitan_total = _seed_rounds(rng, houses, first, last, recorders)
 
-        seed_spending = _optional("spending.demo", "seed_spending")
-        if seed_spending is not None:
-            seed_spending(rng, month_start(first), month_start(last), treasurer)
-            result.extras.append("spending")
-        close_month = _optional("ledger.services", "close_month")
-        if close_month is not None and _takes_month_and_user(close_month):
-            closed = _close_old_months(close_month, month_start(first), month_start(last), treasurer)
-            result.extras.append(f"closed {closed} months")
-        elif close_month is not None:
-            result.extras.append("months left open (close_month takes other arguments than (month, user))")
-
+        # Imported here: the demo spans every app, and nightly must not import them at load time.
         from ledger.cache import invalidate_public_figures
+        from spending.demo import seed_spending
+
+        seed_spending(rng, month_start(first), month_start(last), treasurer)
+        result.extras.append("spending")
+        closed = _close_old_months(month_start(first), month_start(last), treasurer, today=last)
+        result.extras.append(f"closed {closed} months")
 
         transaction.on_commit(invalidate_public_figures)
     return result
 
 
-def _takes_month_and_user(function: Callable) -> bool:
-    """The ledger's close_month is written in parallel; call it only if it takes (month, user)."""
-    import inspect
-
-    try:
-        inspect.signature(function).bind(dt.date.today(), None)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _close_old_months(close_month: Callable, first: dt.date, last: dt.date, user) -> int:
+def _close_old_months(first: dt.date, last: dt.date, user, today: dt.date) -> int:
     """Close every month older than the last two, oldest first, as a treasurer would have."""
+    from ledger.services import close_month
+
     cutoff = _months_back(last, 1)
     closed = 0
     month = first
     while month < cutoff:
-        close_month(month, user)
+        close_month(month, user, today=today)
         closed += 1
         month = next_month(month)
     return closed

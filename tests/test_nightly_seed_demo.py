@@ -145,3 +145,20 @@ def test_about_330_households_give_3_to_5_million_a_month():
     amounts = Contribution.objects.filter(amount__gt=0)
     usual = amounts.filter(amount__gte=100, amount__lte=1000).count()
     assert usual / amounts.count() > 0.95
+
+
+def test_months_before_the_last_two_are_closed_and_the_books_check_out():
+    from ledger.models import MonthClosing
+    from ledger.selectors import month_summary
+
+    out = seed(30, 4, 3)
+    closings = list(MonthClosing.objects.order_by("month"))
+    assert len(closings) == 2 and "closed 2 months" in out
+    last_evening = Round.objects.latest("evening").evening
+    assert closings[-1].month < month_start(last_evening).replace(day=1)
+    for closing in closings:
+        assert closing.closing_balance == month_summary(closing.month).closing
+    call_command("check_ledger", stdout=StringIO())
+    # A closed month's records are frozen by triggers; --force still starts again from nothing.
+    seed(30, 4, 4, "--force")
+    assert MonthClosing.objects.count() == 2
