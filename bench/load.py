@@ -45,43 +45,25 @@ def prepare_targets(db_path: Path) -> dict:
     from django.db import connection
     from django.urls import reverse
 
-    from bench.cases import NotAvailable, reverse_any
     from households.models import RT, Household, HouseholdStatus
     from jimpitan.lib.evening import evening_of
+    from spending.models import Project
 
     password = "load-" + secrets.token_urlsafe(12)
     user = get_user_model().objects.get(username="bendahara")
     user.set_password(password)
     user.save()
 
-    def optional(candidates) -> str | None:
-        try:
-            return reverse_any(candidates)
-        except NotAvailable:
-            return None
-
-    households = []
-    for code in Household.objects.filter(status=HouseholdStatus.ACTIVE).exclude(rt__number=common.BENCH_RT_NUMBER)[
-        :50
-    ].values_list("private_code", flat=True):
-        url = optional([("ledger:household", {"code": code}), ("household_page", {"code": code})])
-        if url:
-            households.append(url)
-    projects = []
-    try:
-        from spending.models import Project
-
-        for pk in Project.objects.values_list("pk", flat=True)[:20]:
-            url = optional([("public_project", {"pk": pk})])
-            if url:
-                projects.append(url)
-    except ImportError:
-        pass
+    households = [
+        reverse("household_page", args=[code])
+        for code in Household.objects.filter(status=HouseholdStatus.ACTIVE)
+        .exclude(rt__number=common.BENCH_RT_NUMBER)
+        .values_list("private_code", flat=True)[:50]
+    ]
+    projects = [reverse("public_project", args=[pk]) for pk in Project.objects.values_list("pk", flat=True)[:20]]
     # The treasurer keeps saving tonight's sheet of RT 01, an RT with five years of rounds behind it.
-    sheet = optional([("nightly:sheet", {})])
-    if sheet:
-        rt = RT.objects.get(number=1)
-        sheet += f"?malam={evening_of().isoformat()}&rt={rt.pk}"
+    rt = RT.objects.get(number=1)
+    sheet = reverse("nightly:sheet") + f"?malam={evening_of().isoformat()}&rt={rt.pk}"
     connection.close()
     return {
         "ledger": reverse("public_ledger"),

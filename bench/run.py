@@ -2,8 +2,9 @@
 
 Each case runs through django.test.Client with the settings of a real run (DEBUG off, manifest static files,
 file cache, SQLite in WAL with synchronous=FULL). Warm-ups first, then timed repeats; the SQL query count
-comes from one extra, untimed request under CaptureQueriesContext. A case whose URL does not resolve yet is
-reported as "skipped: not available". Results go to var/bench/results.json and a table on stdout.
+comes from one extra, untimed request under CaptureQueriesContext. Results go to var/bench/results.json and
+a table on stdout. `BENCH_ONLY=sheet_post_500,sql_floor_sheet_post make bench` runs just those cases (a ratio
+whose two cases did not both run shows n/a).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from bench import common  # noqa: E402
 @dataclass
 class Case:
     name: str
-    # Returns (prepare, run) or None when the page does not exist yet. prepare() is untimed.
-    build: Callable[[], tuple[Callable[[], None], Callable[[], object]] | None]
+    # Returns (prepare, run); prepare() is untimed.
+    build: Callable[[], tuple[Callable[[], None], Callable[[], object]]]
     warmup: int = 3
     repeats: int = 20
 
@@ -53,7 +54,10 @@ def main() -> int:
     context = cases.Context.create()
     dataset = context.dataset()  # before the import case adds its households
     results: dict[str, dict] = {}
+    only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
     for case in cases.all_cases(context):
+        if only and case.name not in only:
+            continue
         results[case.name] = measure(case)
         print(f"  {case.name:<24} {describe(results[case.name])}", flush=True)
     ratios = compute_ratios(results)
@@ -77,13 +81,7 @@ def measure(case: Case) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    try:
-        built = case.build()
-    except cases_unavailable() as exc:
-        return {"skipped": f"not available ({exc})"}
-    if built is None:
-        return {"skipped": "not available"}
-    prepare, run = built
+    prepare, run = case.build()
     for _ in range(case.warmup):
         prepare()
         run()
@@ -102,12 +100,6 @@ def measure(case: Case) -> dict:
         "queries": len(queries),
         "repeats": case.repeats,
     }
-
-
-def cases_unavailable():
-    from bench.cases import NotAvailable
-
-    return NotAvailable
 
 
 def compute_ratios(results: dict[str, dict]) -> dict[str, float | None]:
@@ -132,8 +124,6 @@ TARGETS = {
 
 
 def describe(result: dict) -> str:
-    if "skipped" in result:
-        return f"skipped: {result['skipped']}"
     return f"median {result['median_ms']:>9.2f} ms  p95 {result['p95_ms']:>9.2f} ms  {result['queries']:>3} queries"
 
 
@@ -146,10 +136,7 @@ def table(output: dict) -> str:
         f"|{'-' * 26}|{'-' * 12}|{'-' * 12}|{'-' * 9}|",
     ]
     for name, r in output["cases"].items():
-        if "skipped" in r:
-            lines.append(f"| {name:<24} | {'skipped: ' + r['skipped']:<37} |")
-        else:
-            lines.append(f"| {name:<24} | {r['median_ms']:>10.2f} | {r['p95_ms']:>10.2f} | {r['queries']:>7} |")
+        lines.append(f"| {name:<24} | {r['median_ms']:>10.2f} | {r['p95_ms']:>10.2f} | {r['queries']:>7} |")
     lines += ["", f"| {'ratio':<24} | {'value':>7} | {'target':>7} | met |", f"|{'-' * 26}|{'-' * 9}|{'-' * 9}|-----|"]
     for name, value in output["ratios"].items():
         target = TARGETS[name]
