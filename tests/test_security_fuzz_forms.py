@@ -279,6 +279,48 @@ def test_income_form(bendahara, register, data):
         submit("income", client, "/kas/pemasukan-lain/baru/", data)
 
 
+# --- month closing: corrections and reopening -------------------------------------------------------
+
+@pytest.fixture
+def closed_month(bendahara, small_rt):
+    """Last month holds one round and is closed, so a correction can point at it."""
+    from jimpitan.lib.evening import month_start
+    from ledger.services import close_month
+    from tests.ledger_closing_helpers import save_round
+
+    rt, households = small_rt
+    month = month_start(month_start(evening_of()) - dt.timedelta(days=1))
+    save_round(rt, households, month, bendahara)
+    close_month(month, bendahara)
+    return month
+
+
+@FUZZ
+@given(data=st.fixed_dictionaries({
+    "entry_date": st.one_of(date_text(), st.just("today")), "direction": st.sampled_from(["in", "out", "", "x"]),
+    "amount": amount_text(), "corrects_month": st.one_of(st.sampled_from(["closed", "", "2026-13-01"]), date_text()),
+    "reason": hostile_text(),
+}))
+def test_adjustment_form(bendahara, closed_month, data):
+    if data["entry_date"] == "today":
+        data = {**data, "entry_date": evening_of().isoformat()}
+    if data["corrects_month"] == "closed":
+        data = {**data, "corrects_month": closed_month.isoformat()}
+    with rolled_back():
+        client = Client()
+        client.force_login(bendahara)
+        submit("correction", client, "/buku/koreksi/", data)
+
+
+@FUZZ
+@given(reason=hostile_text())
+def test_reopen_form(superuser, closed_month, reason):
+    with rolled_back():
+        client = Client()
+        client.force_login(superuser)
+        submit("reopen", client, f"/buku/{closed_month:%Y-%m}/buka/", {"reason": reason})
+
+
 def test_zz_report_fuzz_counts():
     """Prints the drill's figure: generated submissions per form (run with -s to see it)."""
     total = sum(Tally.counts.values())
