@@ -41,15 +41,16 @@ class Resident(FastHttpUser):
 
     @task(15)
     def project(self) -> None:
-        if TARGETS["projects"]:
-            self.client.get(random.choice(TARGETS["projects"]), name="project page")
-        else:
-            self.ledger()
+        self._open_one_of("projects", name="project page")
 
     @task(5)
     def household(self) -> None:
-        if TARGETS["households"]:
-            self.client.get(random.choice(TARGETS["households"]), name="household page")
+        self._open_one_of("households", name="household page")
+
+    def _open_one_of(self, kind: str, *, name: str) -> None:
+        """A random page of that kind; with none in the seeded data the visit goes to the ledger instead."""
+        if TARGETS[kind]:
+            self.client.get(random.choice(TARGETS[kind]), name=name)
         else:
             self.ledger()
 

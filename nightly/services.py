@@ -176,6 +176,16 @@ def _round_header_matches(rnd: Round, collectors: str, counted_cash: int | None,
     return rnd.collectors == collectors and rnd.counted_cash == counted_cash and rnd.notes == notes
 
 
+def _check_and_lock_round(*, rt: RT, evening: dt.date, user) -> Round | None:
+    """The opening checks every round write makes inside its transaction (evening not ahead, the user may
+    record it, its month open), then the stored round, locked (None: nothing saved yet)."""
+    assert_not_future(evening)
+    assert_can_record(user, evening)
+    assert_month_open(evening)
+    # PostgreSQL: lock the round so that two savers queue; SQLite's BEGIN IMMEDIATE already does.
+    return Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
+
+
 def save_sheet(
     *,
     rt: RT,
@@ -200,11 +210,7 @@ def save_sheet(
         raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
     try:
         with transaction.atomic():
-            assert_not_future(evening)
-            assert_can_record(user, evening)
-            assert_month_open(evening)
-            # PostgreSQL: lock the round so that two savers queue; SQLite's BEGIN IMMEDIATE already does.
-            rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
+            rnd = _check_and_lock_round(rt=rt, evening=evening, user=user)
             existing: dict[int, Contribution] = {}
             if rnd is not None:
                 existing = {c.household_id: c for c in Contribution.objects.filter(round=rnd)}
@@ -314,10 +320,7 @@ def save_total_only_round(
         raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
     try:
         with transaction.atomic():
-            assert_not_future(evening)
-            assert_can_record(user, evening)
-            assert_month_open(evening)
-            rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
+            rnd = _check_and_lock_round(rt=rt, evening=evening, user=user)
             stored_version = rnd.version if rnd is not None else 0
             if stored_version != version:
                 if (rnd is not None and rnd.is_total_only and rnd.total == total

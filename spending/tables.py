@@ -24,7 +24,24 @@ def _attrs(label, *, amount: bool = False, date: bool = False) -> dict:
     return {"td": td}
 
 
-class ExpenseTable(tables.Table):
+class ProjectAndAmountCells:
+    """Cells shared by the expense and income tables: the project links to its page, the amount shows as
+    Rupiah; in CSV/XLSX the project is its name and the amount stays an integer."""
+
+    def render_project(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("spending:project_detail", args=[record.project_id]), value)
+
+    def value_project(self, value):
+        return str(value) if value else ""
+
+    def render_amount(self, value):
+        return format_rupiah(value)
+
+    def value_amount(self, value):
+        return value
+
+
+class ExpenseTable(ProjectAndAmountCells, tables.Table):
     # The id tie-breaker keeps same-day rows in a stable order across pages (PostgreSQL has no implicit one).
     spent_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True),
                                  order_by=("spent_on", "id"))
@@ -49,18 +66,6 @@ class ExpenseTable(tables.Table):
     def value_description(self, value):
         return value
 
-    def render_project(self, record, value):
-        return format_html('<a href="{}">{}</a>', reverse("spending:project_detail", args=[record.project_id]), value)
-
-    def value_project(self, value):
-        return str(value) if value else ""
-
-    def render_amount(self, value):
-        return format_rupiah(value)
-
-    def value_amount(self, value):
-        return value
-
     def value_spent_on(self, value):
         return value
 
@@ -83,7 +88,7 @@ class ExpenseTable(tables.Table):
         return format_html('<a href="{}">{}</a>', url, _("PDF"))
 
 
-class OtherIncomeTable(tables.Table):
+class OtherIncomeTable(ProjectAndAmountCells, tables.Table):
     received_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True),
                                     order_by=("received_on", "id"))
     description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")))
@@ -105,18 +110,6 @@ class OtherIncomeTable(tables.Table):
         return format_html('<a href="{}">{}</a>', reverse("spending:income_edit", args=[record.pk]), value)
 
     def value_description(self, value):
-        return value
-
-    def render_project(self, record, value):
-        return format_html('<a href="{}">{}</a>', reverse("spending:project_detail", args=[record.project_id]), value)
-
-    def value_project(self, value):
-        return str(value) if value else ""
-
-    def render_amount(self, value):
-        return format_rupiah(value)
-
-    def value_amount(self, value):
         return value
 
     def value_received_on(self, value):

@@ -25,6 +25,13 @@ def _clear_cache():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to this test's own folder (returned), never to the project's media directory."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def kampung(db) -> KampungProfile:
     return KampungProfile.objects.create(
         pk=KampungProfile.SINGLETON_ID,

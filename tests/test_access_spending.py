@@ -13,9 +13,7 @@ from tests.access import FORBIDDEN, LOGIN, OK, ROLES, assert_access
 from tests.spending_factories import income, jpeg_bytes, stunting_kitchen, upload
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = pytest.mark.usefixtures("media")
 
 
 @pytest.fixture

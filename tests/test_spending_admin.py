@@ -11,9 +11,7 @@ from spending.models import Expense, OtherIncome, Project
 from tests.spending_factories import expense, income, jpeg_bytes, stunting_kitchen, upload
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = pytest.mark.usefixtures("media")
 
 
 @pytest.fixture

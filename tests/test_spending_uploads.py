@@ -15,10 +15,7 @@ from tests.spending_factories import income, jpeg_bytes, pdf_bytes, png_bytes, u
 import datetime as dt
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def test_photo_is_downscaled_and_gps_exif_is_gone():

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django_tables2 import RequestConfig
 
 from jimpitan.lib.exports import table_export_response
@@ -32,3 +36,31 @@ def list_page(
         {"filter": filterset, "table": table, "total": total, "query": query.urlencode(), **context},
     )
 
+
+
+def delete_page(
+    request: HttpRequest,
+    record,
+    *,
+    delete: Callable,
+    deleted_message: str,
+    done_url: str,
+    title: str,
+    warning: str,
+    cancel_url: str,
+) -> HttpResponse:
+    """Ask before deleting; on POST run the service's `delete`, whose refusal (a closed month) shows on the page."""
+    error = None
+    if request.method == "POST":
+        try:
+            delete(record)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, deleted_message)
+            return redirect(done_url)
+    return render(
+        request,
+        "spending/confirm_delete.html",
+        {"object": record, "error": error, "title": title, "warning": warning, "cancel_url": cancel_url},
+    )

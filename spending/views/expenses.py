@@ -14,7 +14,7 @@ from spending.filters import ExpenseFilter
 from spending.forms import ExpenseForm
 from spending.models import Expense
 from spending.tables import ExpenseTable
-from spending.views.common import list_page
+from spending.views.common import delete_page, list_page
 
 AMOUNT_ERRORS = ("insufficient_balance",)
 
@@ -93,26 +93,15 @@ def expense_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("spending.delete_expense", raise_exception=True)
 def expense_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    expense = get_object_or_404(Expense, pk=pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.delete_expense(expense)
-        except ValidationError as exc:
-            error = exc.messages[0]
-        else:
-            messages.success(request, _("Pengeluaran dihapus."))
-            return redirect("spending:expense_list")
-    return render(
+    return delete_page(
         request,
-        "spending/confirm_delete.html",
-        {
-            "object": expense,
-            "error": error,
-            "title": _("Hapus pengeluaran"),
-            "warning": _("Pengeluaran ini dan notanya akan dihapus. Saldo kas bertambah kembali sebesar jumlahnya."),
-            "cancel_url": reverse("spending:expense_detail", args=[pk]),
-        },
+        get_object_or_404(Expense, pk=pk),
+        delete=services.delete_expense,
+        deleted_message=_("Pengeluaran dihapus."),
+        done_url="spending:expense_list",
+        title=_("Hapus pengeluaran"),
+        warning=_("Pengeluaran ini dan notanya akan dihapus. Saldo kas bertambah kembali sebesar jumlahnya."),
+        cancel_url=reverse("spending:expense_detail", args=[pk]),
     )
 
 

@@ -13,7 +13,7 @@ from spending.filters import OtherIncomeFilter
 from spending.forms import OtherIncomeForm
 from spending.models import OtherIncome
 from spending.tables import OtherIncomeTable
-from spending.views.common import list_page
+from spending.views.common import delete_page, list_page
 
 
 @login_required
@@ -72,24 +72,13 @@ def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("spending.delete_otherincome", raise_exception=True)
 def income_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    income = get_object_or_404(OtherIncome, pk=pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.delete_other_income(income)
-        except ValidationError as exc:
-            error = exc.messages[0]
-        else:
-            messages.success(request, _("Pemasukan lain dihapus."))
-            return redirect("spending:income_list")
-    return render(
+    return delete_page(
         request,
-        "spending/confirm_delete.html",
-        {
-            "object": income,
-            "error": error,
-            "title": _("Hapus pemasukan lain"),
-            "warning": _("Pemasukan ini akan dihapus dan saldo kas berkurang sebesar jumlahnya."),
-            "cancel_url": reverse("spending:income_edit", args=[pk]),
-        },
+        get_object_or_404(OtherIncome, pk=pk),
+        delete=services.delete_other_income,
+        deleted_message=_("Pemasukan lain dihapus."),
+        done_url="spending:income_list",
+        title=_("Hapus pemasukan lain"),
+        warning=_("Pemasukan ini akan dihapus dan saldo kas berkurang sebesar jumlahnya."),
+        cancel_url=reverse("spending:income_edit", args=[pk]),
     )
