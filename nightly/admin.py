@@ -1,11 +1,19 @@
 """Admin for reading rounds and contributions. Writes go through the sheet (nightly.services), which keeps
-each round's stored total and counts in step with its rows, so the admin is read-only here."""
+each round's stored total and counts in step with its rows, so the admin is read-only here. The closed-month
+mixin adds the 'Bulan ditutup' column and filter (and would keep a closed month read-only if writes came back)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from jimpitan.admin_mixins import ExportActionsMixin, FilteredTotalsMixin, ReadOnlyHistoryAdmin, rupiah_column
+
+from jimpitan.admin_mixins import (
+    ClosedMonthAdminMixin,
+    ExportActionsMixin,
+    FilteredTotalsMixin,
+    ReadOnlyHistoryAdmin,
+    rupiah_column,
+)
 from nightly.models import Contribution, Round
 
 
@@ -21,7 +29,8 @@ class ReadOnlyAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmi
 
 
 @admin.register(Round)
-class RoundAdmin(ReadOnlyAdmin):
+class RoundAdmin(ClosedMonthAdminMixin, ReadOnlyAdmin):
+    closed_month_field = "evening"
     list_display = ["evening", "rt", rupiah_column("total", _("total")), "households_paid", "households_listed",
                     rupiah_column("counted_cash", _("uang dihitung")), "is_total_only", "collectors", "version"]
     list_filter = ["rt", "is_total_only"]
@@ -37,7 +46,8 @@ class RoundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(ReadOnlyAdmin):
+class ContributionAdmin(ClosedMonthAdminMixin, ReadOnlyAdmin):
+    closed_month_field = "evening"
     list_display = ["evening", "household", "state", rupiah_column("amount", _("jumlah")), "note"]
     list_filter = ["state", "round__rt"]
     search_fields = ["household__head_name", "household__address", "note"]

@@ -15,7 +15,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from jimpitan.admin_mixins import ExportActionsMixin, FilteredTotalsMixin, ReadOnlyHistoryAdmin, rupiah_column
+from jimpitan.admin_mixins import (
+    ClosedMonthAdminMixin,
+    ExportActionsMixin,
+    FilteredTotalsMixin,
+    ReadOnlyHistoryAdmin,
+    rupiah_column,
+)
 from jimpitan.forms import RupiahField
 from spending import selectors, services
 from spending.models import Expense, OtherIncome, Project
@@ -99,19 +105,14 @@ class ApprovalFilter(admin.SimpleListFilter):
 
 
 class _ServiceDeleteMixin:
-    """Deleting goes through the service too (closed months, balance)."""
+    """Deleting goes through the service too (closed months, balance). The bulk 'delete selected' of
+    ClosedMonthAdminMixin calls delete_model row by row in one transaction, so a balance refusal of any
+    row keeps them all and is reported, never a success."""
 
     delete_service = None
 
     def delete_model(self, request, obj):
         type(self).delete_service(obj)
-
-    def get_actions(self, request):
-        # Money rows are deleted one at a time, from their own page, after a confirmation that names
-        # them: Django's bulk delete would report success even when the balance rule refused it.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
@@ -123,8 +124,11 @@ class _ServiceDeleteMixin:
 
 
 @admin.register(Expense)
-class ExpenseAdmin(_ServiceDeleteMixin, FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
+class ExpenseAdmin(
+    ClosedMonthAdminMixin, _ServiceDeleteMixin, FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin
+):
     form = ExpenseAdminForm
+    closed_month_field = "spent_on"
     delete_service = staticmethod(services.delete_expense)
     list_display = ["spent_on", "description", "project", "payee", rupiah_column("amount", _("Jumlah")),
                     "receipt_thumb", "approved_by"]
@@ -183,8 +187,11 @@ class ExpenseAdmin(_ServiceDeleteMixin, FilteredTotalsMixin, ExportActionsMixin,
 
 
 @admin.register(OtherIncome)
-class OtherIncomeAdmin(_ServiceDeleteMixin, FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
+class OtherIncomeAdmin(
+    ClosedMonthAdminMixin, _ServiceDeleteMixin, FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin
+):
     form = OtherIncomeAdminForm
+    closed_month_field = "received_on"
     delete_service = staticmethod(services.delete_other_income)
     list_display = ["received_on", "description", "source", "source_name", "project",
                     rupiah_column("amount", _("Jumlah"))]

@@ -48,8 +48,10 @@ def delete_page(
     title: str,
     warning: str,
     cancel_url: str,
+    closed_month: str | None,
 ) -> HttpResponse:
-    """Ask before deleting; on POST run the service's `delete`, whose refusal (a closed month) shows on the page."""
+    """Ask before deleting; on POST run the service's `delete`, whose refusal (a closed month) shows on the page.
+    `closed_month` is the notice for a record in a closed month: the page then offers no delete button."""
     error = None
     if request.method == "POST":
         try:
@@ -62,5 +64,6 @@ def delete_page(
     return render(
         request,
         "spending/confirm_delete.html",
-        {"object": record, "error": error, "title": title, "warning": warning, "cancel_url": cancel_url},
+        {"object": record, "error": error, "title": title, "warning": warning, "cancel_url": cancel_url,
+         "closed_month": closed_month},
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ledger.guards import closed_month_notice
 from spending import services
 from spending.filters import ExpenseFilter
 from spending.forms import ExpenseForm
@@ -70,10 +71,12 @@ def expense_create(request: HttpRequest) -> HttpResponse:
 @permission_required("spending.view_expense", raise_exception=True)
 def expense_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expense = get_object_or_404(Expense.objects.select_related("project", "recorded_by", "approved_by"), pk=pk)
+    closed = closed_month_notice(expense.spent_on)
     return render(
         request,
         "spending/expense_detail.html",
-        {"expense": expense, "can_approve": services.can_approve(expense, request.user)},
+        {"expense": expense, "closed_month": closed,
+         "can_approve": not closed and services.can_approve(expense, request.user)},
     )
 
 
@@ -81,27 +84,37 @@ def expense_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("spending.change_expense", raise_exception=True)
 def expense_edit(request: HttpRequest, pk: int) -> HttpResponse:
     expense = get_object_or_404(Expense, pk=pk)
+    # From the stored date: binding the form moves the instance to the typed one.
+    closed = closed_month_notice(expense.spent_on)
     form = ExpenseForm(request.POST or None, request.FILES or None, instance=expense)
+    if closed:  # shown for reading; a POST is still refused by the service
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and _save(request, form):
         messages.success(request, _("Pengeluaran disimpan."))
         return redirect("spending:expense_detail", pk=pk)
     return render(
-        request, "spending/expense_form.html", {"form": form, "expense": expense, "title": _("Ubah pengeluaran")}
+        request,
+        "spending/expense_form.html",
+        {"form": form, "expense": expense, "title": _("Ubah pengeluaran"),
+         "closed_month": closed},
     )
 
 
 @login_required
 @permission_required("spending.delete_expense", raise_exception=True)
 def expense_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    expense = get_object_or_404(Expense, pk=pk)
     return delete_page(
         request,
-        get_object_or_404(Expense, pk=pk),
+        expense,
         delete=services.delete_expense,
         deleted_message=_("Pengeluaran dihapus."),
         done_url="spending:expense_list",
         title=_("Hapus pengeluaran"),
         warning=_("Pengeluaran ini dan notanya akan dihapus. Saldo kas bertambah kembali sebesar jumlahnya."),
         cancel_url=reverse("spending:expense_detail", args=[pk]),
+        closed_month=closed_month_notice(expense.spent_on),
     )
 
 

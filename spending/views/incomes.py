@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ledger.guards import closed_month_notice
 from spending import services
 from spending.filters import OtherIncomeFilter
 from spending.forms import OtherIncomeForm
@@ -60,25 +61,35 @@ def income_create(request: HttpRequest) -> HttpResponse:
 @permission_required("spending.change_otherincome", raise_exception=True)
 def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
     income = get_object_or_404(OtherIncome, pk=pk)
+    # From the stored date: binding the form moves the instance to the typed one.
+    closed = closed_month_notice(income.received_on)
     form = OtherIncomeForm(request.POST or None, instance=income)
+    if closed:  # shown for reading; a POST is still refused by the service
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and _save(request, form):
         messages.success(request, _("Pemasukan lain disimpan."))
         return redirect("spending:income_list")
     return render(
-        request, "spending/income_form.html", {"form": form, "income": income, "title": _("Ubah pemasukan lain")}
+        request,
+        "spending/income_form.html",
+        {"form": form, "income": income, "title": _("Ubah pemasukan lain"),
+         "closed_month": closed},
     )
 
 
 @login_required
 @permission_required("spending.delete_otherincome", raise_exception=True)
 def income_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    income = get_object_or_404(OtherIncome, pk=pk)
     return delete_page(
         request,
-        get_object_or_404(OtherIncome, pk=pk),
+        income,
         delete=services.delete_other_income,
         deleted_message=_("Pemasukan lain dihapus."),
         done_url="spending:income_list",
         title=_("Hapus pemasukan lain"),
         warning=_("Pemasukan ini akan dihapus dan saldo kas berkurang sebesar jumlahnya."),
         cancel_url=reverse("spending:income_edit", args=[pk]),
+        closed_month=closed_month_notice(income.received_on),
     )
