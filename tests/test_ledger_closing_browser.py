@@ -52,7 +52,7 @@ def test_close_month_then_refuse_round_and_download_reports(live_server, page: P
         other = page.context.new_page()
         other.set_viewport_size(viewport)
         other.goto(live_server.url + "/beranda/")
-        other.get_by_role("link", name=re.compile("Tutup buku")).first.click()
+        other.locator("main").get_by_role("link", name=re.compile("Tutup buku")).first.click()
         other.locator(f"a[href='/buku/2026-01/tutup/']").click()
         expect(other.get_by_text("tidak bisa ditambah, diubah atau dihapus")).to_be_visible()
         other.screenshot(path=f"{screenshot_dir}/ledger-close-confirm-{name}.png", full_page=True)

@@ -74,7 +74,8 @@ def close(request: HttpRequest, month: str) -> HttpResponse:
 @login_required
 def reopen(request: HttpRequest, month: str) -> HttpResponse:
     if not request.user.is_superuser:
-        raise PermissionDenied
+        # Shown on the 403 page: the treasurer learns who can reopen, not just "not allowed".
+        raise PermissionDenied(_("Hanya admin utama aplikasi yang bisa membuka kembali buku yang sudah ditutup."))
     first = parse_month(month)
     closing = MonthClosing.objects.filter(month=first).first()
     if closing is None:
@@ -95,8 +96,10 @@ def reopen(request: HttpRequest, month: str) -> HttpResponse:
 @permission_required("ledger.add_adjustment", raise_exception=True)
 def adjustment_create(request: HttpRequest) -> HttpResponse:
     closed = list(MonthClosing.objects.order_by("-month").values_list("month", flat=True))
+    # ISO text: a date object would be rendered in the locale's format (28/11/2026), which an
+    # <input type="date"> rejects, leaving the field empty.
     form = AdjustmentForm(request.POST or None, closed_months=closed,
-                          initial={"entry_date": evening_of(timezone.now()), "direction": "in"})
+                          initial={"entry_date": evening_of(timezone.now()).isoformat(), "direction": "in"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
