@@ -94,6 +94,15 @@ def test_csv_has_bom_and_running_balance(books):
     assert any("Koreksi bulan 2026-01" in r[2] for r in rows)
 
 
+def test_csv_headers_in_english(books):
+    from django.utils import translation
+
+    with translation.override("en"):
+        raw = build_csv(data.build(FEB))
+    header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert header == ["Date", "Type", "Description", "In", "Out", "Balance"]
+
+
 def test_whatsapp_text(books):
     text = build_text(data.build(JAN), "https://kas.example/")
     assert text.startswith("*Laporan Kas Jimpitan Januari 2026*")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jimpitan.lib.exports import csv_bytes
 from ledger.reports.data import MonthReport, cash_lines
 
 
 def build_csv(report: MonthReport) -> bytes:
-    headers = [_("Tanggal"), _("Jenis"), _("Keterangan"), _("Masuk"), _("Keluar"), _("Saldo")]
+    # A context keeps "Masuk"/"Keluar" (money in/out) apart from the login and logout buttons' words.
+    headers = [_("Tanggal"), _("Jenis"), _("Keterangan"), pgettext("uang", "Masuk"), pgettext("uang", "Keluar"),
+               _("Saldo")]
     rows = [(None, _("Saldo awal"), "", None, None, report.summary.opening)]
     rows += [
         (line.day.isoformat(), line.kind, line.description, line.amount_in, line.amount_out, line.balance)
