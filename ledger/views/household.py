@@ -47,8 +47,9 @@ def household_page(request: HttpRequest, code: str) -> HttpResponse:
     month = min(month_param(request.GET.get("bulan"), today), month_start(today))
 
     def render_page(extra: dict) -> HttpResponse:
-        evenings = selectors.household_month(household, month, today)
-        year = selectors.household_year(household, month.year)
+        rows = selectors.household_year_rows(household, month.year)
+        evenings = selectors.household_month(household, month, today, year_rows=rows)
+        year = selectors.household_year(household, month.year, year_rows=rows)
         previous = month_start(month - dt.timedelta(days=1))
         following = next_month(month)
         context = {
