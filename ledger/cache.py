@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -96,11 +97,13 @@ def shared_page(
     return response
 
 
-# Each worker keeps the pages it served last, so a hit skips reading, unzipping and unpickling ~80 KB
-# from the file cache. Safe across workers: the key holds the version, read from the shared cache on
-# every request, and an entry lives no longer than the shared one.
-_local_pages: dict[str, dict] = {}
-LOCAL_PAGES_MAX = 64
+# Each worker keeps the pages it served last, so a hit skips reading, unzipping and unpickling up to
+# ~80 KB from the file cache. Safe across workers: the key holds the version, read from the shared cache
+# on every request, and an entry lives no longer than the shared one. Entries of an older version can
+# never be asked for again, so a new version empties the store; within one version the least recently
+# used page goes first.
+LOCAL_PAGES_MAX = 256
+_local_pages: OrderedDict[str, dict] = OrderedDict()
 
 
 def _recall(key: str) -> dict | None:
@@ -109,6 +112,8 @@ def _recall(key: str) -> dict | None:
         page = cache.get(key)
         if page is not None:
             _remember(key, page)
+    else:
+        _local_pages.move_to_end(key)
     if page is not None and page["expires"] <= time.time():
         _local_pages.pop(key, None)
         return None
@@ -116,6 +121,12 @@ def _recall(key: str) -> dict | None:
 
 
 def _remember(key: str, page: dict) -> None:
-    if len(_local_pages) >= LOCAL_PAGES_MAX:
+    if _local_pages and _version_of(next(reversed(_local_pages))) != _version_of(key):
         _local_pages.clear()
     _local_pages[key] = page
+    while len(_local_pages) > LOCAL_PAGES_MAX:
+        _local_pages.popitem(last=False)
+
+
+def _version_of(key: str) -> str:
+    return key.split(":", 2)[1]
