@@ -2,11 +2,18 @@
 
 A wrong code is a plain 404 that says nothing more. The page is never linked from public pages,
 asks search engines not to index it and tells the browser not to pass the code on as a referrer.
+
+For a visitor without a session the page is served from the cache (`shared_page`), keyed by the
+household's id, every field of its row and of its RT, and the month, under the version that every
+round or contribution write bumps. So one household's page is never served for another code, a
+regenerated code is a 404 at once (the code is looked up on every request), and an edited address or
+name shows at once even though the register's services do not bump the version.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from jimpitan.lib.evening import month_start, next_month
 from ledger import selectors
+from ledger.cache import shared_page
 
 
 def month_param(value: str | None, default: dt.date) -> dt.date:
@@ -37,22 +45,38 @@ def household_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     month = min(month_param(request.GET.get("bulan"), today), month_start(today))
-    evenings = selectors.household_month(household, month, today)
-    year = selectors.household_year(household, month.year)
-    previous = month_start(month - dt.timedelta(days=1))
-    following = next_month(month)
-    context = {
-        "household": household,
-        "month": month,
-        "evenings": evenings,
-        "month_total": sum(e.amount for e in evenings),
-        "paid_count": sum(1 for e in evenings if e.amount > 0),
-        "year_months": year,
-        "year_total": sum(m.amount for m in year),
-        "previous_month": previous,
-        "next_month": following if following <= month_start(today) else None,
-    }
-    response = render(request, "ledger/household/page.html", context)
+
+    def render_page(extra: dict) -> HttpResponse:
+        rows = selectors.household_year_rows(household, month.year)
+        evenings = selectors.household_month(household, month, today, year_rows=rows)
+        year = selectors.household_year(household, month.year, year_rows=rows)
+        previous = month_start(month - dt.timedelta(days=1))
+        following = next_month(month)
+        context = {
+            "household": household,
+            "month": month,
+            "evenings": evenings,
+            "month_total": sum(e.amount for e in evenings),
+            "paid_count": sum(1 for e in evenings if e.amount > 0),
+            "year_months": year,
+            "year_total": sum(m.amount for m in year),
+            "previous_month": previous,
+            "next_month": following if following <= month_start(today) else None,
+            **extra,
+        }
+        return render(request, "ledger/household/page.html", context)
+
+    name = f"household:{household.pk}:{_row_digest(household)}:{month:%Y-%m}"
+    # Shared only as reached from the page's own links: no query, or exactly ?bulan=YYYY-MM.
+    query = f"bulan={month:%Y-%m}" if "bulan" in request.GET else ""
+    response = shared_page(request, name, render_page, query=query)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _row_digest(household) -> str:
+    """Changes with any field of the household or its RT, so register edits never show a stale page."""
+    values = [getattr(household, f.attname) for f in household._meta.concrete_fields]
+    values += [getattr(household.rt, f.attname) for f in household.rt._meta.concrete_fields]
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]

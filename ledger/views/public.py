@@ -3,6 +3,8 @@
 The figures of `/` are cached under `ledger.cache.public_cache_key`, so every write that goes
 through a service (which calls `invalidate_public_figures` on commit) shows at once. Edits made in
 Django admin bypass the services: they show when the cache entry expires (PUBLIC_CACHE_SECONDS).
+For anonymous visitors `/` and the project pages are served whole from the cache (`shared_page`):
+a WhatsApp crowd then costs a cache read per visit, not a render.
 """
 
 from __future__ import annotations
@@ -23,10 +25,8 @@ from jimpitan.lib.evening import month_start
 from jimpitan.lib.money import format_rupiah
 from jimpitan.models import KampungProfile, PrivacyLevel
 from ledger import charts, selectors
-from ledger.cache import public_cache_key
+from ledger.cache import PUBLIC_CACHE_SECONDS, public_cache_key, shared_page
 
-# Admin edits do not invalidate; this bounds how long they can stay unseen.
-PUBLIC_CACHE_SECONDS = 300
 RECENT_EXPENSES = 8
 PARTICIPATION_EVENINGS = 30
 
@@ -83,11 +83,14 @@ def _og(request: HttpRequest, profile: KampungProfile | None, balance: int) -> d
 
 @require_safe
 def ledger_home(request: HttpRequest) -> HttpResponse:
-    profile = KampungProfile.load()
-    page = _home_content(timezone.localdate(), profile)
-    # Passing the profile as `kampung` spares the context processor its own query.
-    context = {**page, "profile": profile, "kampung": profile, **_og(request, profile, page["balance"])}
-    return render(request, "ledger/public/home.html", context)
+    def render_home(extra: dict) -> HttpResponse:
+        profile = KampungProfile.load()
+        page = _home_content(timezone.localdate(), profile)
+        # Passing the profile as `kampung` spares the context processor its own query.
+        context = {**page, "profile": profile, "kampung": profile, **_og(request, profile, page["balance"]), **extra}
+        return render(request, "ledger/public/home.html", context)
+
+    return shared_page(request, "home", render_home)
 
 
 @require_safe
@@ -150,17 +153,24 @@ def evening_detail(request: HttpRequest, evening: str) -> HttpResponse:
 
 @require_safe
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    progress = selectors.project_progress(pk)
-    if not progress:
-        raise Http404
-    profile = KampungProfile.load()
-    context = {
-        "progress": progress[0],
-        "project": progress[0].project,
-        "expenses": selectors.project_expenses(pk),
-        "publish_receipts": bool(profile and profile.publish_receipts),
-    }
-    return render(request, "ledger/public/project.html", context)
+    def render_project(extra: dict) -> HttpResponse:
+        progress = selectors.project_progress(pk)
+        if not progress:
+            raise Http404
+        profile = KampungProfile.load()
+        context = {
+            "progress": progress[0],
+            "project": progress[0].project,
+            "expenses": selectors.project_expenses(pk),
+            "publish_receipts": bool(profile and profile.publish_receipts),
+            # Spares the context processor a second profile query for the header.
+            "kampung": profile,
+            **extra,
+        }
+        return render(request, "ledger/public/project.html", context)
+
+    # Its spending, earmarked income and the receipts switch all change through services that invalidate.
+    return shared_page(request, f"project:{pk}", render_project)
 
 
 @require_safe
