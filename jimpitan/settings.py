@@ -192,6 +192,9 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env_str("JIMPITAN_CACHE_DIR", str(VAR_DIR / "cache")),
             "TIMEOUT": 3600,
+            # Whole public pages are cached per project and household; the default of 300 entries would cull
+            # a third of them (the version key too) at random on a kampung of 500 households.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
