@@ -118,7 +118,8 @@ def _fill_untouched(households, typed) -> None:
 @permission_required("nightly.view_round", raise_exception=True)
 def sheet(request: HttpRequest) -> HttpResponse:
     picker, evening, rt = _picker(request)
-    rts = list(RT.objects.all())
+    # The RT list is for the page; a successful save only redirects, so a POST for an RT skips it.
+    rts = list(RT.objects.all()) if rt is None or request.method != "POST" else None
     if rt is None and rts and request.method == "GET" and "rt" not in request.GET and len(rts) == 1:
         rt = rts[0]
     context = {"picker": picker, "evening": evening, "rt": rt, "rts": rts, "evening_label": evening_label(evening),
@@ -131,7 +132,6 @@ def sheet(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(read_only)
 
     rnd = Round.objects.filter(rt=rt, evening=evening).first()
-    profile = KampungProfile.load()
     households = None
     typed, errors, conflict = {}, {}, False
     status = 200
@@ -185,9 +185,13 @@ def sheet(request: HttpRequest) -> HttpResponse:
             "counted_cash": rnd.counted_cash if rnd else None,
             "notes": rnd.notes if rnd else "",
         })
+    # Read only now that the page is shown: a save that succeeds has redirected above without them.
     if households is None:
         households = sheet_households(rt, rnd)
     stored = round_contributions(rnd)
+    profile = KampungProfile.load()
+    if rts is None:
+        context["rts"] = list(RT.objects.all())
     rows, totals = _rows_for_display(households, typed, stored, errors, conflict, profile)
     if header.is_bound:
         counted = getattr(header, "cleaned_data", {}).get("counted_cash")
