@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bench import common
-from bench.htmlform import biggest_post_form, fill
+from bench.htmlform import biggest_post_form, fill, post_kwargs
 from bench.run import Case
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of, month_start
@@ -121,11 +121,12 @@ def sheet_post_500(ctx: Context):
             raise RuntimeError("the sheet has no POST form")
         state["n"] += 1
         # Alternate amounts so that every save really changes all 500 rows.
-        state["data"] = fill(form["fields"], "500" if state["n"] % 2 else "200")
+        # Sent urlencoded, as the phone's browser sends this form (it has no enctype).
+        state["post"] = post_kwargs(form, fill(form["fields"], "500" if state["n"] % 2 else "200"))
         state["action"] = form["action"] or url
 
     def run() -> object:
-        response = expect(ctx.treasurer.post(state["action"], state["data"]), 302, 303)
+        response = expect(ctx.treasurer.post(state["action"], **state["post"]), 302, 303)
         return response
 
     prepare()

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 # The nightly sheet names its row fields a-<household id> (amount) and s-<household id> (state).
 AMOUNT_FIELD = re.compile(r"(^a-\d+$|amount$)")
 STATE_FIELD = re.compile(r"(^s-\d+$|state$)")
+# A form without an enctype is sent as application/x-www-form-urlencoded (HTML's default).
+URLENCODED = "application/x-www-form-urlencoded"
 
 
 class _FormParser(HTMLParser):
@@ -24,7 +27,8 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "form":
-            self._form = {"action": a.get("action", ""), "method": a.get("method", "get").lower(), "fields": []}
+            self._form = {"action": a.get("action", ""), "method": a.get("method", "get").lower(),
+                          "enctype": (a.get("enctype") or URLENCODED).lower(), "fields": []}
             self.forms.append(self._form)
             return
         if self._form is None:
@@ -63,6 +67,17 @@ class _FormParser(HTMLParser):
             self._textarea = None
         elif tag == "form":
             self._form = None
+
+
+def post_kwargs(form: dict, data: dict[str, list[str]]) -> dict:
+    """Arguments for django.test.Client.post that send `data` in the form's own encoding, as a browser would.
+
+    The test client sends a dict as multipart/form-data, whose parsing costs Django several times what the
+    browser's urlencoded body does (about 15 ms against 1 ms for a 500-row sheet).
+    """
+    if form["enctype"] == URLENCODED:
+        return {"data": urlencode(data, doseq=True), "content_type": URLENCODED}
+    return {"data": data}
 
 
 def post_forms(html: str) -> list[dict]:

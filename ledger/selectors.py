@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 
 from jimpitan.lib.evening import month_start, next_month
@@ -101,13 +101,14 @@ def _collect(by_month: bool, start: dt.date | None = None, end: dt.date | None =
             queryset = queryset.filter(**{f"{date_field}__gte": start})
         if end is not None:
             queryset = queryset.filter(**{f"{date_field}__lt": end})
-        key = TruncMonth(date_field) if by_month else F(date_field)
-        rows = queryset.order_by().annotate(period=key).values("period").annotate(amount=Sum(amount_field))
-        for row in rows.values_list("period", "amount"):
-            period, amount = row
-            if isinstance(period, dt.datetime):
-                period = period.date()
-            totals[period][name] = int(amount or 0)
+        # Grouped by the plain date column and folded into months here: SQLite has no native month
+        # truncation, and Django's stand-in is a Python function called once per row (all rounds ever).
+        rows = queryset.order_by().values(date_field).annotate(amount=Sum(amount_field))
+        for day, amount in rows.values_list(date_field, "amount"):
+            if isinstance(day, dt.datetime):
+                day = day.date()
+            period = month_start(day) if by_month else day
+            totals[period][name] = totals[period].get(name, 0) + int(amount or 0)
     profile = KampungProfile.load()
     if profile and profile.opening_balance and profile.opening_balance_date:
         day = profile.opening_balance_date

@@ -12,25 +12,33 @@ from jimpitan.lib.evening import evening_of, month_start, next_month
 from nightly.models import Contribution, ContributionState, Round
 
 
-def sheet_households(rt: RT, rnd: Round | None) -> list[Household]:
-    """The RT's active households in route order; for a saved round also those with a row in it."""
+def _sheet_households(rt: RT, rnd: Round | None):
     households = Household.objects.filter(rt=rt)
     if rnd is None:
-        households = households.filter(status=HouseholdStatus.ACTIVE)
-    else:
-        # A subquery, not a join: joining contributions repeats each household once per row in its whole
-        # history (five years of rounds made reopening a sheet take 90 s and list every house 1,700 times).
-        in_round = Contribution.objects.filter(round=rnd).values("household_id")
-        households = households.filter(Q(status=HouseholdStatus.ACTIVE) | Q(pk__in=in_round))
-    return list(households.order_by("route_position", "id").only(
+        return households.filter(status=HouseholdStatus.ACTIVE)
+    # A subquery, not a join: joining contributions repeats each household once per row in its whole
+    # history (five years of rounds made reopening a sheet take 90 s and list every house 1,700 times).
+    in_round = Contribution.objects.filter(round=rnd).values("household_id")
+    return households.filter(Q(status=HouseholdStatus.ACTIVE) | Q(pk__in=in_round))
+
+
+def sheet_households(rt: RT, rnd: Round | None) -> list[Household]:
+    """The RT's active households in route order; for a saved round also those with a row in it."""
+    return list(_sheet_households(rt, rnd).order_by("route_position", "id").only(
         "id", "rt_id", "address", "head_name", "status", "usual_amount", "route_position"
     ))
+
+
+def sheet_household_ids(rt: RT, rnd: Round | None) -> list[int]:
+    """The ids of sheet_households(), in the same order: all a posted sheet needs when it saves."""
+    return list(_sheet_households(rt, rnd).order_by("route_position", "id").values_list("id", flat=True))
 
 
 def round_contributions(rnd: Round | None) -> dict[int, Contribution]:
     if rnd is None:
         return {}
-    return {c.household_id: c for c in Contribution.objects.filter(round=rnd)}
+    # order_by(): the model's default order joins the round, its RT and the household, for nothing here.
+    return {c.household_id: c for c in Contribution.objects.filter(round=rnd).order_by()}
 
 
 def month_evenings(month: dt.date, until: dt.date | None = None) -> list[dt.date]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.htmlform import biggest_post_form, fill, post_forms
+from bench.htmlform import biggest_post_form, fill, post_forms, post_kwargs
 
 SHEET = """
 <form method="get" action="/jimpitan/lembar/"><input name="malam" value="2026-11-27"></form>
@@ -40,6 +40,15 @@ def test_fill_sets_every_row_paid_with_the_amount_and_keeps_the_rest():
     assert data["a-11"] == ["500"] and data["a-12"] == ["500"]
     assert data["s-11"] == ["dibayar"] and data["s-12"] == ["dibayar"]
     assert data["version"] == ["3"] and data["n-12"] == ["titip"] and data["rt"] == ["2"]
+
+
+def test_posts_in_the_forms_encoding():
+    form = biggest_post_form(SHEET)
+    assert form["enctype"] == "application/x-www-form-urlencoded"
+    sent = post_kwargs(form, {"a-11": ["500"], "notes": ["hujan & angin"]})
+    assert sent == {"data": "a-11=500&notes=hujan+%26+angin", "content_type": "application/x-www-form-urlencoded"}
+    upload = biggest_post_form('<form method="post" enctype="multipart/form-data"><input name="x" value="1"></form>')
+    assert post_kwargs(upload, {"x": ["1"]}) == {"data": {"x": ["1"]}}
 
 
 def test_percentile_and_ratios():

@@ -58,6 +58,42 @@ def test_correction_updates_deletes_and_bumps_version(bendahara):
     assert deleted.household_id == households[2].pk and deleted.history_user == bendahara
 
 
+def test_correction_rewrites_only_changed_rows_and_history_names_each_row(bendahara, superuser):
+    rt, households = make_rt(households=4)
+    _save(bendahara, rt, paid_rows(households))
+    ids = dict(Contribution.objects.values_list("household_id", "id"))
+    rows = [SheetRow(households[0].pk, "dibayar", 1000), SheetRow(households[1].pk, "dibayar", 500),
+            SheetRow(households[2].pk, "kosong", None), SheetRow(households[3].pk, "", None)]
+    _save(superuser, rt, rows, version=1)
+    # The contributions keep their ids; the unchanged row gets no history record of this save.
+    assert dict(Contribution.objects.values_list("household_id", "id")) == {
+        h.pk: ids[h.pk] for h in households[:3]}
+    records = Contribution.history.filter(history_user=superuser)
+    assert sorted((r.history_type, r.id, r.household_id, r.state, r.amount, r.round_id, r.evening)
+                  for r in records) == sorted([
+        ("~", ids[households[0].pk], households[0].pk, "dibayar", 1000, Round.objects.get().pk, evening_of()),
+        ("~", ids[households[2].pk], households[2].pk, "kosong", 0, Round.objects.get().pk, evening_of()),
+        ("-", ids[households[3].pk], households[3].pk, "dibayar", 500, Round.objects.get().pk, evening_of()),
+    ])
+    created = Contribution.history.filter(history_type="+")
+    assert {(r.id, r.history_user) for r in created} == {(ids[h.pk], bendahara) for h in households}
+
+
+def test_household_recorded_by_another_rts_round_that_evening_is_refused(bendahara):
+    """A household moved to another RT after its old RT's round was saved: the new RT's sheet may not
+    take over (or duplicate) the row held by the old round."""
+    rt_old, households = make_rt(number=3, households=2)
+    rt_new, _ = make_rt(number=4, households=0)
+    _save(bendahara, rt_old, paid_rows(households))
+    households[0].rt = rt_new
+    households[0].save()
+    with pytest.raises(RoundConflictError):
+        _save(bendahara, rt_new, [SheetRow(households[0].pk, "dibayar", 700)])
+    old = Contribution.objects.get(household=households[0])
+    assert (old.round.rt, old.amount) == (rt_old, 500)
+    assert not Round.objects.filter(rt=rt_new).exists()
+
+
 def test_second_editor_is_refused_and_nothing_changes(bendahara, superuser):
     rt, households = make_rt(households=3)
     _save(bendahara, rt, paid_rows(households))

@@ -1,4 +1,10 @@
-"""The monthly workbook (openpyxl): Ringkasan, Jimpitan grid, Pengeluaran, Pemasukan Lain."""
+"""The monthly workbook (openpyxl): Ringkasan, Jimpitan grid, Pengeluaran, Pemasukan Lain.
+
+Written in openpyxl's write-only mode: each row goes straight to the file instead of into a grid of cell
+objects that is walked again on save, which made a 1,000-household month take about a second. In that mode
+the sheet's layout (column widths, frozen panes, print setup) must be set before its first row, and a cell
+is styled only when it is passed as a WriteOnlyCell; every other value is written plain.
+"""
 
 from __future__ import annotations
 
@@ -13,39 +19,74 @@ from jimpitan.lib.exports import RUPIAH_NUMBER_FORMAT, neutralise_cell
 from ledger.reports.data import MonthReport
 
 EMPTY_FILL_COLOR = "FFE0B2"  # empty containers (kosong), as marked in the paper book
+DATE_FORMAT = "DD/MM/YYYY"
 
 
-def _page_setup(sheet, header_rows: int = 1) -> None:
+class _Styles:
+    """The workbook's few cell styles, each set up once on a prototype cell.
+
+    A new cell takes the prototype's style record (what openpyxl's own copy_worksheet does) instead of
+    going through the font / fill / number-format setters, which look each style part up again per cell.
+    """
+
+    def __init__(self, sheet):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font, PatternFill
+
+        bold = Font(bold=True)
+        empty = PatternFill("solid", start_color=EMPTY_FILL_COLOR, end_color=EMPTY_FILL_COLOR)
+        self._cell = WriteOnlyCell
+        self._sheet = sheet
+        self.bold = self._prototype(font=bold)
+        self.money = self._prototype(number_format=RUPIAH_NUMBER_FORMAT)
+        self.money_bold = self._prototype(number_format=RUPIAH_NUMBER_FORMAT, font=bold)
+        self.money_empty = self._prototype(number_format=RUPIAH_NUMBER_FORMAT, fill=empty)
+        self.date = self._prototype(number_format=DATE_FORMAT)
+
+    def _prototype(self, **style):
+        cell = self._cell(self._sheet)
+        for name, value in style.items():
+            setattr(cell, name, value)
+        return cell._style
+
+    def cell(self, sheet, value, style):
+        """`value` in a cell of `style` (one of the attributes above); None stays an empty, unwritten cell."""
+        if value is None:
+            return None
+        cell = self._cell(sheet, value)
+        cell._style = style  # written once and never changed, so the cells may share one style record
+        return cell
+
+
+def _layout(sheet, widths: list[float], freeze: str, header_rows: int = 1) -> None:
+    """Column widths, frozen header, and A4 landscape one page wide: before the sheet's first row."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = freeze
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"1:{header_rows}"
 
 
-def _header(sheet, values) -> None:
-    from openpyxl.styles import Font
-
-    sheet.append([str(v) for v in values])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+def _header(sheet, styles: _Styles, values) -> None:
+    sheet.append([styles.cell(sheet, str(v), styles.bold) for v in values])
 
 
-def _money(cell) -> None:
-    cell.number_format = RUPIAH_NUMBER_FORMAT
-
-
-def _summary_sheet(sheet, report: MonthReport) -> None:
-    from openpyxl.styles import Font
-
+def _summary_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
     s = report.summary
     title = _("Laporan bulanan %(month)s") % {"month": month_label(report.month)}
     if report.is_provisional:
         title += " — " + _("SEMENTARA")
-    _header(sheet, [_("Keterangan"), _("Jumlah")])
+    _layout(sheet, [40, 18], "B2")
+    _header(sheet, styles, [_("Keterangan"), _("Jumlah")])
     rows = [
-        (title, None),
+        (styles.cell(sheet, neutralise_cell(title), styles.bold), None),
         (report.kampung.name if report.kampung else "", None),
         (_("Saldo awal"), s.opening),
         (_("Jimpitan"), s.jimpitan),
@@ -57,24 +98,14 @@ def _summary_sheet(sheet, report: MonthReport) -> None:
     if s.flow.opening_entry:
         rows.append((_("Saldo awal dari profil kampung"), s.flow.opening_entry))
     rows.append((_("Saldo akhir"), s.closing))
-    rate = report.participation_rate
-    rows.append((_("Tingkat partisipasi (%)"), rate))
     for label, value in rows:
-        sheet.append([neutralise_cell(label), value])
-        if isinstance(value, int) and label != _("Tingkat partisipasi (%)"):
-            _money(sheet.cell(row=sheet.max_row, column=2))
-    sheet.cell(row=2, column=1).font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 18
-    sheet.freeze_panes = "B2"
-    _page_setup(sheet)
+        sheet.append([neutralise_cell(label), styles.cell(sheet, value, styles.money)])
+    # A percentage, not money: written plain.
+    sheet.append([_("Tingkat partisipasi (%)"), report.participation_rate])
 
 
-def _jimpitan_sheet(sheet, report: MonthReport) -> None:
+def _jimpitan_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
     """Households × evenings, as in the paper book. One query for the month's contributions."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     from django.db.models import Q
 
     from households.models import Household, HouseholdStatus
@@ -82,98 +113,93 @@ def _jimpitan_sheet(sheet, report: MonthReport) -> None:
 
     first, end = report.month, report.end
     days = [first + dt.timedelta(days=i) for i in range(calendar.monthrange(first.year, first.month)[1])]
-    cells: dict[tuple[int, dt.date], tuple[str, int]] = {
-        (hid, evening): (state, amount)
-        for hid, evening, state, amount in Contribution.objects.filter(evening__gte=first, evening__lt=end)
+    day_index = {day: i for i, day in enumerate(days)}
+    # Each household's row of the grid, filled straight from the month's contributions.
+    grid: dict[int, list] = {}
+    for hid, evening, state, amount in (
+        Contribution.objects.filter(evening__gte=first, evening__lt=end)
         .order_by().values_list("household_id", "evening", "state", "amount")
-    }
-    with_rows = {hid for hid, _e in cells}
+    ):
+        row = grid.get(hid)
+        if row is None:
+            row = grid[hid] = [None] * len(days)
+        row[day_index[evening]] = (amount, state == ContributionState.EMPTY)
     # Every active household, plus any that has a row this month but moved away or was exempted since.
-    households = list(
-        Household.objects.filter(Q(status=HouseholdStatus.ACTIVE) | Q(id__in=with_rows)).select_related("rt")
+    households = (
+        Household.objects.filter(Q(status=HouseholdStatus.ACTIVE) | Q(id__in=list(grid)))
         .order_by("rt__display_order", "rt__number", "route_position", "id")
+        .values_list("id", "address", "head_name", "rt__number")
     )
-    total_only = list(
+    total_only = (
         Round.objects.filter(evening__gte=first, evening__lt=end, is_total_only=True)
-        .select_related("rt").order_by("rt__display_order", "rt__number", "evening")
+        .order_by("rt__display_order", "rt__number", "evening").values_list("rt__number", "evening", "total")
     )
-    _header(sheet, [_("Rumah"), _("RT")] + [d.day for d in days] + [_("Total")])
-    empty_fill = PatternFill("solid", start_color=EMPTY_FILL_COLOR, end_color=EMPTY_FILL_COLOR)
-    last_col = len(days) + 3
-    for household in households:
-        amounts = [cells[(household.pk, d)][1] if (household.pk, d) in cells else None for d in days]
-        row_total = sum(a for a in amounts if a)
-        sheet.append([neutralise_cell(f"{household.address} — {household.head_name}"), household.rt.number]
-                     + amounts + [row_total])
-        r = sheet.max_row
-        for i, day in enumerate(days):
-            entry = cells.get((household.pk, day))
-            if entry is not None and entry[0] == ContributionState.EMPTY:
-                sheet.cell(row=r, column=3 + i).fill = empty_fill
-        sheet.cell(row=r, column=last_col).font = Font(bold=True)
+
+    _layout(sheet, [32, 5] + [9] * len(days) + [13], "C2")
+    _header(sheet, styles, [_("Rumah"), _("RT")] + [d.day for d in days] + [_("Total")])
+    cell, money, money_empty, money_bold = styles.cell, styles.money, styles.money_empty, styles.money_bold
+    no_rows = [None] * len(days)
+    for hid, address, head_name, rt_number in households:
+        entries = grid.get(hid, no_rows)
+        row = [neutralise_cell(f"{address} — {head_name}"), rt_number]
+        total = 0
+        for entry in entries:
+            if entry is None:
+                row.append(None)
+            else:
+                amount, empty = entry
+                total += amount
+                row.append(cell(sheet, amount, money_empty if empty else money))
+        row.append(cell(sheet, total, money_bold))
+        sheet.append(row)
     # Rounds recorded as a total only have no per-household rows: one line per RT and evening.
-    by_rt: dict = {}
-    for rnd in total_only:
-        by_rt.setdefault(rnd.rt, {})[rnd.evening] = rnd.total
-    for rt, totals in by_rt.items():
-        sheet.append([_("RT %(rt)s — hanya total") % {"rt": rt.number}, rt.number]
-                     + [totals.get(d) for d in days] + [sum(totals.values())])
+    by_rt: dict[int, dict[dt.date, int]] = {}
+    for rt_number, evening, amount in total_only:
+        by_rt.setdefault(rt_number, {})[evening] = amount
+    for rt_number, totals in by_rt.items():
+        sheet.append([_("RT %(rt)s — hanya total") % {"rt": rt_number}, rt_number]
+                     + [cell(sheet, totals.get(d), money) for d in days] + [cell(sheet, sum(totals.values()), money)])
     evening_totals = {e.evening: e.total for e in report.evenings}
-    sheet.append([_("Total")] + [None] + [evening_totals.get(d, 0) for d in days] + [report.summary.jimpitan])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=last_col):
-        for cell in row:
-            cell.number_format = RUPIAH_NUMBER_FORMAT
-    sheet.column_dimensions["A"].width = 32
-    sheet.column_dimensions["B"].width = 5
-    for i in range(len(days)):
-        sheet.column_dimensions[get_column_letter(3 + i)].width = 9
-    sheet.column_dimensions[get_column_letter(last_col)].width = 13
-    sheet.freeze_panes = "C2"
-    _page_setup(sheet)
+    sheet.append([cell(sheet, _("Total"), styles.bold), None]
+                 + [cell(sheet, evening_totals.get(d, 0), money_bold) for d in days]
+                 + [cell(sheet, report.summary.jimpitan, money_bold)])
 
 
-def _list_sheet(sheet, headers, rows, money_col: int, widths) -> None:
-    from openpyxl.utils import get_column_letter
-
-    _header(sheet, headers)
-    for row in rows:
-        sheet.append([neutralise_cell(v) if isinstance(v, str) else v for v in row])
-        _money(sheet.cell(row=sheet.max_row, column=money_col))
-    for i, width in enumerate(widths):
-        sheet.column_dimensions[get_column_letter(i + 1)].width = width
-    sheet.freeze_panes = "B2"
-    _page_setup(sheet)
+def _list_sheet(sheet, styles: _Styles, headers, rows, widths) -> None:
+    """A date, text columns and the amount last."""
+    _layout(sheet, widths, "B2")
+    _header(sheet, styles, headers)
+    for day, *texts, amount in rows:
+        sheet.append([styles.cell(sheet, day, styles.date)]
+                     + [neutralise_cell(v) if isinstance(v, str) else v for v in texts]
+                     + [styles.cell(sheet, amount, styles.money)])
 
 
 def build_xlsx(report: MonthReport) -> bytes:
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    _summary_sheet(workbook.active, report)
-    workbook.active.title = _("Ringkasan")
-    _jimpitan_sheet(workbook.create_sheet(_("Jimpitan")), report)
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("Ringkasan"))
+    styles = _Styles(summary)
+    _summary_sheet(summary, styles, report)
+    _jimpitan_sheet(workbook.create_sheet(_("Jimpitan")), styles, report)
     expense_rows = [
         (e.spent_on, e.description, e.payee, e.project.name if e.project else "", e.amount)
         for e in report.expenses
     ]
     expense_rows.append((None, _("Total"), "", "", report.summary.expenses))
-    _list_sheet(workbook.create_sheet(_("Pengeluaran")),
+    _list_sheet(workbook.create_sheet(_("Pengeluaran")), styles,
                 [_("Tanggal"), _("Keterangan"), _("Dibayar kepada"), _("Program"), _("Jumlah")],
-                expense_rows, 5, [12, 40, 24, 24, 16])
+                expense_rows, [12, 40, 24, 24, 16])
     income_rows = [
         (i.received_on, i.description, i.source_name or i.get_source_display(),
          i.project.name if i.project else "", i.amount)
         for i in report.incomes
     ]
     income_rows.append((None, _("Total"), "", "", report.summary.other_income))
-    _list_sheet(workbook.create_sheet(_("Pemasukan Lain")),
+    _list_sheet(workbook.create_sheet(_("Pemasukan Lain")), styles,
                 [_("Tanggal"), _("Keterangan"), _("Dari"), _("Program"), _("Jumlah")],
-                income_rows, 5, [12, 40, 24, 24, 16])
-    for sheet in workbook.worksheets[2:]:
-        for row in sheet.iter_rows(min_row=2, max_col=1):
-            row[0].number_format = "DD/MM/YYYY"
+                income_rows, [12, 40, 24, 24, 16])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -20,7 +20,7 @@ from jimpitan.models import KampungProfile
 from ledger.guards import is_month_closed
 from nightly.forms import SheetHeaderForm, SheetPickerForm, TotalOnlyForm, read_sheet_rows
 from nightly.models import ContributionState, Round
-from nightly.selectors import round_contributions, sheet_households
+from nightly.selectors import round_contributions, sheet_household_ids, sheet_households
 from nightly.services import (
     PAID_STATES,
     RoundConflictError,
@@ -118,7 +118,8 @@ def _fill_untouched(households, typed) -> None:
 @permission_required("nightly.view_round", raise_exception=True)
 def sheet(request: HttpRequest) -> HttpResponse:
     picker, evening, rt = _picker(request)
-    rts = list(RT.objects.all())
+    # The RT list is for the page; a successful save only redirects, so a POST for an RT skips it.
+    rts = list(RT.objects.all()) if rt is None or request.method != "POST" else None
     if rt is None and rts and request.method == "GET" and "rt" not in request.GET and len(rts) == 1:
         rt = rts[0]
     context = {"picker": picker, "evening": evening, "rt": rt, "rts": rts, "evening_label": evening_label(evening),
@@ -131,16 +132,16 @@ def sheet(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(read_only)
 
     rnd = Round.objects.filter(rt=rt, evening=evening).first()
-    households = sheet_households(rt, rnd)
-    stored = round_contributions(rnd)
-    profile = KampungProfile.load()
+    households = None
     typed, errors, conflict = {}, {}, False
     status = 200
     if request.method == "POST":
         header = SheetHeaderForm(request.POST)
         header_ok = header.is_valid()
-        rows, typed, errors = read_sheet_rows(request.POST, households)
+        # A save needs only which households are on the sheet; the full rows are read when the page is shown.
+        rows, typed, errors = read_sheet_rows(request.POST, sheet_household_ids(rt, rnd))
         if request.POST.get("action") == "fill":
+            households = sheet_households(rt, rnd)
             _fill_untouched(households, typed)
         elif header_ok and not errors:
             data = header.cleaned_data
@@ -184,6 +185,13 @@ def sheet(request: HttpRequest) -> HttpResponse:
             "counted_cash": rnd.counted_cash if rnd else None,
             "notes": rnd.notes if rnd else "",
         })
+    # Read only now that the page is shown: a save that succeeds has redirected above without them.
+    if households is None:
+        households = sheet_households(rt, rnd)
+    stored = round_contributions(rnd)
+    profile = KampungProfile.load()
+    if rts is None:
+        context["rts"] = list(RT.objects.all())
     rows, totals = _rows_for_display(households, typed, stored, errors, conflict, profile)
     if header.is_bound:
         counted = getattr(header, "cleaned_data", {}).get("counted_cash")
