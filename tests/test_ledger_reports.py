@@ -85,6 +85,18 @@ def test_xlsx_cells_equal_the_cash_book(books):
     assert incomes[0][-1] == 50_000
 
 
+def test_xlsx_grid_lists_only_households_that_had_joined_by_the_month_end(books):
+    from households.models import Household
+
+    late = Household.objects.create(rt=books[0].rt, address="Blok Baru 1", head_name="Warga Pindahan",
+                                    route_position=99, joined_on=dt.date(2026, 2, 10))
+    for month, listed in ((JAN, False), (FEB, True)):
+        sheet = load_workbook(io.BytesIO(build_xlsx(data.build(month))))["Jimpitan"]
+        names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert any(name and late.address in name for name in names) == listed, month
+        assert any(name and books[0].address in name for name in names)
+
+
 def test_csv_has_bom_and_running_balance(books):
     raw = build_csv(data.build(FEB))
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -124,9 +124,11 @@ def _jimpitan_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
         if row is None:
             row = grid[hid] = [None] * len(days)
         row[day_index[evening]] = (amount, state == ContributionState.EMPTY)
-    # Every active household, plus any that has a row this month but moved away or was exempted since.
+    # Every active household that had joined by the month's end, plus any that has a row this month but moved
+    # away or was exempted since.
+    joined = Q(joined_on__isnull=True) | Q(joined_on__lt=end)
     households = (
-        Household.objects.filter(Q(status=HouseholdStatus.ACTIVE) | Q(id__in=list(grid)))
+        Household.objects.filter((Q(status=HouseholdStatus.ACTIVE) & joined) | Q(id__in=list(grid)))
         .order_by("rt__display_order", "rt__number", "route_position", "id")
         .values_list("id", "address", "head_name", "rt__number")
     )
