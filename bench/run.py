@@ -83,15 +83,17 @@ def measure(case: Case) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     prepare, run = case.build()
+    # Garbage left by earlier cases is collected before this case starts, not charged to whichever case
+    # happens to trigger the collector (xlsx_floor ran at 85 ms alone and 160 ms after the sheet cases).
+    # Once per case, not per repeat: a full collection before each repeat leaves the CPU caches cold and
+    # slowed the sub-millisecond cases threefold.
+    gc.collect()
     for _ in range(case.warmup):
         prepare()
         run()
     times = []
     for _ in range(case.repeats):
         prepare()
-        # Garbage left by earlier cases is collected before the clock starts, not charged to whichever case
-        # happens to trigger the collector (xlsx_floor ran at 85 ms alone and 160 ms after the sheet cases).
-        gc.collect()
         start = time.perf_counter()
         run()
         times.append((time.perf_counter() - start) * 1000)
