@@ -22,8 +22,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     """First run: name the kampung and create the first treasurer. Gone (404) once a user exists."""
     if setup_done():
         raise Http404
-    kampung_form = SetupKampungForm(request.POST or None, prefix="kampung")
-    user_form = SetupTreasurerForm(request.POST or None, prefix="user")
+    kampung_form = SetupKampungForm(request.POST if request.method == "POST" else None, prefix="kampung")
+    user_form = SetupTreasurerForm(request.POST if request.method == "POST" else None, prefix="user")
     if request.method == "POST" and kampung_form.is_valid() and user_form.is_valid():
         with transaction.atomic():
             profile = kampung_form.save(commit=False)
@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @permission_required("jimpitan.change_kampungprofile", raise_exception=True)
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = KampungProfile.load()
-    form = KampungProfileForm(request.POST or None, instance=profile)
+    form = KampungProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
         # The profile edits figures the services never see (opening balance, privacy): refresh the public page.

@@ -82,6 +82,12 @@ def test_adjustment_page(client, books, bendahara):
     })
     assert "Alasan wajib diisi." in response.content.decode()
     assert Adjustment.objects.count() == 1
+    # An empty form says what each field needs, not Django's generic "this field is required".
+    page = client.post(reverse("books:adjustment_create"), {}).content.decode()
+    for message in ("Isi tanggal koreksi dicatat.", "Pilih: menambah atau mengurangi kas.",
+                    "Isi jumlah koreksi dalam Rupiah.", "Pilih bulan yang dikoreksi."):
+        assert message in page
+    assert "Bidang ini" not in page and Adjustment.objects.count() == 1
 
 
 def test_report_page_has_whatsapp_and_recap(client, books, pokja):

@@ -30,7 +30,7 @@ def _plan(data: bytes) -> ImportPlan:
 @permission_required(IMPORT_PERMISSIONS, raise_exception=True)
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload → validate every row → preview. Nothing is written here."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     context = {"form": form, "headers": TEMPLATE_HEADERS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

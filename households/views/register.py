@@ -87,7 +87,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
     if not RT.objects.exists():
         messages.info(request, _("Tambahkan RT dulu. Kampung yang tidak dibagi per RT cukup memakai satu RT."))
         return redirect("households:rt_create")
-    form = HouseholdForm(request.POST or None, initial={"rt": request.GET.get("rt")})
+    form = HouseholdForm(request.POST if request.method == "POST" else None, initial={"rt": request.GET.get("rt")})
     if request.method == "POST" and form.is_valid():
         household = services.create_household(form.save(commit=False))
         messages.success(request, _("Rumah %(name)s disimpan.") % {"name": household.head_name})
@@ -100,7 +100,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(Household, pk=pk)
     old_rt_id = household.rt_id
-    form = HouseholdForm(request.POST or None, instance=household)
+    form = HouseholdForm(request.POST if request.method == "POST" else None, instance=household)
     if request.method == "POST" and form.is_valid():
         household = form.save(commit=False)
         services.update_household(household, rt_changed=household.rt_id != old_rt_id)
@@ -113,7 +113,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("households.change_household", raise_exception=True)
 def household_move(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(Household, pk=pk)
-    form = MoveForm(request.POST or None)
+    form = MoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mark_moved(household, form.cleaned_data["moved_on"])
         messages.success(request, _("%(name)s ditandai pindah. Rumah ini tidak muncul lagi di lembar jimpitan.")

@@ -81,7 +81,8 @@ def rt_list(request: HttpRequest) -> HttpResponse:
 @permission_required("households.add_rt", raise_exception=True)
 def rt_create(request: HttpRequest) -> HttpResponse:
     next_number = (RT.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    form = RTForm(request.POST or None, initial={"number": next_number, "display_order": next_number})
+    form = RTForm(request.POST if request.method == "POST" else None,
+                  initial={"number": next_number, "display_order": next_number})
     if request.method == "POST" and form.is_valid():
         rt = form.save()
         messages.success(request, _("%(rt)s ditambahkan.") % {"rt": rt})
@@ -93,7 +94,7 @@ def rt_create(request: HttpRequest) -> HttpResponse:
 @permission_required("households.change_rt", raise_exception=True)
 def rt_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rt = get_object_or_404(RT, pk=pk)
-    form = RTForm(request.POST or None, instance=rt)
+    form = RTForm(request.POST if request.method == "POST" else None, instance=rt)
     if request.method == "POST" and form.is_valid():
         rt = form.save()
         messages.success(request, _("%(rt)s disimpan.") % {"rt": rt})

@@ -80,7 +80,7 @@ def reopen(request: HttpRequest, month: str) -> HttpResponse:
     closing = MonthClosing.objects.filter(month=first).first()
     if closing is None:
         raise Http404
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.reopen_month(first, request.user, form.cleaned_data["reason"])
@@ -98,7 +98,7 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
     closed = list(MonthClosing.objects.order_by("-month").values_list("month", flat=True))
     # ISO text: a date object would be rendered in the locale's format (28/11/2026), which an
     # <input type="date"> rejects, leaving the field empty.
-    form = AdjustmentForm(request.POST or None, closed_months=closed,
+    form = AdjustmentForm(request.POST if request.method == "POST" else None, closed_months=closed,
                           initial={"entry_date": evening_of(timezone.now()).isoformat(), "direction": "in"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

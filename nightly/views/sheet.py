@@ -226,7 +226,7 @@ def total_only(request: HttpRequest) -> HttpResponse:
     initial = {"version": rnd.version if rnd else 0}
     if rnd and rnd.is_total_only:
         initial.update(total=rnd.total, counted_cash=rnd.counted_cash, collectors=rnd.collectors, notes=rnd.notes)
-    form = TotalOnlyForm(request.POST or None, initial=initial)
+    form = TotalOnlyForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400

@@ -58,7 +58,7 @@ def expense_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("program", "").isdigit():
         initial["project"] = int(request.GET["program"])
-    form = ExpenseForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ExpenseForm(request.POST if request.method == "POST" else None, request.FILES or None, initial=initial)
     if request.method == "POST" and (expense := _save(request, form)):
         messages.success(request, _("Pengeluaran dicatat: %(what)s.") % {"what": expense.description})
         if expense.project_id:
@@ -86,7 +86,7 @@ def expense_edit(request: HttpRequest, pk: int) -> HttpResponse:
     expense = get_object_or_404(Expense, pk=pk)
     # From the stored date: binding the form moves the instance to the typed one.
     closed = closed_month_notice(expense.spent_on)
-    form = ExpenseForm(request.POST or None, request.FILES or None, instance=expense)
+    form = ExpenseForm(request.POST if request.method == "POST" else None, request.FILES or None, instance=expense)
     if closed:  # shown for reading; a POST is still refused by the service
         for field in form.fields.values():
             field.disabled = True

@@ -50,7 +50,7 @@ def _save(request: HttpRequest, form: OtherIncomeForm) -> OtherIncome | None:
 @login_required
 @permission_required("spending.add_otherincome", raise_exception=True)
 def income_create(request: HttpRequest) -> HttpResponse:
-    form = OtherIncomeForm(request.POST or None)
+    form = OtherIncomeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (income := _save(request, form)):
         messages.success(request, _("Pemasukan lain dicatat: %(what)s.") % {"what": income.description})
         return redirect("spending:income_list")
@@ -63,7 +63,7 @@ def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
     income = get_object_or_404(OtherIncome, pk=pk)
     # From the stored date: binding the form moves the instance to the typed one.
     closed = closed_month_notice(income.received_on)
-    form = OtherIncomeForm(request.POST or None, instance=income)
+    form = OtherIncomeForm(request.POST if request.method == "POST" else None, instance=income)
     if closed:  # shown for reading; a POST is still refused by the service
         for field in form.fields.values():
             field.disabled = True

@@ -50,7 +50,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, project: Project | None) -> HttpResponse:
-    form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
+    form = ProjectForm(request.POST if request.method == "POST" else None, request.FILES or None, instance=project)
     if request.method == "POST" and form.is_valid():
         saved = services.save_project(form.save(commit=False), cover=form.cleaned_data.get("cover_file"))
         messages.success(request, _("Program disimpan."))
