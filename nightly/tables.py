@@ -50,8 +50,9 @@ class RoundTable(tables.Table):
     difference = tables.Column(verbose_name=_("Selisih"), empty_values=(), orderable=False,
                                attrs={"td": {"class": "amount", "data-label": _("Selisih")}, "th": {"class": "amount"}})
     collectors = tables.Column(verbose_name=_("Petugas ronda"), attrs=_label(_("Petugas ronda")))
+    # accessor="pk": the default, record.history, builds a simple-history manager class on every row.
     history = tables.Column(verbose_name=_("Riwayat"), empty_values=(), orderable=False, exclude_from_export=True,
-                            attrs=_label(_("Riwayat")))
+                            attrs=_label(_("Riwayat")), accessor="pk")
 
     class Meta:
         model = Round
