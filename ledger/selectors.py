@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 
 from jimpitan.lib.evening import month_start, next_month
 from jimpitan.models import KampungProfile
