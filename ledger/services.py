@@ -17,15 +17,9 @@ from jimpitan.lib.dates import month_label
 from jimpitan.lib.evening import evening_of, month_start, next_month
 from ledger.cache import invalidate_public_figures
 from ledger.guards import assert_month_open
+from ledger.lock import lock_ledger
 from ledger.models import Adjustment, MonthClosing, MonthReopening
 from ledger.selectors import month_summary, monthly_flows
-
-
-def _lock() -> None:
-    # The same lock as every money writer, so that no round is saved while its month is being closed.
-    from spending.services import lock_ledger
-
-    lock_ledger()
 
 
 def open_months_before(month: dt.date) -> list[dt.date]:
@@ -45,7 +39,7 @@ def close_month(month: dt.date, user, today: dt.date | None = None) -> MonthClos
             code="month_not_ended",
         )
     with transaction.atomic():
-        _lock()
+        lock_ledger()
         if MonthClosing.objects.filter(month=month).exists():
             raise ValidationError(
                 _("Buku bulan %(month)s sudah ditutup.") % {"month": month_label(month)}, code="already_closed"
@@ -76,7 +70,7 @@ def reopen_month(month: dt.date, user, reason: str) -> MonthReopening:
     if not reason:
         raise ValidationError({"reason": _("Alasan wajib diisi.")}, code="required")
     with transaction.atomic():
-        _lock()
+        lock_ledger()
         closing = MonthClosing.objects.filter(month=month).first()
         if closing is None:
             raise ValidationError(
@@ -116,7 +110,7 @@ def record_adjustment(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        _lock()
+        lock_ledger()
         assert_month_open(entry_date)
         if not MonthClosing.objects.filter(month=corrects_month).exists():
             raise ValidationError(

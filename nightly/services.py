@@ -23,6 +23,7 @@ from jimpitan.lib.money import format_rupiah
 from jimpitan.models import KampungProfile
 from ledger.cache import invalidate_public_figures
 from ledger.guards import assert_month_open
+from ledger.lock import lock_ledger
 from nightly.models import Contribution, ContributionState, Round
 
 PAID_STATES = {ContributionState.PAID, ContributionState.LEFT_WITH_NEIGHBOUR}
@@ -216,8 +217,10 @@ def _check_and_lock_round(*, rt: RT, evening: dt.date, user) -> Round | None:
     record it, its month open), then the stored round, locked (None: nothing saved yet)."""
     assert_not_future(evening)
     assert_can_record(user, evening)
+    # The ledger lock first, like every money writer: a month being closed waits for this round, or this
+    # round waits for the closing and then finds its month closed.
+    lock_ledger()
     assert_month_open(evening)
-    # PostgreSQL: lock the round so that two savers queue; SQLite's BEGIN IMMEDIATE already does.
     return Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
 
 

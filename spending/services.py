@@ -13,16 +13,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jimpitan.lib.dates import long_date
 from jimpitan.lib.money import format_rupiah
-from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, POKJA, user_roles
 from ledger.cache import invalidate_public_figures
 from ledger.guards import assert_month_open
+from ledger.lock import lock_ledger
 from ledger.selectors import balance_at, lowest_balance_from
 from spending.models import Expense, OtherIncome, Project
 from spending.uploads import ProcessedFile
@@ -32,13 +32,6 @@ T = TypeVar("T")
 
 class InsufficientBalanceError(ValidationError):
     """The change would leave the cash box with less than nothing on some date."""
-
-
-def lock_ledger() -> None:
-    """Serialise every money write. SQLite already does (BEGIN IMMEDIATE takes the write lock);
-    PostgreSQL needs a row lock that every writer takes first: the kampung profile's one row."""
-    if connection.vendor == "postgresql":
-        list(KampungProfile.objects.select_for_update().filter(pk=KampungProfile.SINGLETON_ID).values_list("pk"))
 
 
 def _checked_write(days: list[dt.date], write: Callable[[], T]) -> T:
