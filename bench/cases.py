@@ -16,8 +16,9 @@ from bench import common
 from bench.htmlform import biggest_post_form, fill, post_kwargs
 from bench.run import Case
 from households.models import RT, Household, HouseholdStatus
-from jimpitan.lib.evening import evening_of, month_start
-from ledger.cache import invalidate_public_figures
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import month_start
+from public.cache import invalidate_public_figures
 from nightly.models import Contribution, Round
 
 
@@ -153,7 +154,7 @@ def household_page_cached(ctx: Context):
 
 
 def _report_url(fmt: str, month: dt.date) -> str:
-    return reverse("books:report_download", args=[f"{month:%Y-%m}", fmt])
+    return reverse("reports:download", args=[f"{month:%Y-%m}", fmt])
 
 
 def export_xlsx_month(ctx: Context):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -95,6 +96,16 @@ class Household(models.Model):
         return f"{self.rt} · {self.address} · {self.head_name}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("households:detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == HouseholdStatus.ACTIVE
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.status == HouseholdStatus.EXEMPT
+
+    @property
+    def has_moved(self) -> bool:
+        return self.status == HouseholdStatus.MOVED

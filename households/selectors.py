@@ -11,7 +11,6 @@ from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.money import format_rupiah
 
 HISTORY_LIMIT = 50
-CONTRIBUTION_LIMIT = 30
 
 
 def register_queryset():
@@ -68,16 +67,6 @@ def household_history(household: Household) -> list[HistoryEntry]:
             )
         )
     return entries
-
-
-def recent_contributions(household: Household):
-    from nightly.models import Contribution
-
-    return (
-        Contribution.objects.filter(household=household)
-        .select_related("round")
-        .order_by("-evening")[:CONTRIBUTION_LIMIT]
-    )
 
 
 def route_households(rt: RT):

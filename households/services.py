@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households.importing import ImportPlan
-from households.models import RT, Household, HouseholdStatus
+from households.models import RT, Household, HouseholdStatus, new_private_code
 
 
 class HouseholdInUse(ValidationError):
@@ -48,6 +48,15 @@ def mark_moved(household: Household, moved_on: dt.date) -> Household:
         household.moved_on = moved_on
         household._change_reason = _("Ditandai pindah")
         household.save()
+    return household
+
+
+def regenerate_private_code(household: Household) -> Household:
+    """A new code for a lost or leaked sticker: the old QR page stops working at once."""
+    with transaction.atomic():
+        household.private_code = new_private_code()
+        household._change_reason = _("Kode pribadi diganti")
+        household.save(update_fields=["private_code"])
     return household
 
 

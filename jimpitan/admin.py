@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.models import KampungProfile
-from ledger.cache import invalidate_public_figures
+from jimpitan.services import save_profile
 
 
 @admin.register(KampungProfile)
@@ -13,9 +12,8 @@ class KampungProfileAdmin(admin.ModelAdmin):
     list_display = ["name", "kelurahan", "city", "privacy_level"]
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        # Admin bypasses the profile form: the public ledger must still show the new figures.
-        transaction.on_commit(invalidate_public_figures)
+        # Through the service, so the opening balance takes the ledger lock and respects closed months.
+        save_profile(obj)
 
     def has_add_permission(self, request) -> bool:
         return False

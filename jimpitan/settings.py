@@ -88,10 +88,14 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "jimpitan.apps.JimpitanConfig",
+    # The project's apps, lowest level first (see [tool.importlinter] in pyproject.toml).
     "households",
+    "ledger",
     "nightly",
     "spending",
-    "ledger",
+    "public",
+    "reports",
+    "demo",
     "jimpitan.apps.JimpitanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,7 +6,8 @@ from jimpitan import views
 from jimpitan.forms import LoginForm
 
 urlpatterns = [
-    path("", include("ledger.urls")),
+    path("", include("public.urls")),
+    path("stiker/", include("households.urls_stickers")),
     path("setup/", views.setup, name="setup"),
     path("masuk/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("rumah/", include("households.urls")),
     path("kas/", include("spending.urls")),
     path("buku/", include("ledger.urls_books")),
+    path("buku/", include("reports.urls")),
     path("ping", views.ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from jimpitan.forms import KampungProfileForm, SetupKampungForm, SetupTreasurerF
 from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA
-from ledger.cache import invalidate_public_figures
+from jimpitan.services import save_profile
 
 
 def setup(request: HttpRequest) -> HttpResponse:
@@ -58,11 +59,13 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = KampungProfile.load()
     form = KampungProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        # The profile edits figures the services never see (opening balance, privacy): refresh the public page.
-        transaction.on_commit(invalidate_public_figures)
-        messages.success(request, _("Profil kampung disimpan."))
-        return redirect("profile")
+        try:
+            save_profile(form.save(commit=False))
+        except ValidationError as error:
+            form.add_error("opening_balance_date", error)
+        else:
+            messages.success(request, _("Profil kampung disimpan."))
+            return redirect("profile")
     return render(request, "profile.html", {"form": form})
 
 

@@ -2,26 +2,20 @@
 ledger.services (which checks the order of months, the superuser rule and the closed months), so the
 admin shows them read-only. Rounds are read-only in their admin; expenses and income go through
 spending.services, which refuses closed months, and their admin shows a closed month's records read-only
-(jimpitan.admin_mixins.ClosedMonthAdminMixin); the database triggers refuse underneath."""
+(ledger.admin_mixins.ClosedMonthAdminMixin); the database triggers refuse underneath."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from jimpitan.admin_mixins import ClosedMonthAdminMixin, rupiah_column
+from jimpitan.admin_mixins import ReadOnlyAdminMixin, rupiah_column
+from ledger.admin_mixins import ClosedMonthAdminMixin
 from ledger.models import Adjustment, MonthClosing, MonthReopening
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(MonthClosing)

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jimpitan.lib.dates import month_label
-from jimpitan.lib.evening import month_start
+from jimpitan.lib.months import month_start
+from ledger.models import MonthClosing
 
 
 class MonthClosedError(ValidationError):
@@ -21,8 +22,6 @@ class MonthClosedError(ValidationError):
 
 def closed_months(days: Iterable[dt.date | None] | None = None) -> set[dt.date]:
     """The closed months (their first days) among the months of `days`; every closed month if None."""
-    from ledger.models import MonthClosing
-
     closings = MonthClosing.objects.all()
     if days is not None:
         months = {month_start(d) for d in days if d is not None}

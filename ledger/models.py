@@ -5,6 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jimpitan.lib.querysets import DatedQuerySet
+
+
+class AdjustmentQuerySet(DatedQuerySet):
+    date_field = "entry_date"
+
 
 class MonthClosing(models.Model):
     """A closed month (tutup buku). While this row exists, the month's records are read-only."""
@@ -66,6 +72,8 @@ class Adjustment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("dicatat oleh")
     )
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    objects = AdjustmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-entry_date", "-id"]

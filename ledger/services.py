@@ -14,12 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jimpitan.lib.dates import month_label
-from jimpitan.lib.evening import evening_of, month_start, next_month
-from ledger.cache import invalidate_public_figures
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import month_start, next_month
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
 from ledger.models import Adjustment, MonthClosing, MonthReopening
 from ledger.selectors import month_summary, monthly_flows
+
+
+def guard_opening_balance_change(*, days: list[dt.date | None], **_signal) -> None:
+    """Receiver of `jimpitan.services.opening_balance_changing`: the profile's opening balance is money, so
+    its change takes the ledger lock and is refused on a date in a closed month (old or new date)."""
+    lock_ledger()
+    assert_month_open(*[day for day in days if day is not None])
 
 
 def open_months_before(month: dt.date) -> list[dt.date]:
@@ -58,7 +65,6 @@ def close_month(month: dt.date, user, today: dt.date | None = None) -> MonthClos
                 code="negative_balance",
             )
         closing = MonthClosing.objects.create(month=month, closing_balance=summary.closing, closed_by=user)
-        transaction.on_commit(invalidate_public_figures)
     return closing
 
 
@@ -89,7 +95,6 @@ def reopen_month(month: dt.date, user, reason: str) -> MonthReopening:
             month=month, reason=reason, previous_closing_balance=closing.closing_balance, reopened_by=user
         )
         closing.delete()
-        transaction.on_commit(invalidate_public_figures)
     return log
 
 
@@ -125,5 +130,4 @@ def record_adjustment(
         adjustment = Adjustment.objects.create(
             entry_date=entry_date, amount=amount, reason=reason, corrects_month=corrects_month, recorded_by=user
         )
-        transaction.on_commit(invalidate_public_figures)
     return adjustment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledger.views import closing, reports
+from ledger.views import closing
 
 app_name = "books"
 
@@ -9,6 +9,4 @@ urlpatterns = [
     path("koreksi/", closing.adjustment_create, name="adjustment_create"),
     path("<str:month>/tutup/", closing.close, name="close"),
     path("<str:month>/buka/", closing.reopen, name="reopen"),
-    path("<str:month>/laporan/", reports.report_page, name="report"),
-    path("<str:month>/laporan.<str:fmt>", reports.report_download, name="report_download"),
 ]

@@ -8,24 +8,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.admin_mixins import (
-    ClosedMonthAdminMixin,
     ExportActionsMixin,
     FilteredTotalsMixin,
+    ReadOnlyAdminMixin,
     ReadOnlyHistoryAdmin,
     rupiah_column,
 )
+from ledger.admin_mixins import ClosedMonthAdminMixin
 from nightly.models import Contribution, Round
 
 
-class ReadOnlyAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
+    pass
 
 
 @admin.register(Round)

@@ -22,7 +22,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from households.models import RT, Household, HouseholdStatus
-from jimpitan.lib.evening import evening_of, month_start, next_month
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
 from nightly.models import Contribution, ContributionState, Round

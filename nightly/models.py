@@ -6,12 +6,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jimpitan.lib.querysets import DatedQuerySet
 
-class RoundQuerySet(models.QuerySet):
-    def in_month(self, month_start) -> RoundQuerySet:
-        from jimpitan.lib.evening import next_month
 
-        return self.filter(evening__gte=month_start, evening__lt=next_month(month_start))
+class RoundQuerySet(DatedQuerySet):
+    date_field = "evening"
+
+
+class ContributionQuerySet(DatedQuerySet):
+    date_field = "evening"
 
 
 class Round(models.Model):
@@ -94,6 +97,7 @@ class Contribution(models.Model):
     note = models.CharField(_("catatan"), max_length=200, blank=True)
 
     history = HistoricalRecords()
+    objects = ContributionQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "household__route_position"]

@@ -1,14 +1,23 @@
-"""Reads shared by the nightly pages (and the household page). Each runs a fixed number of queries."""
+"""Reads of the nightly rounds, shared by the treasurer's pages, the public pages and the reports.
+
+Each runs a fixed number of queries whatever the number of households or years: money comes from the
+stored Round.total and from aggregates, never from a loop over records.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from households.models import RT, Household, HouseholdStatus
-from jimpitan.lib.evening import evening_of, month_start, next_month
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import month_start, next_month
 from nightly.models import Contribution, ContributionState, Round
 
 
@@ -81,36 +90,257 @@ def month_calendar(month: dt.date) -> tuple[list[RT], list[CalendarDay]]:
     return rts, days
 
 
-@dataclass
+# --- Evenings of the whole kampung ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EveningTotals:
+    evening: dt.date
+    per_rt: tuple[tuple[RT, int | None], ...]  # (RT, total) in the order of `rts`; None = no round
+    total: int
+
+
+def evenings_in_month(month: dt.date) -> tuple[list[RT], list[EveningTotals]]:
+    """The RTs that have rounds this month and each evening's round totals per RT, newest first.
+
+    Two queries: the month's rounds (stored totals only) and their RTs.
+    """
+    rows = list(Round.objects.in_month(month_start(month)).order_by().values_list("evening", "rt_id", "total"))
+    rts = list(RT.objects.filter(id__in={rt_id for _, rt_id, _ in rows}).order_by("display_order", "number"))
+    by_evening: dict[dt.date, dict[int, int]] = defaultdict(dict)
+    for evening, rt_id, total in rows:
+        by_evening[evening][rt_id] = total
+    return rts, [
+        EveningTotals(evening, tuple((rt, totals.get(rt.id)) for rt in rts), sum(totals.values()))
+        for evening, totals in sorted(by_evening.items(), reverse=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Participation:
+    evening: dt.date
+    listed: int
+    paid: int
+    total_only_rounds: int  # rounds of this evening left out: they have no per-household rows
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.paid / self.listed) if self.listed else None
+
+
+def participation(start: dt.date, end: dt.date) -> list[Participation]:
+    """Households paid / listed per evening from `start` to `end` (exclusive), oldest first. One query.
+
+    Total-only rounds say nothing about single households, so they are left out and counted apart.
+    """
+    rows = (
+        Round.objects.between(start, end)
+        .order_by()
+        .values("evening")
+        .annotate(
+            listed=Sum("households_listed", filter=Q(is_total_only=False)),
+            paid=Sum("households_paid", filter=Q(is_total_only=False)),
+            total_only=Count("id", filter=Q(is_total_only=True)),
+        )
+        .order_by("evening")
+    )
+    return [
+        Participation(row["evening"], int(row["listed"] or 0), int(row["paid"] or 0), row["total_only"])
+        for row in rows
+    ]
+
+
+# --- One household's evenings -------------------------------------------------------------------------
+
+
+class EveningStatus(models.TextChoices):
+    """What one household's evening was. The one rule behind the register, the treasurer's pages, the
+    household's own QR page and the meeting recap."""
+
+    PAID = "paid", _("Ada")
+    LEFT_WITH_NEIGHBOUR = "left_with_neighbour", _("Titip")
+    EMPTY = "empty", _("Kosong")
+    # The RT's patrol recorded this evening house by house, and this house has no row: not reached.
+    NOT_COLLECTED = "not_collected", _("Tidak diambil")
+    # The RT recorded only the evening's total: nothing is known of single houses.
+    NO_HOUSE_RECORD = "no_house_record", _("Tidak ada catatan per rumah")
+    NO_ROUND = "no_round", _("Tidak ada ronda")
+
+    @classmethod
+    def of(cls, state: str | None, round_kind: str | None) -> EveningStatus:
+        """`state`: the household's contribution state, None without a row; `round_kind`: "houses" when
+        the RT's round that evening has per-household rows, "total" for a total-only round, None for none."""
+        if state is not None:
+            return {
+                ContributionState.PAID: cls.PAID,
+                ContributionState.LEFT_WITH_NEIGHBOUR: cls.LEFT_WITH_NEIGHBOUR,
+                ContributionState.EMPTY: cls.EMPTY,
+            }[ContributionState(state)]
+        if round_kind == ROUND_HOUSES:
+            return cls.NOT_COLLECTED
+        if round_kind == ROUND_TOTAL_ONLY:
+            return cls.NO_HOUSE_RECORD
+        return cls.NO_ROUND
+
+    @property
+    def gave(self) -> bool:
+        return self in (EveningStatus.PAID, EveningStatus.LEFT_WITH_NEIGHBOUR)
+
+    @property
+    def has_row(self) -> bool:
+        """The household has a contribution that evening (with an amount, 0 when empty)."""
+        return self.gave or self is EveningStatus.EMPTY
+
+    @property
+    def missed(self) -> bool:
+        """Counted against the household: an empty container or a house the patrol did not reach."""
+        return self in (EveningStatus.EMPTY, EveningStatus.NOT_COLLECTED)
+
+    @property
+    def mark(self) -> str:
+        """A sign beside the word, so that colour is never the only signal."""
+        return "✓" if self.gave else "✗" if self is EveningStatus.EMPTY else ""
+
+    @property
+    def tone(self) -> str:
+        return "text-success-emphasis" if self.gave else (
+            "text-danger-emphasis" if self is EveningStatus.EMPTY else "text-body-secondary"
+        )
+
+
+ROUND_HOUSES, ROUND_TOTAL_ONLY = "houses", "total"
+
+
+@dataclass(frozen=True)
 class HouseholdEvening:
     evening: dt.date
-    # "paid", "empty", "not_collected" (round held, house not reached) or "no_record" (no per-house record).
-    status: str
-    contribution: Contribution | None
+    status: EveningStatus
+    amount: int
 
 
-def household_month(household: Household, month: dt.date) -> dict:
-    """Which evenings of `month` the household paid, was empty, or was not collected. Two queries.
+YearRows = list[tuple[dt.date, str, int]]
 
-    Returns the context that nightly/_household_month.html expects under the name `household_month`.
+
+def household_year_rows(household: Household, year: int) -> YearRows:
+    """(evening, state, amount) of each of the household's contributions in `year`: one query.
+
+    A household page builds its month and its year from these rows, which is cheaper than grouping by
+    month in SQL (SQLite truncates dates in a Python function, row by row).
     """
-    start = month_start(month)
-    contributions = {c.evening: c for c in Contribution.objects.filter(
-        household=household, evening__gte=start, evening__lt=next_month(start)
-    )}
-    per_house_rounds = set(
-        Round.objects.in_month(start).filter(rt_id=household.rt_id, is_total_only=False).values_list("evening", flat=True)
+    return list(
+        Contribution.objects.filter(household=household)
+        .between(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+        .order_by()
+        .values_list("evening", "state", "amount")
     )
+
+
+def household_month(
+    household: Household, month: dt.date, *, until: dt.date | None = None, year_rows: YearRows | None = None
+) -> list[HouseholdEvening]:
+    """Each evening of `month` up to `until` (default: this evening), newest first, with its status.
+
+    Two queries; one with `year_rows` (the household_year_rows of the month's year).
+    """
+    first = month_start(month)
+    if year_rows is None:
+        year_rows = household_year_rows(household, first.year)
+    end = next_month(first)
+    given = {evening: (state, amount) for evening, state, amount in year_rows if first <= evening < end}
+    rounds = {
+        evening: ROUND_TOTAL_ONLY if total_only else ROUND_HOUSES
+        for evening, total_only in Round.objects.in_month(first)
+        .filter(rt_id=household.rt_id)
+        .order_by()
+        .values_list("evening", "is_total_only")
+    }
     evenings = []
-    counts = {"paid": 0, "empty": 0, "not_collected": 0, "no_record": 0}
-    for day in month_evenings(start):
-        contribution = contributions.get(day)
-        if contribution is not None:
-            status = "empty" if contribution.state == ContributionState.EMPTY else "paid"
-        elif day in per_house_rounds:
-            status = "not_collected"
-        else:
-            status = "no_record"
-        counts[status] += 1
-        evenings.append(HouseholdEvening(day, status, contribution))
-    return {"household": household, "month": start, "evenings": evenings, "counts": counts}
+    for day in month_evenings(first, until):
+        state, amount = given.get(day, (None, 0))
+        evenings.append(HouseholdEvening(day, EveningStatus.of(state, rounds.get(day)), amount))
+    return list(reversed(evenings))
+
+
+@dataclass(frozen=True)
+class EveningCounts:
+    gave: int
+    empty: int
+    not_collected: int
+
+
+def count_evenings(evenings: list[HouseholdEvening]) -> EveningCounts:
+    return EveningCounts(
+        gave=sum(1 for e in evenings if e.status.gave),
+        empty=sum(1 for e in evenings if e.status is EveningStatus.EMPTY),
+        not_collected=sum(1 for e in evenings if e.status is EveningStatus.NOT_COLLECTED),
+    )
+
+
+@dataclass(frozen=True)
+class HouseholdMonthTotal:
+    month: dt.date
+    amount: int
+    evenings_paid: int
+    evenings_empty: int
+
+
+def household_year(household: Household, year: int, year_rows: YearRows | None = None) -> list[HouseholdMonthTotal]:
+    """The household's contributions per month of `year`, months without any left out (one query, none
+    with `year_rows`)."""
+    if year_rows is None:
+        year_rows = household_year_rows(household, year)
+    totals: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for evening, state, amount in year_rows:
+        month = evening.replace(day=1)
+        totals[month][0] += amount
+        totals[month][2 if state == ContributionState.EMPTY else 1] += 1
+    return [HouseholdMonthTotal(m, amount, paid, empty) for m, (amount, paid, empty) in sorted(totals.items())]
+
+
+def recent_contributions(household: Household, limit: int = 30) -> list[Contribution]:
+    return list(Contribution.objects.filter(household=household).select_related("round").order_by("-evening")[:limit])
+
+
+# --- The meeting recap ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissedRecap:
+    household: Household
+    empty: int
+    not_collected: int
+
+    @property
+    def missed(self) -> int:
+        return self.empty + self.not_collected
+
+
+def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
+    """Households with the most missed evenings in the month (EveningStatus.missed), most first. Two queries.
+
+    The same rule as `household_month`, counted in SQL: an evening is *not collected* when the household's
+    RT has a per-household round and the household has no row; total-only rounds say nothing of houses.
+    Only active households are counted as not collected: a moved or exempt one is not expected to give.
+    """
+    first = month_start(month)
+    rounds_per_rt = dict(
+        Round.objects.in_month(first).filter(is_total_only=False)
+        .order_by().values("rt").annotate(n=Count("id")).values_list("rt", "n")
+    )
+    in_month = Q(contributions__evening__gte=first, contributions__evening__lt=next_month(first))
+    households = (
+        Household.objects.filter(rt_id__in=rounds_per_rt)
+        .select_related("rt")
+        .annotate(
+            rows=Count("contributions", filter=in_month),
+            empty=Count("contributions", filter=in_month & Q(contributions__state=ContributionState.EMPTY)),
+        )
+    )
+    recap = []
+    for household in households:
+        expected = household.status == HouseholdStatus.ACTIVE
+        not_collected = max(rounds_per_rt.get(household.rt_id, 0) - household.rows, 0) if expected else 0
+        if household.empty or not_collected:
+            recap.append(MissedRecap(household, household.empty, not_collected))
+    recap.sort(key=lambda r: (-r.missed, r.household.rt.number, r.household.route_position))
+    return recap[:limit]

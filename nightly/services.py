@@ -21,7 +21,6 @@ from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
 from jimpitan.models import KampungProfile
-from ledger.cache import invalidate_public_figures
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
 from nightly.models import Contribution, ContributionState, Round
@@ -327,7 +326,6 @@ def save_sheet(
             elif user_ids != sorted(rnd.collector_users.values_list("pk", flat=True)):
                 rnd.collector_users.set(user_ids)
 
-            transaction.on_commit(invalidate_public_figures)
     except IntegrityError as error:
         # Two first saves of the same RT and evening at once (PostgreSQL): the unique constraint lets one win.
         if "round_unique_rt_evening" in str(error) or "UNIQUE" in str(error).upper():
@@ -380,7 +378,6 @@ def save_total_only_round(
             rnd.notes = notes.strip()
             rnd._history_user = user
             rnd.save()
-            transaction.on_commit(invalidate_public_figures)
     except IntegrityError as error:
         raise RoundConflictError() from error
     return SaveResult(rnd, created=created)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib.dates import long_date
 from jimpitan.lib.money import format_rupiah
+from nightly.links import sheet_url
 from nightly.models import Round
 
 
@@ -67,8 +68,6 @@ class RoundTable(tables.Table):
         return queryset.order_by(("-" if is_descending else "") + "evening", "rt__display_order", "rt__number"), True
 
     def render_evening(self, record):
-        from nightly.views.sheet import sheet_url
-
         return format_html('<a href="{}">{}</a>', sheet_url(record.evening, record.rt), long_date(record.evening))
 
     def value_evening(self, record):

@@ -16,13 +16,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.admin_mixins import (
-    ClosedMonthAdminMixin,
     ExportActionsMixin,
     FilteredTotalsMixin,
     ReadOnlyHistoryAdmin,
     rupiah_column,
 )
 from jimpitan.forms import RupiahField
+from ledger.admin_mixins import ClosedMonthAdminMixin
 from spending import selectors, services
 from spending.models import Expense, OtherIncome, Project
 from spending.uploads import PhotoField, ReceiptField

@@ -13,7 +13,7 @@ import random
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from jimpitan.lib.evening import month_start, next_month
+from jimpitan.lib.months import month_start, next_month
 from ledger.selectors import Flow, monthly_flows
 from spending.models import Expense, IncomeSource, OtherIncome, Project, ProjectStatus
 

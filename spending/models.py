@@ -6,6 +6,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jimpitan.lib.querysets import DatedQuerySet
+
+
+class ExpenseQuerySet(DatedQuerySet):
+    date_field = "spent_on"
+
+
+class OtherIncomeQuerySet(DatedQuerySet):
+    date_field = "received_on"
+
 
 class ProjectStatus(models.TextChoices):
     PLANNED = "rencana", _("Rencana")
@@ -76,6 +86,7 @@ class Expense(models.Model):
     approved_at = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = ExpenseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-spent_on", "-id"]
@@ -129,6 +140,7 @@ class OtherIncome(models.Model):
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = OtherIncomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-id"]

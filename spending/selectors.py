@@ -1,7 +1,9 @@
-"""Per-project figures for the programme pages. The kampung's cash balance is not computed here:
-it always comes from ledger.selectors."""
+"""Reads of spending and other income: per-project figures for the treasurer's and the public pages.
+The kampung's cash balance is not computed here: it always comes from ledger.selectors."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -26,15 +28,53 @@ def projects_with_totals(queryset: QuerySet[Project] | None = None) -> QuerySet[
     return queryset.annotate(spent=_sum_for_project(Expense), earmarked=_sum_for_project(OtherIncome))
 
 
-def progress_percent(project: Project) -> int | None:
-    """How much of the budget has been spent, 0–100 (None without a budget)."""
-    if not project.budget:
-        return None
-    return min(100, (int(project.spent) * 100) // project.budget)
+@dataclass(frozen=True)
+class ProjectProgress:
+    project: Project
+    spent: int
+    earmarked_income: int
+
+    @property
+    def budget(self) -> int | None:
+        return self.project.budget
+
+    @property
+    def percent(self) -> int | None:
+        """Share of the budget spent, 0–100 for the bar; None without a budget.
+
+        Rounded down, so a project reads 100 % only once its whole budget is spent.
+        """
+        if not self.budget:
+            return None
+        return min(100, (self.spent * 100) // self.budget)
+
+    @property
+    def over_budget(self) -> bool:
+        return bool(self.budget) and self.spent > (self.budget or 0)
 
 
-def project_expenses(project: Project) -> QuerySet[Expense]:
-    return project.expenses.select_related("recorded_by", "approved_by").order_by("-spent_on", "-id")
+def progress_of(project: Project) -> ProjectProgress:
+    """The progress of a project from `projects_with_totals()`."""
+    return ProjectProgress(project, int(project.spent), int(project.earmarked))
+
+
+def project_progress(project_id: int | None = None) -> list[ProjectProgress]:
+    """Every project (or one) with what was spent on it and the income given for it. One query."""
+    projects = Project.objects.all() if project_id is None else Project.objects.filter(pk=project_id)
+    return [progress_of(project) for project in projects_with_totals(projects)]
+
+
+def recent_expenses(limit: int = 10) -> list[Expense]:
+    """The latest expenses with their project (one query)."""
+    return list(Expense.objects.select_related("project").order_by("-spent_on", "-id")[:limit])
+
+
+def project_expenses(project_id: int) -> QuerySet[Expense]:
+    return (
+        Expense.objects.filter(project_id=project_id)
+        .select_related("recorded_by", "approved_by")
+        .order_by("-spent_on", "-id")
+    )
 
 
 def project_incomes(project: Project) -> QuerySet[OtherIncome]:

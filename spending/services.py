@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from jimpitan.lib.dates import long_date
 from jimpitan.lib.money import format_rupiah
 from jimpitan.roles import BENDAHARA, POKJA, user_roles
-from ledger.cache import invalidate_public_figures
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
 from ledger.selectors import balance_at, lowest_balance_from
@@ -66,7 +65,6 @@ def _checked_write(days: list[dt.date], write: Callable[[], T]) -> T:
                 },
                 code="insufficient_balance",
             )
-        transaction.on_commit(invalidate_public_figures)
     return result
 
 
@@ -155,7 +153,6 @@ def approve_expense(expense: Expense, approver) -> Expense:
         ).update(approved_by=approver, approved_at=timezone.now())
         if not updated:
             raise ValidationError(_("Pengeluaran ini sudah disetujui."), code="already_approved")
-        transaction.on_commit(invalidate_public_figures)
     expense.refresh_from_db()
     return expense
 
@@ -194,7 +191,6 @@ def save_project(project: Project, *, cover: ProcessedFile | None = None) -> Pro
     try:
         with transaction.atomic():
             project.save()
-            transaction.on_commit(invalidate_public_figures)
     except Exception:
         _delete_files(storage, new_files)
         raise

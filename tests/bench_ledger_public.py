@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ledger.cache import invalidate_public_figures
+from public.cache import invalidate_public_figures
 from tests.ledger_public_seed import seed_kampung
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ledger.reports import data
-from ledger.reports.pdf import build_pdf
-from ledger.reports.xlsx import build_xlsx
+from reports import data
+from reports.pdf import build_pdf
+from reports.xlsx import build_xlsx
 from tests.ledger_public_seed import seed_kampung
 
 pytestmark = pytest.mark.django_db

@@ -29,9 +29,9 @@ MATRIX = {
     ("books:adjustment_create", ()): (LOGIN, FORBIDDEN, FORBIDDEN, OK),
     ("books:close", ("2026-02",)): (LOGIN, FORBIDDEN, FORBIDDEN, OK),
     ("books:reopen", ("2026-01",)): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    ("books:report", ("2026-01",)): (LOGIN, FORBIDDEN, OK, OK),
-    ("books:report_download", ("2026-01", "csv")): (LOGIN, FORBIDDEN, OK, OK),
-    ("books:report_download", ("2026-01", "xlsx")): (LOGIN, FORBIDDEN, OK, OK),
+    ("reports:month", ("2026-01",)): (LOGIN, FORBIDDEN, OK, OK),
+    ("reports:download", ("2026-01", "csv")): (LOGIN, FORBIDDEN, OK, OK),
+    ("reports:download", ("2026-01", "xlsx")): (LOGIN, FORBIDDEN, OK, OK),
 }
 
 
@@ -92,7 +92,7 @@ def test_adjustment_page(client, books, bendahara):
 
 def test_report_page_has_whatsapp_and_recap(client, books, pokja):
     client.force_login(pokja)
-    html = client.get(reverse("books:report", args=["2026-01"])).content.decode()
+    html = client.get(reverse("reports:month", args=["2026-01"])).content.decode()
     assert "https://wa.me/?text=" in html and "copy_text.js" in html
     assert "Rekap kaleng kosong" in html
     assert "<script>" not in html

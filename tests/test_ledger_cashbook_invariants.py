@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from households.models import RT
-from jimpitan.lib.evening import month_start
+from jimpitan.lib.months import month_start
 from jimpitan.models import KampungProfile
 from ledger import selectors
 from ledger.models import Adjustment

@@ -7,6 +7,8 @@ from playwright.sync_api import Page, expect
 
 from jimpitan.lib.money import format_rupiah
 from ledger import selectors
+from nightly import selectors as nightly_selectors
+from spending import selectors as spending_selectors
 from tests.ledger_public_seed import seed_kampung
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("roles")]
@@ -40,7 +42,7 @@ def test_public_ledger_project_and_household_on_a_phone(live_server, page: Page,
     project = data["projects"][0]
     page.get_by_role("link", name=project.name).first.click()
     expect(page.get_by_role("heading", name=project.name)).to_be_visible()
-    progress = selectors.project_progress(project.pk)[0]
+    progress = spending_selectors.project_progress(project.pk)[0]
     expect(page.locator("[data-figure=spent]")).to_have_text(format_rupiah(progress.spent))
     expect(page.locator("[data-figure=budget]")).to_have_text(format_rupiah(project.budget))
     assert _no_horizontal_scroll(page)
@@ -48,7 +50,7 @@ def test_public_ledger_project_and_household_on_a_phone(live_server, page: Page,
 
     household = data["households"][0]
     page.goto(f"{live_server.url}/h/{household.private_code}/")
-    year_total = sum(m.amount for m in selectors.household_year(household, today.year))
+    year_total = sum(m.amount for m in nightly_selectors.household_year(household, today.year))
     expect(page.locator("[data-figure=year-total]")).to_have_text(format_rupiah(year_total))
     expect(page.get_by_role("heading", name=f"{household.rt} · {household.address}")).to_be_visible()
     assert _no_horizontal_scroll(page)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from households.models import RT
 from jimpitan.lib.money import format_rupiah
 from ledger import selectors
-from ledger.cache import invalidate_public_figures
+from public.cache import invalidate_public_figures
 from ledger.models import Adjustment
 from nightly.models import Round
 from spending.models import Expense, OtherIncome, Project
@@ -99,7 +99,7 @@ def test_constant_queries_small_and_large_kampung(client, bendahara, households,
     seed_kampung(households, 5, timezone.localdate(), rts=5, contribution_days=2)
     client.get("/og.png")  # warms the once-per-process lookups (first-run check)
     invalidate_public_figures()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         assert client.get("/").status_code == 200
     with django_assert_num_queries(0):  # cached whole for an anonymous visitor
         assert client.get("/").status_code == 200
@@ -171,7 +171,7 @@ def test_profile_admin_invalidates_the_public_figures(client, superuser, kampung
 def test_charts_are_inline_svg_without_script_and_with_short_axis_labels():
     import datetime as dt
 
-    from ledger.charts import income_vs_spending_svg, participation_svg
+    from jimpitan.lib.charts import income_vs_spending_svg, participation_svg
     from ledger.selectors import Flow, MonthSummary, Participation
 
     months = [MonthSummary(dt.date(2026, m, 1), 0, Flow(jimpitan=900_000 + m * 10_000, expenses=150_000)) for m in range(1, 13)]

@@ -13,11 +13,12 @@ from pypdf import PdfReader
 
 from jimpitan.lib.exports import RUPIAH_NUMBER_FORMAT
 from jimpitan.lib.money import format_rupiah
-from ledger.reports import data
-from ledger.reports.csvfile import build_csv
-from ledger.reports.pdf import build_pdf
-from ledger.reports.whatsapp import build_text
-from ledger.reports.xlsx import build_xlsx
+from nightly.selectors import missed_evenings_recap
+from reports import data
+from reports.csvfile import build_csv
+from reports.pdf import build_pdf
+from reports.whatsapp import build_text
+from reports.xlsx import build_xlsx
 from ledger.selectors import month_summary
 from ledger.services import close_month, record_adjustment
 from spending.models import Expense, OtherIncome
@@ -123,7 +124,7 @@ def test_whatsapp_text(books):
 
 
 def test_empty_recap(books):
-    recap = data.empty_recap(JAN)
+    recap = missed_evenings_recap(JAN)
     assert recap[0].household == books[0] and recap[0].empty == 1
 
 
@@ -143,7 +144,7 @@ def test_report_queries_do_not_grow_with_households(books, bendahara):
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:
             build_xlsx(data.build(JAN))
-            data.empty_recap(JAN)
+            missed_evenings_recap(JAN)
         return len(captured)
 
     before = count()

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from households import services as household_services
 from households.models import RT, Household
-from jimpitan.lib.evening import month_start
+from jimpitan.lib.months import month_start
 from ledger import services as ledger_services
-from ledger.cache import CSRF_PLACEHOLDER, PUBLIC_CACHE_SECONDS, public_cache_key
+from public.cache import CSRF_PLACEHOLDER, PUBLIC_CACHE_SECONDS, public_cache_key
 from nightly import services as nightly_services
 from nightly.services import SheetRow
 from spending import services as spending_services

@@ -6,11 +6,13 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.test import RequestFactory
 from django.template.loader import render_to_string
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from nightly.selectors import household_month
+from nightly.selectors import EveningCounts, count_evenings, household_month
+from nightly.views.panels import household_month_context
 from nightly.services import SheetRow, save_sheet, save_total_only_round
 from tests.nightly_factories import make_rt, paid_rows
 
@@ -84,9 +86,10 @@ def test_household_month_selector_and_template(month_of_rounds):
     with time_machine.travel(NOW, tick=False):
         paid = household_month(households[0], dt.date(2026, 5, 1))
         empty = household_month(households[3], dt.date(2026, 5, 1))
-        html = render_to_string("nightly/_household_month.html", {"household_month": empty})
-    assert paid["counts"] == {"paid": 2, "empty": 0, "not_collected": 0, "no_record": 8}
-    assert empty["counts"] == {"paid": 0, "empty": 1, "not_collected": 1, "no_record": 8}
+        request = RequestFactory().get("/", {"bulan": "2026-05"})
+        html = render_to_string("nightly/_household_month.html", household_month_context(request, households[3]))
+    assert count_evenings(paid) == EveningCounts(gave=2, empty=0, not_collected=0)
+    assert count_evenings(empty) == EveningCounts(gave=0, empty=1, not_collected=1)
     assert "Kosong: 1 malam" in html and "Tidak diambil: 1 malam" in html
 
 

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q, Sum
 
 from households.models import RT, Household, HouseholdStatus
-from jimpitan.lib.evening import evening_of, month_start, next_month
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
 from nightly.models import Contribution, ContributionState, Round

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from jimpitan.lib.evening import evening_of
-from ledger.cache import public_cache_version
+from public.cache import public_cache_version
 from ledger.guards import MonthClosedError
 from ledger.models import MonthClosing
 from nightly.models import Contribution, Round

@@ -114,9 +114,9 @@ MATRIX: dict[str, ObjectUrl] = {
     # superuser reopens (no role here is one, and an open month has nothing to reopen).
     "books:close": _u("books:close", lambda w: w.round.evening.strftime("%Y-%m"), BENDAHARA),
     "books:reopen": _u("books:reopen", lambda w: w.round.evening.strftime("%Y-%m"), NOBODY),
-    "books:report": _u("books:report", lambda w: w.round.evening.strftime("%Y-%m"), POKJA_UP, EXPENSE),
-    "books:report_download": ObjectUrl(
-        lambda w: reverse("books:report_download", args=[w.round.evening.strftime("%Y-%m"), "csv"]), POKJA_UP,
+    "reports:month": _u("reports:month", lambda w: w.round.evening.strftime("%Y-%m"), POKJA_UP, EXPENSE),
+    "reports:download": ObjectUrl(
+        lambda w: reverse("reports:download", args=[w.round.evening.strftime("%Y-%m"), "csv"]), POKJA_UP,
         lambda w: EXPENSE),
     # The public ledger: totals for everyone, by design (the leak drill checks what they contain).
     "public_year": _u("public_year", lambda w: w.round.evening.year, EVERYONE),

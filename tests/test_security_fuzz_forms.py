@@ -284,7 +284,7 @@ def test_income_form(bendahara, register, data):
 @pytest.fixture
 def closed_month(bendahara, small_rt):
     """Last month holds one round and is closed, so a correction can point at it."""
-    from jimpitan.lib.evening import month_start
+    from jimpitan.lib.months import month_start
     from ledger.services import close_month
     from tests.ledger_closing_helpers import save_round
 

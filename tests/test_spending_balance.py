@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from ledger.cache import public_cache_version
+from public.cache import public_cache_version
 from ledger.guards import MonthClosedError
 from ledger.models import MonthClosing
 from ledger.selectors import current_balance

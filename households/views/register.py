@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -11,11 +9,10 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from households import selectors, services
-from jimpitan.lib.evening import evening_of, month_start, next_month
-from nightly.selectors import household_month
 from households.filters import HouseholdFilter
 from households.forms import HouseholdForm, MoveForm
 from households.models import RT, Household, HouseholdStatus
+from households.panels import render_detail_panels
 from households.tables import EXPORT_MONEY_COLUMN, HouseholdTable
 from jimpitan.lib.exports import table_export_response
 
@@ -58,27 +55,16 @@ def household_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @permission_required("households.view_register", raise_exception=True)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(selectors.register_queryset(), pk=pk)
-    month = _month_param(request.GET.get("bulan"))
     return render(
         request,
         "households/household_detail.html",
         {
             "household": household,
             "history": selectors.household_history(household),
-            "contributions": selectors.recent_contributions(household),
-            "household_month": household_month(household, month),
-            "previous_month": month_start(month - dt.timedelta(days=1)),
-            "next_month": next_month(month) if next_month(month) <= evening_of() else None,
+            "panels": render_detail_panels(request, household),
         },
     )
 
-
-def _month_param(value: str | None) -> dt.date:
-    """`?bulan=2026-05` picks the month shown; a missing or malformed value means this evening's month."""
-    try:
-        return dt.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return month_start(evening_of())
 
 
 @login_required

@@ -15,12 +15,3 @@ def evening_of(moment: dt.datetime | None = None) -> dt.date:
     if local.time() < NIGHT_ENDS_AT:
         return local.date() - dt.timedelta(days=1)
     return local.date()
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    first = day.replace(day=1)
-    return (first + dt.timedelta(days=32)).replace(day=1)

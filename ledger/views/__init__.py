@@ -1,2 +1,1 @@
-"""Views of the ledger app: the public ledger (public.py), a household's own page (household.py)
-and the treasurer's QR sticker sheet (stickers.py)."""
+"""The treasurer's books pages: tutup buku, reopening and corrections (closing.py)."""

@@ -13,18 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jimpitan.lib.dates import month_label
-from jimpitan.lib.evening import evening_of, month_start, next_month
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import month_start, next_month, month_or_404
 from jimpitan.lib.money import format_rupiah
 from ledger import selectors, services
 from ledger.forms import AdjustmentForm, ReopenForm
 from ledger.models import Adjustment, MonthClosing
 
-
-def parse_month(value: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise Http404 from None
 
 
 @login_required
@@ -57,7 +52,7 @@ def month_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("ledger.close_month", raise_exception=True)
 def close(request: HttpRequest, month: str) -> HttpResponse:
-    first = parse_month(month)
+    first = month_or_404(month)
     summary = selectors.month_summary(first)
     if request.method == "POST":
         try:
@@ -76,7 +71,7 @@ def reopen(request: HttpRequest, month: str) -> HttpResponse:
     if not request.user.is_superuser:
         # Shown on the 403 page: the treasurer learns who can reopen, not just "not allowed".
         raise PermissionDenied(_("Hanya admin utama aplikasi yang bisa membuka kembali buku yang sudah ditutup."))
-    first = parse_month(month)
+    first = month_or_404(month)
     closing = MonthClosing.objects.filter(month=first).first()
     if closing is None:
         raise Http404

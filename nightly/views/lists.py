@@ -11,13 +11,15 @@ from django_tables2 import RequestConfig
 
 from households.models import Household
 from jimpitan.lib.dates import long_date, month_label
-from jimpitan.lib.evening import evening_of, month_start, next_month
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import parse_month, month_start, next_month
 from jimpitan.lib.exports import table_export_response
 from ledger.selectors import month_summary
-from nightly.forms import RoundFilter, parse_month
+from nightly.forms import RoundFilter
 from nightly.models import Contribution, Round
-from nightly.selectors import household_month, month_calendar
+from nightly.selectors import month_calendar
 from nightly.tables import RoundTable
+from nightly.views.panels import household_month_context
 
 MONEY_EXPORT_COLUMNS = (2, 4, 5)
 
@@ -80,10 +82,4 @@ def round_history(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("nightly.view_contribution", raise_exception=True)
 def household_month_page(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(Household.objects.select_related("rt"), pk=pk)
-    month = parse_month(request.GET.get("bulan")) or month_start(evening_of())
-    return render(request, "nightly/household_month.html", {
-        "household_month": household_month(household, month),
-        "previous": month_start(month - dt.timedelta(days=1)),
-        "next": next_month(month),
-        "show_next": next_month(month) <= evening_of(),
-    })
+    return render(request, "nightly/household_month.html", household_month_context(request, household))

@@ -42,8 +42,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "spending/project_detail.html",
         {
             "project": project,
-            "percent": selectors.progress_percent(project),
-            "expenses": selectors.project_expenses(project),
+            "percent": selectors.progress_of(project).percent,
+            "expenses": selectors.project_expenses(project.pk),
             "incomes": selectors.project_incomes(project),
         },
     )

@@ -1,0 +1,130 @@
+"""The public figures are cached under a version number; any committed change to what they show bumps it
+(`public.receivers` watches the models).
+
+`shared_page` builds on it: a page that is the same for every anonymous visitor is rendered once per
+version and then served from the cache, with the visitor's own CSRF token put back in.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+
+VERSION_KEY = "ledger:public-version"
+# Writes that save no model (raw SQL, QuerySet.update) and forget to invalidate stay unseen this long at most.
+PUBLIC_CACHE_SECONDS = 300
+# Rendered in place of the CSRF token in a shared page; each visitor's own token replaces it on the way out.
+CSRF_PLACEHOLDER = "csrf-token-of-this-visitor-5c1e0a9d"
+
+
+def public_cache_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(VERSION_KEY, version, None)
+    return version
+
+
+def public_cache_key(name: str) -> str:
+    return f"ledger:{public_cache_version()}:{name}"
+
+
+def invalidate_public_figures() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _may_share(request: HttpRequest, query: str) -> bool:
+    """Only a visitor with no session and no pending messages sees exactly what every other one sees.
+
+    Without a session cookie the visitor is anonymous and has no messages in the session, and telling
+    so costs no query. The query string is echoed in the page (the language switcher's `next`), so
+    only the one spelling the view expects is shared.
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and request.META.get("QUERY_STRING", "") == query
+    )
+
+
+def shared_page(
+    request: HttpRequest, name: str, render: Callable[[dict], HttpResponse], *, query: str = ""
+) -> HttpResponse:
+    """`render(extra_context)` once per version of the figures, then the cached copy for every visitor.
+
+    `name` must hold everything the page depends on besides the figures (a project's id, a household's
+    id and month); the language, the day and the host (for absolute links) are added here. Signed-in
+    visitors, and anyone with a session or a message waiting, get `render` every time.
+    """
+    if not _may_share(request, query):
+        return render({})
+    key = public_cache_key(
+        f"page:{name}:{get_language()}:{timezone.localdate().isoformat()}:{request.scheme}://{request.get_host()}"
+    )
+    page = _recall(key)
+    if page is None:
+        response = render({"csrf_token": CSRF_PLACEHOLDER})
+        if response.status_code != 200 or response.streaming:
+            return response
+        page = {
+            "parts": response.content.split(CSRF_PLACEHOLDER.encode()),
+            "headers": dict(response.items()),
+            "expires": time.time() + PUBLIC_CACHE_SECONDS,
+        }
+        # Refuse to share a page that carries something of this request: a token taken straight from
+        # get_token (not through the template's csrf_token) or a CSP nonce (tied to this response's header).
+        if not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and getattr(request, "_csp_nonce", None) is None:
+            cache.set(key, page, PUBLIC_CACHE_SECONDS)
+            _remember(key, page)
+    # The visitor's own token, as the template tag would have put it (get_token also sets the cookie).
+    content = get_token(request).encode().join(page["parts"]) if len(page["parts"]) > 1 else page["parts"][0]
+    response = HttpResponse(content)
+    for header, value in page["headers"].items():
+        response[header] = value
+    return response
+
+
+# Each worker keeps the pages it served last, so a hit skips reading, unzipping and unpickling up to
+# ~80 KB from the file cache. Safe across workers: the key holds the version, read from the shared cache
+# on every request, and an entry lives no longer than the shared one. Entries of an older version can
+# never be asked for again, so a new version empties the store; within one version the least recently
+# used page goes first.
+LOCAL_PAGES_MAX = 256
+_local_pages: OrderedDict[str, dict] = OrderedDict()
+
+
+def _recall(key: str) -> dict | None:
+    page = _local_pages.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            _remember(key, page)
+    else:
+        _local_pages.move_to_end(key)
+    if page is not None and page["expires"] <= time.time():
+        _local_pages.pop(key, None)
+        return None
+    return page
+
+
+def _remember(key: str, page: dict) -> None:
+    if _local_pages and _version_of(next(reversed(_local_pages))) != _version_of(key):
+        _local_pages.clear()
+    _local_pages[key] = page
+    while len(_local_pages) > LOCAL_PAGES_MAX:
+        _local_pages.popitem(last=False)
+
+
+def _version_of(key: str) -> str:
+    return key.split(":", 2)[1]

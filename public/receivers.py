@@ -1,0 +1,53 @@
+"""The public pages are rebuilt after any committed change to what they show, wherever it was made.
+
+Every model a public page reads is watched here: a save or delete through a service, a form, the admin
+or a management command schedules one invalidation for when its transaction commits, however many rows
+it wrote. Only writes that save no model (raw SQL, `QuerySet.update`, `bulk_create`) must call
+`invalidate_public_figures` themselves.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from households.models import RT, Household
+from jimpitan.models import KampungProfile
+from ledger.models import Adjustment, MonthClosing
+from nightly.models import Contribution, Round
+from public.cache import invalidate_public_figures
+from spending.models import Expense, OtherIncome, Project
+
+WATCHED_MODELS: tuple[type[Model], ...] = (
+    KampungProfile,
+    RT,
+    Household,
+    Round,
+    Contribution,
+    Expense,
+    OtherIncome,
+    Project,
+    Adjustment,
+    MonthClosing,
+)
+DISPATCH_PREFIX = "public-pages"
+
+
+def schedule_invalidation(*, using: str | None = None, **_signal) -> None:
+    """Invalidate once the current transaction commits (at once outside one); once per transaction."""
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and any(
+        callback is invalidate_public_figures for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(invalidate_public_figures, using=using)
+
+
+def connect() -> None:
+    for model in WATCHED_MODELS:
+        uid = f"{DISPATCH_PREFIX}:{model._meta.label}"
+        post_save.connect(schedule_invalidation, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(schedule_invalidation, sender=model, dispatch_uid=f"{uid}:delete")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(schedule_invalidation, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")

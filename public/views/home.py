@@ -1,0 +1,230 @@
+"""The public ledger (Laporan Kas Warga): no login, no single-household data unless the profile allows.
+
+The figures of `/` are cached under `public.cache.public_cache_key`, so every committed change shows at
+once (`public.receivers` bumps the version). For anonymous visitors `/` and the project pages are served whole from the cache (`shared_page`):
+a WhatsApp crowd then costs a cache read per visit, not a render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from jimpitan.lib import charts
+from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.months import month_start
+from jimpitan.models import KampungProfile, PrivacyLevel
+from ledger import selectors
+from nightly import selectors as nightly_selectors
+from nightly.models import Contribution, ContributionState, Round
+from public.cache import PUBLIC_CACHE_SECONDS, public_cache_key, shared_page
+from spending import selectors as spending_selectors
+from spending.models import Expense
+
+RECENT_EXPENSES = 8
+PARTICIPATION_EVENINGS = 30
+
+
+def _home_figures(today: dt.date) -> dict:
+    """Everything `/` shows, computed in a fixed number of queries."""
+    flows = selectors.monthly_flows()
+    months = selectors.last_months(today, 12, flows)
+    first = selectors.first_month_with_records(flows)
+    # Months before the first record would only be rows of zeros.
+    shown = [m for m in months if first is None or m.month >= first] or months[:1]
+    rts, evenings = nightly_selectors.evenings_in_month(today)
+    nights = nightly_selectors.participation(today - dt.timedelta(days=PARTICIPATION_EVENINGS - 1), today + dt.timedelta(days=1))
+    figures = {
+        "today": today,
+        "balance": selectors.current_balance(flows),
+        "this_month": months[0],
+        "months": shown,
+        "years": selectors.year_summaries(months[-1].month, flows),
+        "rts": rts,
+        "evenings": evenings,
+        "participation": nights,
+        "total_only_rounds": sum(p.total_only_rounds for p in nights),
+        "expenses": spending_selectors.recent_expenses(RECENT_EXPENSES),
+        "projects": spending_selectors.project_progress(),
+        "income_chart": charts.income_vs_spending_svg(list(reversed(shown))),
+        "participation_chart": charts.participation_svg([p for p in nights if p.listed]),
+    }
+    return figures
+
+
+def _home_content(today: dt.date, profile: KampungProfile | None) -> dict:
+    """The balance and the rendered body of `/`, cached: it holds nothing specific to a visitor."""
+    key = public_cache_key(f"home:{today.isoformat()}:{get_language()}")
+    cached = cache.get(key)
+    if cached is None:
+        figures = _home_figures(today)
+        content = render_to_string("public/_home_content.html", {**figures, "profile": profile})
+        cached = {"balance": figures["balance"], "content": content}
+        cache.set(key, cached, PUBLIC_CACHE_SECONDS)
+    return cached
+
+
+def _og(request: HttpRequest, profile: KampungProfile | None, balance: int) -> dict:
+    name = profile.name if profile else "Jimpitan"
+    return {
+        "og_title": _("Laporan Kas Warga · %(name)s") % {"name": name},
+        "og_description": _("Saldo kas saat ini %(balance)s. Lihat pemasukan jimpitan dan pengeluaran kas kampung.")
+        % {"balance": format_rupiah(balance)},
+        "og_image": request.build_absolute_uri("/og.png"),
+        "og_url": request.build_absolute_uri(request.path),
+    }
+
+
+@require_safe
+def ledger_home(request: HttpRequest) -> HttpResponse:
+    def render_home(extra: dict) -> HttpResponse:
+        profile = KampungProfile.load()
+        page = _home_content(timezone.localdate(), profile)
+        # Passing the profile as `kampung` spares the context processor its own query.
+        context = {**page, "profile": profile, "kampung": profile, **_og(request, profile, page["balance"]), **extra}
+        return render(request, "public/home.html", context)
+
+    return shared_page(request, "home", render_home)
+
+
+@require_safe
+def year_detail(request: HttpRequest, year: int) -> HttpResponse:
+    flows = selectors.monthly_flows()
+    first = selectors.first_month_with_records(flows)
+    today = timezone.localdate()
+    if first is None or not first.year <= year <= today.year:
+        raise Http404
+    months = [m for m in selectors.year_months(year, flows) if first <= m.month <= month_start(today)]
+    if not months:
+        raise Http404
+    context = {
+        "year": year,
+        "months": list(reversed(months)),
+        "total": selectors.sum_flows(m.flow for m in months),
+        "opening": months[0].opening,
+        "closing": months[-1].closing,
+        "previous_year": year - 1 if year > first.year else None,
+        "next_year": year + 1 if year < today.year else None,
+        "income_chart": charts.income_vs_spending_svg(months),
+    }
+    return render(request, "public/year.html", context)
+
+
+@require_safe
+def evening_detail(request: HttpRequest, evening: str) -> HttpResponse:
+    """One evening: totals per RT; house numbers or names only if the privacy level allows."""
+    try:
+        day = dt.date.fromisoformat(evening)
+    except ValueError:
+        raise Http404 from None
+    rounds = list(Round.objects.filter(evening=day).select_related("rt").order_by("rt__display_order", "rt__number"))
+    if not rounds:
+        raise Http404
+    profile = KampungProfile.load()
+    level = profile.privacy_level if profile else PrivacyLevel.RT_TOTALS
+    houses: dict[int, dict[str, list[str]]] = {}
+    if level != PrivacyLevel.RT_TOTALS:
+        rows = (
+            Contribution.objects.filter(evening=day, round__is_total_only=False)
+            .select_related("household")
+            .order_by("household__route_position", "household_id")
+        )
+        for c in rows:
+            label = c.household.head_name if level == PrivacyLevel.NAMES else c.household.address
+            group = "empty" if c.state == ContributionState.EMPTY else "paid"
+            houses.setdefault(c.round_id, {"paid": [], "empty": []})[group].append(label)
+    context = {
+        "evening": day,
+        "rounds": [(r, houses.get(r.id)) for r in rounds],
+        "total": sum(r.total for r in rounds),
+        "level": level,
+        "show_names": level == PrivacyLevel.NAMES,
+    }
+    return render(request, "public/evening.html", context)
+
+
+@require_safe
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    def render_project(extra: dict) -> HttpResponse:
+        progress = spending_selectors.project_progress(pk)
+        if not progress:
+            raise Http404
+        profile = KampungProfile.load()
+        context = {
+            "progress": progress[0],
+            "project": progress[0].project,
+            "expenses": spending_selectors.project_expenses(pk),
+            "publish_receipts": bool(profile and profile.publish_receipts),
+            # Spares the context processor a second profile query for the header.
+            "kampung": profile,
+            **extra,
+        }
+        return render(request, "public/project.html", context)
+
+    # Its spending, earmarked income and the receipts switch all change through services that invalidate.
+    return shared_page(request, f"project:{pk}", render_project)
+
+
+@require_safe
+def public_receipt(request: HttpRequest, pk: int, expense_id: int) -> FileResponse:
+    """A receipt of a project's expense, only when the kampung chose to publish receipts."""
+    profile = KampungProfile.load()
+    if not (profile and profile.publish_receipts):
+        raise Http404
+    expense = get_object_or_404(Expense, pk=expense_id, project_id=pk)
+    if not expense.receipt:
+        raise Http404
+    response = FileResponse(expense.receipt.open("rb"), content_type=expense.receipt_content_type or None)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@require_safe
+def share_image(request: HttpRequest) -> HttpResponse:
+    """The Open Graph preview (1200×630 PNG): kampung name and current balance, for WhatsApp."""
+    key = public_cache_key(f"og.png:{timezone.localdate().isoformat()}:{get_language()}")
+    data = cache.get(key)
+    if data is None:
+        profile = KampungProfile.load()
+        data = _draw_share_image(profile.name if profile else "Jimpitan", selectors.current_balance())
+        cache.set(key, data, PUBLIC_CACHE_SECONDS)
+    response = HttpResponse(data, content_type="image/png")
+    response["Cache-Control"] = f"public, max-age={PUBLIC_CACHE_SECONDS}"
+    return response
+
+
+def _draw_share_image(name: str, balance: int) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = 1200, 630
+    image = Image.new("RGB", (width, height), "#198754")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, height - 24, width, height), fill="#0f5132")
+
+    def fitted(text: str, size: int, max_width: int):
+        while size > 20:
+            font = ImageFont.load_default(size=size)
+            if draw.textlength(text, font=font) <= max_width:
+                return font
+            size -= 4
+        return ImageFont.load_default(size=size)
+
+    title = name if len(name) <= 60 else name[:57] + "…"
+    draw.text((60, 70), _("Laporan Kas Warga"), font=ImageFont.load_default(size=44), fill="#d1e7dd")
+    draw.text((60, 140), title, font=fitted(title, 56, width - 120), fill="white")
+    draw.text((60, 300), _("Saldo kas saat ini"), font=ImageFont.load_default(size=44), fill="#d1e7dd")
+    amount = format_rupiah(balance)
+    draw.text((60, 360), amount, font=fitted(amount, 150, width - 120), fill="white")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

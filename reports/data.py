@@ -1,0 +1,107 @@
+"""One month's report data, built on the apps' selectors (no money summed here apart from display rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from jimpitan.lib.months import month_start, next_month
+from jimpitan.models import KampungProfile
+from ledger import selectors
+from ledger.models import Adjustment, MonthClosing
+from nightly import selectors as nightly_selectors
+from spending import selectors as spending_selectors
+from spending.models import Expense, OtherIncome
+
+
+@dataclass(frozen=True)
+class CashLine:
+    day: dt.date
+    kind: str
+    description: str
+    amount_in: int
+    amount_out: int
+    balance: int
+
+
+@dataclass
+class MonthReport:
+    month: dt.date
+    kampung: KampungProfile | None
+    summary: selectors.MonthSummary
+    closing: MonthClosing | None
+    rts: list
+    evenings: list  # EveningTotals, oldest first
+    participation: list  # Participation, oldest first
+    expenses: list
+    incomes: list
+    adjustments: list
+    projects: list
+    recent_months: list = field(default_factory=list)  # MonthSummary, oldest first, up to this month
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.closing is None
+
+    @property
+    def end(self) -> dt.date:
+        return next_month(self.month)
+
+    @property
+    def participation_rate(self) -> int | None:
+        listed = sum(p.listed for p in self.participation)
+        paid = sum(p.paid for p in self.participation)
+        return round(100 * paid / listed) if listed else None
+
+    @property
+    def rt_totals(self) -> list[tuple[object, int]]:
+        return [(rt, sum(e.per_rt[i][1] or 0 for e in self.evenings)) for i, rt in enumerate(self.rts)]
+
+
+def build(month: dt.date) -> MonthReport:
+    first = month_start(month)
+    flows = selectors.monthly_flows()
+    rts, evenings = nightly_selectors.evenings_in_month(first)
+    recent = selectors.last_months(first, 12, flows)
+    return MonthReport(
+        month=first,
+        kampung=KampungProfile.load(),
+        summary=selectors.cash_book(first, first, flows)[0],
+        closing=MonthClosing.objects.filter(month=first).select_related("closed_by").first(),
+        rts=rts,
+        evenings=list(reversed(evenings)),
+        participation=nightly_selectors.participation(first, next_month(first)),
+        expenses=list(Expense.objects.in_month(first).select_related("project").order_by("spent_on", "id")),
+        incomes=list(OtherIncome.objects.in_month(first).select_related("project").order_by("received_on", "id")),
+        adjustments=list(Adjustment.objects.in_month(first).order_by("entry_date", "id")),
+        projects=spending_selectors.project_progress(),
+        recent_months=list(reversed(recent)),
+    )
+
+
+def cash_lines(report: MonthReport) -> list[CashLine]:
+    """The month's cash-book lines in date order with the running balance; the last balance is the
+    cash book's closing balance (asserted by the tests)."""
+    entries: list[tuple[dt.date, int, str, str, int]] = []  # (day, order, kind, description, signed amount)
+    profile = report.kampung
+    if report.summary.flow.opening_entry and profile:
+        entries.append((profile.opening_balance_date, 0, _("Saldo awal"), _("Saldo awal dari profil kampung"),
+                        profile.opening_balance))
+    for evening in report.evenings:
+        entries.append((evening.evening, 1, _("Jimpitan"), _("Jimpitan malam"), evening.total))
+    for income in report.incomes:
+        entries.append((income.received_on, 2, _("Pemasukan lain"), income.description, income.amount))
+    for expense in report.expenses:
+        entries.append((expense.spent_on, 3, _("Pengeluaran"), expense.description, -expense.amount))
+    for adjustment in report.adjustments:
+        text = _("Koreksi bulan %(month)s: %(reason)s") % {
+            "month": adjustment.corrects_month.strftime("%Y-%m"), "reason": adjustment.reason}
+        entries.append((adjustment.entry_date, 4, _("Koreksi"), text, adjustment.amount))
+    balance = report.summary.opening
+    lines = []
+    for day, _order, kind, description, amount in sorted(entries, key=lambda e: (e[0], e[1])):
+        balance += amount
+        lines.append(CashLine(day, kind, description, max(amount, 0), max(-amount, 0), balance))
+    return lines
