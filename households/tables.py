@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household
-from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.tables import MoneyColumn
 
 
 def _cell_attrs(label, css: str = "") -> dict:
@@ -32,7 +32,7 @@ class HouseholdTable(tables.Table):
     moved_on = tables.DateColumn(
         verbose_name=_("Tanggal pindah"), format="Y-m-d", visible=False, exclude_from_export=False
     )
-    usual_amount = tables.Column(verbose_name=_("Jumlah biasa"), attrs=_cell_attrs(_("Jumlah biasa"), "amount"))
+    usual_amount = MoneyColumn(_("Jumlah biasa"))
     members = tables.Column(verbose_name=_("Anggota"), visible=False)
     joined_on = tables.DateColumn(verbose_name=_("Tanggal bergabung"), format="Y-m-d", visible=False)
     notes = tables.Column(verbose_name=_("Catatan"), visible=False)
@@ -45,13 +45,6 @@ class HouseholdTable(tables.Table):
         order_by = ("rt",)
         attrs = {"class": "table table-sm align-middle stack"}
         empty_text = _("Belum ada rumah. Tambahkan satu per satu atau impor dari berkas.")
-
-    def render_usual_amount(self, value) -> str:
-        return format_rupiah(value)
-
-    def value_usual_amount(self, value) -> int:
-        # Exports keep the amount a number, so the XLSX gets its Rupiah number format.
-        return value
 
     def render_status(self, record) -> str:
         if record.moved_on:
@@ -77,6 +70,3 @@ class HouseholdTable(tables.Table):
     def value_route_position(self, value) -> int:
         return value
 
-
-# 0-based position of usual_amount among exported columns (hidden columns are exported too).
-EXPORT_MONEY_COLUMN = 6

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jimpitan.lib.money import RupiahParseError, parse_rupiah
+
 
 class PrivacyLevel(models.TextChoices):
     """How much the public ledger may say about a single household (UU 27/2022)."""
@@ -86,7 +88,10 @@ class KampungProfile(models.Model):
     def quick_amount_list(self) -> list[int]:
         amounts = []
         for part in self.quick_amounts.split(","):
-            part = part.strip().replace(".", "")
-            if part.isdigit():
-                amounts.append(int(part))
+            try:
+                amount = parse_rupiah(part)
+            except RupiahParseError:
+                continue
+            if amount >= 0:
+                amounts.append(amount)
         return amounts or [0, 100, 200, 500, 1000]

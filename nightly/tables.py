@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib.dates import long_date
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.tables import MoneyColumn
 from nightly.links import sheet_url
 from nightly.models import Round
 
@@ -18,20 +20,6 @@ def participation_text(rnd: Round) -> str:
     return f"{rnd.households_paid} / {rnd.households_listed} ({percent}%)"
 
 
-class AmountColumn(tables.Column):
-    """Shown as 'Rp 3.500', exported as the whole-Rupiah int so XLSX keeps numbers."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "amount"}, "th": {"class": "amount"}})
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return format_rupiah(value)
-
-    def value(self, value):
-        return value
-
-
 def _label(text):
     """Each cell carries its column name, so the table stacks into cards on a phone."""
     return {"td": {"data-label": text}}
@@ -40,16 +28,12 @@ def _label(text):
 class RoundTable(tables.Table):
     evening = tables.Column(verbose_name=_("Malam"), attrs=_label(_("Malam")), order_by=("evening",))
     rt = tables.Column(verbose_name=_("RT"), attrs=_label(_("RT")), order_by=("rt__number",))
-    total = AmountColumn(verbose_name=_("Total"), attrs={"td": {"class": "amount", "data-label": _("Total")},
-                                                          "th": {"class": "amount"}})
+    total = MoneyColumn(_("Total"))
     participation = tables.Column(verbose_name=_("Partisipasi"), empty_values=(), orderable=False,
                                   attrs={"td": {"class": "amount", "data-label": _("Partisipasi")},
                                          "th": {"class": "amount"}})
-    counted_cash = AmountColumn(verbose_name=_("Uang dihitung"),
-                                attrs={"td": {"class": "amount", "data-label": _("Uang dihitung")},
-                                       "th": {"class": "amount"}})
-    difference = tables.Column(verbose_name=_("Selisih"), empty_values=(), orderable=False,
-                               attrs={"td": {"class": "amount", "data-label": _("Selisih")}, "th": {"class": "amount"}})
+    counted_cash = MoneyColumn(_("Uang dihitung"))
+    difference = MoneyColumn(_("Selisih"), empty_values=(), orderable=False)
     collectors = tables.Column(verbose_name=_("Petugas ronda"), attrs=_label(_("Petugas ronda")))
     # accessor="pk": the default, record.history, builds a simple-history manager class on every row.
     history = tables.Column(verbose_name=_("Riwayat"), empty_values=(), orderable=False, exclude_from_export=True,
@@ -89,6 +73,4 @@ class RoundTable(tables.Table):
         return record.cash_difference
 
     def render_history(self, record):
-        from django.urls import reverse
-
         return format_html('<a href="{}">{}</a>', reverse("nightly:round_history", args=[record.pk]), _("Riwayat"))

@@ -35,12 +35,17 @@ DISPATCH_PREFIX = "public-pages"
 
 
 def schedule_invalidation(*, using: str | None = None, **_signal) -> None:
-    """Invalidate once the current transaction commits (at once outside one); once per transaction."""
+    """Invalidate once the current transaction commits (at once outside one): once per atomic block, however
+    many rows it saves. Matching the block's own savepoints, not any pending callback, keeps a block nested
+    in a longer transaction (a test's, say) from relying on a callback that an outer block may never run."""
     connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(
-        callback is invalidate_public_figures for _savepoints, callback, _robust in connection.run_on_commit
-    ):
-        return
+    if connection.in_atomic_block:
+        level = set(connection.savepoint_ids)
+        if any(
+            callback is invalidate_public_figures and savepoints == level
+            for savepoints, callback, _robust in connection.run_on_commit
+        ):
+            return
     transaction.on_commit(invalidate_public_figures, using=using)
 
 

@@ -29,6 +29,10 @@ from spending.uploads import ProcessedFile
 T = TypeVar("T")
 
 
+# What an approval vouches for; a change to any of them (or a new receipt) clears the approval.
+APPROVED_FIELDS = ("spent_on", "amount", "payee", "description", "project_id")
+
+
 class InsufficientBalanceError(ValidationError):
     """The change would leave the cash box with less than nothing on some date."""
 
@@ -91,11 +95,12 @@ def save_expense(expense: Expense, *, user, receipt: ProcessedFile | None = None
     """Create or update `expense` (its fields already set by the form) with an optional new receipt."""
     old = None
     if expense.pk:
-        old = Expense.objects.filter(pk=expense.pk).values("spent_on", "amount", "receipt", "receipt_thumbnail").first()
+        old = Expense.objects.filter(pk=expense.pk).values(*APPROVED_FIELDS, "receipt", "receipt_thumbnail").first()
     if expense.pk is None and user is not None:
         expense.recorded_by = user
-    if old and (old["amount"] != expense.amount or old["spent_on"] != expense.spent_on):
-        # A changed amount or date is a new claim on the cash: it needs approving again.
+    expense._history_user = user
+    if old and (receipt is not None or any(old[f] != getattr(expense, f) for f in APPROVED_FIELDS)):
+        # The approver vouched for this amount, date, payee, purpose and receipt: another one needs a new look.
         expense.approved_by = None
         expense.approved_at = None
     storage = Expense._meta.get_field("receipt").storage
@@ -148,11 +153,14 @@ def approve_expense(expense: Expense, approver) -> Expense:
     with transaction.atomic():
         lock_ledger()
         assert_month_open(expense.spent_on)
-        updated = Expense.objects.filter(pk=expense.pk, approved_by__isnull=True).exclude(
-            recorded_by=approver
-        ).update(approved_by=approver, approved_at=timezone.now())
-        if not updated:
+        # Re-read under the lock: a second approver who opened the page at the same time finds it approved.
+        current = Expense.objects.filter(pk=expense.pk, approved_by__isnull=True).exclude(recorded_by=approver).first()
+        if current is None:
             raise ValidationError(_("Pengeluaran ini sudah disetujui."), code="already_approved")
+        current.approved_by = approver
+        current.approved_at = timezone.now()
+        current._history_user = approver
+        current.save(update_fields=["approved_by", "approved_at"])
     expense.refresh_from_db()
     return expense
 

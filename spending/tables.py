@@ -1,5 +1,5 @@
 """List tables. Cells carry data-label so the `stack` tables become cards on phones; money cells
-show 'Rp 3.500.000' on screen and stay integers in CSV/XLSX (`value_amount`)."""
+show 'Rp 3.500.000' on screen and stay integers in CSV/XLSX (jimpitan.lib.tables.MoneyColumn)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,22 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.tables import MoneyColumn
 from spending.models import Expense, OtherIncome, Project
 
 TABLE_ATTRS = {"class": "table table-sm align-middle stack"}
 
 
-def _attrs(label, *, amount: bool = False, date: bool = False) -> dict:
+def _attrs(label, *, date: bool = False) -> dict:
     td = {"data-label": label}
     if date:
         td["class"] = "date-cell"
-    if amount:
-        td["class"] = "amount"
-        return {"td": td, "th": {"class": "amount"}}
     return {"td": td}
 
 
 class ProjectAndAmountCells:
-    """Cells shared by the expense and income tables: the project links to its page, the amount shows as
-    Rupiah; in CSV/XLSX the project is its name and the amount stays an integer."""
+    """Cells shared by the expense and income tables: the project links to its page; in CSV/XLSX the
+    project is its name."""
 
     def render_project(self, record, value):
         return format_html('<a href="{}">{}</a>', reverse("spending:project_detail", args=[record.project_id]), value)
@@ -34,11 +31,6 @@ class ProjectAndAmountCells:
     def value_project(self, value):
         return str(value) if value else ""
 
-    def render_amount(self, value):
-        return format_rupiah(value)
-
-    def value_amount(self, value):
-        return value
 
 
 class ExpenseTable(ProjectAndAmountCells, tables.Table):
@@ -48,7 +40,7 @@ class ExpenseTable(ProjectAndAmountCells, tables.Table):
     description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")), linkify=False)
     project = tables.Column(verbose_name=_("Program"), attrs=_attrs(_("Program")), default="—")
     payee = tables.Column(verbose_name=_("Dibayar kepada"), attrs=_attrs(_("Dibayar kepada")), default="—")
-    amount = tables.Column(verbose_name=_("Jumlah"), attrs=_attrs(_("Jumlah"), amount=True))
+    amount = MoneyColumn(_("Jumlah"))
     approved_by = tables.Column(verbose_name=_("Disetujui"), attrs=_attrs(_("Disetujui")), default="—")
     receipt = tables.Column(verbose_name=_("Nota"), attrs=_attrs(_("Nota")), orderable=False, exclude_from_export=True,
                             empty_values=())
@@ -95,7 +87,7 @@ class OtherIncomeTable(ProjectAndAmountCells, tables.Table):
     source = tables.Column(verbose_name=_("Sumber"), attrs=_attrs(_("Sumber")))
     source_name = tables.Column(verbose_name=_("Dari"), attrs=_attrs(_("Dari")), default="—")
     project = tables.Column(verbose_name=_("Untuk program"), attrs=_attrs(_("Untuk program")), default="—")
-    amount = tables.Column(verbose_name=_("Jumlah"), attrs=_attrs(_("Jumlah"), amount=True))
+    amount = MoneyColumn(_("Jumlah"))
 
     class Meta:
         model = OtherIncome
@@ -119,10 +111,9 @@ class OtherIncomeTable(ProjectAndAmountCells, tables.Table):
 class ProjectTable(tables.Table):
     name = tables.Column(verbose_name=_("Program"), attrs=_attrs(_("Program")))
     status = tables.Column(verbose_name=_("Status"), attrs=_attrs(_("Status")))
-    budget = tables.Column(verbose_name=_("Target anggaran"), attrs=_attrs(_("Target anggaran"), amount=True), default="—")
-    spent = tables.Column(verbose_name=_("Terpakai"), attrs=_attrs(_("Terpakai"), amount=True))
-    earmarked = tables.Column(verbose_name=_("Pemasukan untuk program"),
-                              attrs=_attrs(_("Pemasukan untuk program"), amount=True))
+    budget = MoneyColumn(_("Target anggaran"), default="—")
+    spent = MoneyColumn(_("Terpakai"))
+    earmarked = MoneyColumn(_("Pemasukan untuk program"))
 
     class Meta:
         model = Project
@@ -135,21 +126,3 @@ class ProjectTable(tables.Table):
 
     def value_name(self, value):
         return value
-
-    def render_budget(self, value):
-        return format_rupiah(value)
-
-    def render_spent(self, value):
-        return format_rupiah(value)
-
-    def render_earmarked(self, value):
-        return format_rupiah(value)
-
-    def value_budget(self, value):
-        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal
-
-    def value_spent(self, value):
-        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal
-
-    def value_earmarked(self, value):
-        return None if value is None else int(value)  # PostgreSQL sums come back as Decimal

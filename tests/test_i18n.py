@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_FOLDERS = ("households", "nightly", "spending", "ledger")
+APP_FOLDERS = ("households", "ledger", "nightly", "spending", "public", "reports")
 CATALOGUES = [ROOT / "locale/en/LC_MESSAGES/django.po"] + [
     ROOT / app / "locale/en/LC_MESSAGES/django.po" for app in APP_FOLDERS
 ]

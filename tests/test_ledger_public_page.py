@@ -11,6 +11,7 @@ from households.models import RT
 from jimpitan.lib.money import format_rupiah
 from ledger import selectors
 from public.cache import invalidate_public_figures
+from public.views.home import receipt_token
 from ledger.models import Adjustment
 from nightly.models import Round
 from spending.models import Expense, OtherIncome, Project
@@ -81,7 +82,7 @@ def test_project_page_and_receipts_only_when_published(client, kampung, bendahar
     expense.save()
     html = client.get(f"/program/{project.pk}/").content.decode()
     assert "Karpet" in html and "Rp 800.000" in html and "Rp 2.000.000" in html
-    receipt_url = f"/program/{project.pk}/nota/{expense.pk}/"
+    receipt_url = f"/program/{project.pk}/nota/{expense.pk}/{receipt_token(expense)}/"
     assert receipt_url not in html and "nota.pdf" not in html
     assert client.get(receipt_url).status_code == 404
     kampung.publish_receipts = True
@@ -172,7 +173,8 @@ def test_charts_are_inline_svg_without_script_and_with_short_axis_labels():
     import datetime as dt
 
     from jimpitan.lib.charts import income_vs_spending_svg, participation_svg
-    from ledger.selectors import Flow, MonthSummary, Participation
+    from ledger.selectors import Flow, MonthSummary
+    from nightly.selectors import Participation
 
     months = [MonthSummary(dt.date(2026, m, 1), 0, Flow(jimpitan=900_000 + m * 10_000, expenses=150_000)) for m in range(1, 13)]
     svg = income_vs_spending_svg(months)

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jimpitan.lib.evening import evening_of
+from public.views.home import receipt_token
 from tests.access import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,8 @@ MATRIX: dict[str, ObjectUrl] = {
     "public_project": _u("public_project", lambda w: w.objects["project"].pk, EVERYONE, b"Ambulans Kampung Rahasia"),
     # Receipts reach the public only when the kampung publishes them (it does not by default).
     "public_receipt": ObjectUrl(
-        lambda w: reverse("public_receipt", args=[w.objects["project"].pk, w.objects["expense"].pk]), NOBODY,
+        lambda w: reverse("public_receipt", args=[
+            w.objects["project"].pk, w.objects["expense"].pk, receipt_token(w.objects["expense"])]), NOBODY,
         lambda w: b"RAHASIA-NOTA-BAN"),
     # A household's own page: whoever holds its private code (the sticker by the door).
     "household_page": _u("household_page", lambda w: w.household.private_code, EVERYONE, b"Gang Mawar 7"),
@@ -205,7 +207,19 @@ def test_published_receipts_are_public_only_for_project_expenses(client, world, 
     kampung.publish_receipts = True
     kampung.save()
     expense, project = world.objects["expense"], world.objects["project"]
-    response = client.get(reverse("public_receipt", args=[project.pk, expense.pk]))
+    token = receipt_token(expense)
+    response = client.get(reverse("public_receipt", args=[project.pk, expense.pk, token]))
     assert response.status_code == 200 and b"RAHASIA-NOTA-BAN" in b"".join(response)
     # Another project's id in the path does not open this expense's receipt.
-    assert client.get(reverse("public_receipt", args=[project.pk + 1, expense.pk])).status_code == 404
+    assert client.get(reverse("public_receipt", args=[project.pk + 1, expense.pk, token])).status_code == 404
+
+
+def test_published_receipts_cannot_be_enumerated(client, world, kampung):
+    """Counting ids finds nothing: the address holds a token that only the project page shows."""
+    kampung.publish_receipts = True
+    kampung.save()
+    expense, project = world.objects["expense"], world.objects["project"]
+    for guess in ("0" * 32, receipt_token(expense)[:-1] + "x", "1"):
+        assert client.get(reverse("public_receipt", args=[project.pk, expense.pk, guess])).status_code == 404
+    page = client.get(reverse("public_project", args=[project.pk])).content.decode()
+    assert reverse("public_receipt", args=[project.pk, expense.pk, receipt_token(expense)]) in page

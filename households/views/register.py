@@ -13,7 +13,7 @@ from households.filters import HouseholdFilter
 from households.forms import HouseholdForm, MoveForm
 from households.models import RT, Household, HouseholdStatus
 from households.panels import render_detail_panels
-from households.tables import EXPORT_MONEY_COLUMN, HouseholdTable
+from households.tables import HouseholdTable
 from jimpitan.lib.exports import table_export_response
 
 PER_PAGE = 50
@@ -47,7 +47,7 @@ def household_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _filter, table = _filtered(request)
     RequestConfig(request, paginate=False).configure(table)
     return table_export_response(
-        table, fmt, "daftar-rumah", money_columns=[EXPORT_MONEY_COLUMN], title=_("Daftar Rumah")
+        table, fmt, "daftar-rumah", title=_("Daftar Rumah")
     )
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
+from jimpitan.lib.tables import money_column_indexes
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 RUPIAH_NUMBER_FORMAT = '"Rp" #,##0;-"Rp" #,##0'
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,10 +84,11 @@ def export_response(fmt: str, filename: str, headers, rows, *, money_columns=(),
     return download(xlsx_bytes(headers, rows, money_columns=money_columns, title=title), filename, "xlsx")
 
 
-def table_export_response(table, fmt: str, filename: str, *, money_columns=(), title="Data") -> HttpResponse:
+def table_export_response(table, fmt: str, filename: str, *, title="Data") -> HttpResponse:
     """Export a django-tables2 table (all filtered rows, not just the page), honouring exclude_from_export.
 
-    Money columns keep their integer values because tables mark them with `export_value` returning the int.
+    Its MoneyColumns keep their integer values and get the Rupiah number format in XLSX.
     """
     values = list(table.as_values())
-    return export_response(fmt, filename, values[0], values[1:], money_columns=money_columns, title=title)
+    money = money_column_indexes(table)
+    return export_response(fmt, filename, values[0], values[1:], money_columns=money, title=title)

@@ -21,8 +21,6 @@ from nightly.selectors import month_calendar
 from nightly.tables import RoundTable
 from nightly.views.panels import household_month_context
 
-MONEY_EXPORT_COLUMNS = (2, 4, 5)
-
 
 @login_required
 @permission_required("nightly.view_round", raise_exception=True)
@@ -36,8 +34,7 @@ def round_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     filterset = RoundFilter(data, queryset=rounds)
     table = RoundTable(filterset.qs)
     if fmt:
-        return table_export_response(table, fmt, f"jimpitan-malam-{data['bulan']}",
-                                     money_columns=MONEY_EXPORT_COLUMNS, title="Jimpitan malam")
+        return table_export_response(table, fmt, f"jimpitan-malam-{data['bulan']}", title="Jimpitan malam")
     RequestConfig(request, paginate={"per_page": 62}).configure(table)
     has_total_only = filterset.qs.filter(is_total_only=True).exists()
     return render(request, "nightly/round_list.html", {

@@ -14,7 +14,9 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -32,6 +34,7 @@ from spending.models import Expense
 
 RECENT_EXPENSES = 8
 PARTICIPATION_EVENINGS = 30
+RECEIPT_SALT = "jimpitan.public.receipt"
 
 
 def _home_figures(today: dt.date) -> dict:
@@ -162,7 +165,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context = {
             "progress": progress[0],
             "project": progress[0].project,
-            "expenses": spending_selectors.project_expenses(pk),
+            "expenses": _with_receipt_urls(spending_selectors.project_expenses(pk), pk),
             "publish_receipts": bool(profile and profile.publish_receipts),
             # Spares the context processor a second profile query for the header.
             "kampung": profile,
@@ -174,14 +177,30 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return shared_page(request, f"project:{pk}", render_project)
 
 
+def receipt_token(expense: Expense) -> str:
+    """The unguessable part of a published receipt's address: only a page that shows the expense links it,
+    and counting ids finds nothing. Tied to the receipt file, so a replaced receipt gets a new address."""
+    return salted_hmac(RECEIPT_SALT, f"{expense.pk}:{expense.receipt.name}").hexdigest()[:32]
+
+
+def _with_receipt_urls(expenses, project_id: int) -> list[Expense]:
+    expenses = list(expenses)
+    for expense in expenses:
+        if expense.receipt:
+            expense.public_receipt_url = reverse(
+                "public_receipt", args=[project_id, expense.pk, receipt_token(expense)]
+            )
+    return expenses
+
+
 @require_safe
-def public_receipt(request: HttpRequest, pk: int, expense_id: int) -> FileResponse:
-    """A receipt of a project's expense, only when the kampung chose to publish receipts."""
+def public_receipt(request: HttpRequest, pk: int, expense_id: int, token: str) -> FileResponse:
+    """A receipt of an expense shown on a project's public page, only when the kampung publishes receipts."""
     profile = KampungProfile.load()
     if not (profile and profile.publish_receipts):
         raise Http404
     expense = get_object_or_404(Expense, pk=expense_id, project_id=pk)
-    if not expense.receipt:
+    if not expense.receipt or not constant_time_compare(token, receipt_token(expense)):
         raise Http404
     response = FileResponse(expense.receipt.open("rb"), content_type=expense.receipt_content_type or None)
     response["X-Content-Type-Options"] = "nosniff"

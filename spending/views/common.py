@@ -13,7 +13,7 @@ from jimpitan.lib.exports import table_export_response
 
 
 def list_page(
-    request: HttpRequest, *, filterset, table, filename: str, money_columns, context: dict, total_field: str | None = "amount"
+    request: HttpRequest, *, filterset, table, filename: str, context: dict, total_field: str | None = "amount"
 ) -> HttpResponse:
     """A filtered table with its total and CSV/XLSX download of every filtered row (not only the page)."""
     fmt = request.GET.get("unduh")
@@ -21,7 +21,7 @@ def list_page(
         if fmt not in ("csv", "xlsx"):
             raise Http404
         RequestConfig(request, paginate=False).configure(table)  # keep the chosen sort order
-        return table_export_response(table, fmt, filename, money_columns=money_columns, title=filename)
+        return table_export_response(table, fmt, filename, title=filename)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     # The sum of the listed rows (a list figure, not the kampung balance, which comes from ledger.selectors).
     total = None

@@ -30,7 +30,6 @@ def expense_list(request: HttpRequest) -> HttpResponse:
         filterset=filterset,
         table=ExpenseTable(filterset.qs),
         filename="pengeluaran",
-        money_columns=[4],
         context={
             "title": _("Pengeluaran"),
             "add_url": "spending:expense_create" if request.user.has_perm("spending.add_expense") else None,

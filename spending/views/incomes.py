@@ -28,7 +28,6 @@ def income_list(request: HttpRequest) -> HttpResponse:
         filterset=filterset,
         table=table,
         filename="pemasukan-lain",
-        money_columns=[5],
         context={
             "title": _("Pemasukan lain"),
             "add_url": "spending:income_create" if request.user.has_perm("spending.add_otherincome") else None,

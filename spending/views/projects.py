@@ -23,7 +23,6 @@ def project_list(request: HttpRequest) -> HttpResponse:
         filterset=filterset,
         table=ProjectTable(filterset.qs),
         filename="program",
-        money_columns=[2, 3, 4],
         total_field=None,
         context={
             "title": _("Program"),

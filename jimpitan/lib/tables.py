@@ -1,0 +1,32 @@
+"""Table columns shared by every list page (django-tables2)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from jimpitan.lib.money import format_rupiah
+
+
+class MoneyColumn(tables.Column):
+    """Money: shown as 'Rp 3.500.000', right-aligned and labelled for the phone's stacked cards; exported
+    as the whole-Rupiah int, so an XLSX keeps numbers (`table_export_response` formats them as Rupiah)."""
+
+    def __init__(self, verbose_name, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "amount", "data-label": verbose_name}, "th": {"class": "amount"}})
+        super().__init__(verbose_name=verbose_name, **kwargs)
+
+    def render(self, value):
+        return format_rupiah(value)
+
+    def value(self, value):
+        # PostgreSQL returns sums as Decimal; the books are whole Rupiah.
+        return None if value is None else int(value)
+
+
+def exported_columns(table: tables.Table) -> list[tables.columns.BoundColumn]:
+    """The columns `Table.as_values()` writes, in its order."""
+    return [column for column in table.columns.iterall() if not column.column.exclude_from_export]
+
+
+def money_column_indexes(table: tables.Table) -> list[int]:
+    return [i for i, column in enumerate(exported_columns(table)) if isinstance(column.column, MoneyColumn)]
