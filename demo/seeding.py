@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from households.demo import seed_households, wipe_households
 from households.demo import WIPED_MODELS as HOUSEHOLD_MODELS
+from households.demo import seed_households, wipe_households
 from households.models import RT
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
