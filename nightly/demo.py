@@ -38,6 +38,7 @@ ROUND_FIELDS = [
     "rt", "evening", "collectors", "counted_cash", "notes", "is_total_only", "total", "households_listed",
     "households_paid", "recorded_by", "recorded_at", "updated_at", "version",
 ]
+TOTAL_COLUMN = ROUND_FIELDS.index("total")
 CONTRIBUTION_FIELDS = ["round", "household", "evening", "amount", "state", "note"]
 
 # What this seeder empties, children first.
@@ -88,7 +89,7 @@ def seed_rounds(
         while month <= last:
             round_rows, pending = _month_rows(rng, kampung, max(month, first), min(next_month(month), last + _DAY))
             seeded.rounds += len(round_rows)
-            seeded.jimpitan_total += sum(row[6] for row in round_rows)
+            seeded.jimpitan_total += sum(row[TOTAL_COLUMN] for row in round_rows)
             seeded.contributions += _insert_month(cursor, month, round_rows, pending)
             month = next_month(month)
     # Raw SQL saves no model, so nothing else hears of these rows unless told.
