@@ -53,7 +53,7 @@ def bench_env(db_path: Path) -> dict[str, str]:
 
 def schema_key() -> str:
     digest = hashlib.sha256(BUILD_RECIPE.encode())
-    files = sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "nightly" / "demo.py", ROOT / "spending" / "demo.py"]
+    files = sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/demo.py")) + [ROOT / "demo" / "seeding.py"]
     for path in files:
         if path.exists():
             digest.update(str(path.relative_to(ROOT)).encode())

@@ -2,8 +2,8 @@
 
 Every model a public page reads is watched here: a save or delete through a service, a form, the admin
 or a management command schedules one invalidation for when its transaction commits, however many rows
-it wrote. Only writes that save no model (raw SQL, `QuerySet.update`, `bulk_create`) must call
-`invalidate_public_figures` themselves.
+it wrote. Writes that save no model (raw SQL, `QuerySet.update`, `bulk_create`) must call
+`invalidate_public_figures` themselves, or, from an app below this one, send `rows_changed_in_bulk`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from households.models import RT, Household
+from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.models import KampungProfile
 from ledger.models import Adjustment, MonthClosing
 from nightly.models import Contribution, Round
@@ -54,5 +55,6 @@ def connect() -> None:
         uid = f"{DISPATCH_PREFIX}:{model._meta.label}"
         post_save.connect(schedule_invalidation, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(schedule_invalidation, sender=model, dispatch_uid=f"{uid}:delete")
+        rows_changed_in_bulk.connect(schedule_invalidation, sender=model, dispatch_uid=f"{uid}:bulk")
         for field in model._meta.many_to_many:
             m2m_changed.connect(schedule_invalidation, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")

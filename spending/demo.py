@@ -1,6 +1,7 @@
 """Demo spending for `seed_demo`: the kampung's real projects, running costs and other income.
 
-Called after the jimpitan rounds exist. Spending in a month never exceeds the cash left at the end of
+Called after the jimpitan rounds exist; it reads the cash book (`ledger.selectors`) and writes the spending
+app's tables and nothing else. Spending in a month never exceeds the cash left at the end of
 the month before (other income of the month is only counted from the next month on), so the
 balance cannot dip below zero on any day, whatever day in the month the coins came in.
 """
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from jimpitan.lib.months import month_start, next_month
+from jimpitan.lib.sql import delete_all_rows, rows_changed_in_bulk
 from ledger.selectors import Flow, monthly_flows
 from spending.models import Expense, IncomeSource, OtherIncome, Project, ProjectStatus
 
@@ -43,7 +46,38 @@ RUNNING_COSTS = [
     ("Cetak kartu ronda", "Percetakan Mandiri", (60, 150)),
 ]
 
+PROJECT_PAYEES = ["Toko Bangunan Sumber Rejeki", "CV Maju Bersama", "Toko Serba Ada", "Pak Darto (tukang)"]
 DONORS = ["Bapak H. Sulaiman", "Keluarga Bu Ratna", "Alumni Karang Taruna", "Warga RT 02", "Ibu Dewi Lestari"]
+
+
+# What this seeder empties, children first.
+WIPED_MODELS = (
+    Expense.history.model,
+    Expense,
+    OtherIncome.history.model,
+    OtherIncome,
+    Project.history.model,
+    Project,
+)
+
+
+@dataclass
+class _Month:
+    """One month of the seeding: where it sits in the period and the cash it may spend."""
+
+    month: dt.date
+    index: int
+    cap: int
+    latest: dt.date
+    recorded_by: object
+
+
+# A project with the indexes of its first and last month in the period, and the purchases it makes.
+_DemoProject = tuple[Project, int, int, list[str]]
+
+
+def wipe_spending() -> None:
+    delete_all_rows(WIPED_MODELS)
 
 
 def _months(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -66,15 +100,42 @@ def _thousands(amount: float) -> int:
 
 
 @transaction.atomic
-def seed_spending(rng: random.Random, first_month: dt.date, last_month: dt.date, recorded_by) -> None:
+def seed_spending(*, rng: random.Random, first_month: dt.date, last_month: dt.date, recorded_by) -> None:
+    """Projects over the period, with their purchases, running costs and other income month by month."""
     months = _months(first_month, last_month)
     if not months:
         return
     latest = dt.date.today()
     flows = monthly_flows()
     opening = sum((f.net for m, f in flows.items() if m < months[0]), 0)
+    projects = _create_projects(months, latest)
+    remaining = {p.pk: p.budget or 0 for p, *_ in projects}
+    partner_given: set[int] = set()
+    expenses: list[Expense] = []
+    incomes: list[OtherIncome] = []
+    for index, month in enumerate(months):
+        flow = flows.get(month, Flow())
+        # Cash that is there from the 1st: last month's closing, less anything this month already
+        # takes out on its own (existing spending or negative adjustments).
+        spendable = opening - max(0, -flow.net)
+        step = _Month(month, index, int(spendable * 0.9), latest, recorded_by)
+        month_expenses = _running_costs(rng, step)
+        month_expenses += _project_purchases(rng, step, projects, remaining, sum(e.amount for e in month_expenses))
+        month_incomes = _project_incomes(rng, step, projects, partner_given) + _donations(rng, step)
+        expenses += month_expenses
+        incomes += month_incomes
+        opening += flow.net - sum(e.amount for e in month_expenses) + sum(i.amount for i in month_incomes)
 
-    projects: list[tuple[Project, int, int, list[str]]] = []
+    bulk_create_with_history(expenses, Expense, batch_size=500, default_user=recorded_by)
+    bulk_create_with_history(incomes, OtherIncome, batch_size=500, default_user=recorded_by)
+    # bulk_create saves no model, so nothing else hears of these rows unless told.
+    rows_changed_in_bulk.send(sender=Expense)
+    rows_changed_in_bulk.send(sender=OtherIncome)
+
+
+def _create_projects(months: list[dt.date], latest: dt.date) -> list[_DemoProject]:
+    """The kampung's projects, each placed in its share of the period; done once its end has passed."""
+    projects: list[_DemoProject] = []
     for order, (name, description, budget, (start, end), items) in enumerate(PROJECTS):
         first_index = int(start * (len(months) - 1))
         last_index = max(first_index, int(end * (len(months) - 1)))
@@ -97,71 +158,77 @@ def seed_spending(rng: random.Random, first_month: dt.date, last_month: dt.date,
             },
         )
         projects.append((project, first_index, last_index, items))
-    remaining = {p.pk: p.budget or 0 for p, *_ in projects}
+    return projects
 
+
+def _running_costs(rng: random.Random, step: _Month) -> list[Expense]:
+    """One to three of the usual small costs, as long as the month's cash allows."""
     expenses: list[Expense] = []
+    spent = 0
+    for description, payee, (low, high) in rng.sample(RUNNING_COSTS, k=rng.randint(1, 3)):
+        amount = rng.randint(low, high) * 1000
+        day = _day_in(rng, step.month, step.latest)
+        if day is None or spent + amount > step.cap:
+            continue
+        expenses.append(Expense(spent_on=day, description=description, payee=payee, amount=amount,
+                                recorded_by=step.recorded_by))
+        spent += amount
+    return expenses
+
+
+def _project_purchases(
+    rng: random.Random, step: _Month, projects: list[_DemoProject], remaining: dict[int, int], spent: int
+) -> list[Expense]:
+    """A share of what is left of the month's cash for each running project, up to its remaining budget."""
+    expenses: list[Expense] = []
+    for project, first_index, last_index, items in projects:
+        if not (first_index <= step.index <= last_index) or remaining[project.pk] <= 0:
+            continue
+        room = step.cap - spent
+        share = rng.uniform(0.25, 0.6) if (project.budget or 0) >= 20_000_000 else rng.uniform(0.1, 0.35)
+        amount = _thousands(min(remaining[project.pk], room * share))
+        day = _day_in(rng, step.month, step.latest, low=5)
+        if amount < 100_000 or day is None:
+            continue
+        expenses.append(Expense(spent_on=day, project=project, description=rng.choice(items),
+                                payee=rng.choice(PROJECT_PAYEES), amount=amount, recorded_by=step.recorded_by))
+        spent += amount
+        remaining[project.pk] -= amount
+    return expenses
+
+
+def _project_incomes(
+    rng: random.Random, step: _Month, projects: list[_DemoProject], partner_given: set[int]
+) -> list[OtherIncome]:
+    """The KWT's vegetable sales every month after its first, and one partner grant for two projects."""
     incomes: list[OtherIncome] = []
-    partner_given: set[int] = set()
-    for index, month in enumerate(months):
-        flow = flows.get(month, Flow())
-        # Cash that is there from the 1st: last month's closing, less anything this month already
-        # takes out on its own (existing spending or negative adjustments).
-        spendable = opening - max(0, -flow.net)
-        cap = int(spendable * 0.9)
-        spent = 0
-        for description, payee, (low, high) in rng.sample(RUNNING_COSTS, k=rng.randint(1, 3)):
-            amount = rng.randint(low, high) * 1000
-            day = _day_in(rng, month, latest)
-            if day is None or spent + amount > cap:
-                continue
-            expenses.append(Expense(spent_on=day, description=description, payee=payee, amount=amount,
-                                    recorded_by=recorded_by))
-            spent += amount
-        for project, first_index, last_index, items in projects:
-            if not (first_index <= index <= last_index) or remaining[project.pk] <= 0:
-                continue
-            room = cap - spent
-            share = rng.uniform(0.25, 0.6) if (project.budget or 0) >= 20_000_000 else rng.uniform(0.1, 0.35)
-            amount = _thousands(min(remaining[project.pk], room * share))
-            day = _day_in(rng, month, latest, low=5)
-            if amount < 100_000 or day is None:
-                continue
-            expenses.append(Expense(spent_on=day, project=project, description=rng.choice(items),
-                                    payee=rng.choice(["Toko Bangunan Sumber Rejeki", "CV Maju Bersama",
-                                                      "Toko Serba Ada", "Pak Darto (tukang)"]),
-                                    amount=amount, recorded_by=recorded_by))
-            spent += amount
-            remaining[project.pk] -= amount
+    for project, first_index, _last_index, _items in projects:
+        day = _day_in(rng, step.month, step.latest, low=1)
+        if day is None:
+            continue
+        if project.name.startswith("Kelompok Wanita Tani") and step.index > first_index:
+            incomes.append(OtherIncome(received_on=day, source=IncomeSource.KWT_SALES, source_name="KWT Melati",
+                                       description="Penjualan sayur hasil kebun KWT",
+                                       amount=rng.randint(5, 25) * 10_000, project=project,
+                                       recorded_by=step.recorded_by))
+        elif project.name in ("Ambulans", "Dapur stunting") and step.index == first_index + 1 \
+                and project.pk not in partner_given:
+            amount = 15_000_000 if project.name == "Ambulans" else 4_000_000
+            partner = "Program CSR Bank Daerah" if project.name == "Ambulans" else "Puskesmas Batuceper"
+            incomes.append(OtherIncome(received_on=day, source=IncomeSource.PARTNER, source_name=partner,
+                                       description=f"Bantuan program mitra untuk {project.name.lower()}",
+                                       amount=amount, project=project, recorded_by=step.recorded_by))
+            partner_given.add(project.pk)
+    return incomes
 
-        received = 0
-        for project, first_index, last_index, _items in projects:
-            day = _day_in(rng, month, latest, low=1)
-            if day is None:
-                continue
-            if project.name.startswith("Kelompok Wanita Tani") and index > first_index:
-                amount = rng.randint(5, 25) * 10_000
-                incomes.append(OtherIncome(received_on=day, source=IncomeSource.KWT_SALES, source_name="KWT Melati",
-                                           description="Penjualan sayur hasil kebun KWT", amount=amount,
-                                           project=project, recorded_by=recorded_by))
-                received += amount
-            elif project.name in ("Ambulans", "Dapur stunting") and index == first_index + 1 \
-                    and project.pk not in partner_given:
-                amount = 15_000_000 if project.name == "Ambulans" else 4_000_000
-                partner = "Program CSR Bank Daerah" if project.name == "Ambulans" else "Puskesmas Batuceper"
-                incomes.append(OtherIncome(received_on=day, source=IncomeSource.PARTNER, source_name=partner,
-                                           description=f"Bantuan program mitra untuk {project.name.lower()}",
-                                           amount=amount, project=project, recorded_by=recorded_by))
-                partner_given.add(project.pk)
-                received += amount
-        if rng.random() < 0.25:
-            day = _day_in(rng, month, latest, low=1)
-            if day is not None:
-                amount = rng.choice([250_000, 500_000, 1_000_000, 2_000_000])
-                incomes.append(OtherIncome(received_on=day, source=IncomeSource.DONATION, source_name=rng.choice(DONORS),
-                                           description="Donasi untuk kas kampung", amount=amount,
-                                           recorded_by=recorded_by))
-                received += amount
-        opening += flow.net - spent + received
 
-    bulk_create_with_history(expenses, Expense, batch_size=500, default_user=recorded_by)
-    bulk_create_with_history(incomes, OtherIncome, batch_size=500, default_user=recorded_by)
+def _donations(rng: random.Random, step: _Month) -> list[OtherIncome]:
+    """Now and then a resident or a group gives to the kampung's cash."""
+    if rng.random() >= 0.25:
+        return []
+    day = _day_in(rng, step.month, step.latest, low=1)
+    if day is None:
+        return []
+    amount = rng.choice([250_000, 500_000, 1_000_000, 2_000_000])
+    return [OtherIncome(received_on=day, source=IncomeSource.DONATION, source_name=rng.choice(DONORS),
+                        description="Donasi untuk kas kampung", amount=amount, recorded_by=step.recorded_by)]

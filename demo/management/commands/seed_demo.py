@@ -7,8 +7,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo import seeding
 from jimpitan.lib.money import format_rupiah
-from nightly import demo
 
 
 class Command(BaseCommand):
@@ -27,14 +27,14 @@ class Command(BaseCommand):
             raise CommandError("--households and --months must be at least 1.")
         started = time.perf_counter()
         with transaction.atomic():
-            if demo.database_has_data():
+            if seeding.database_has_data():
                 if not force:
                     raise CommandError(
                         "The database already holds bookkeeping data; seed_demo only fills an empty one. "
                         "Use --force to delete it first."
                     )
-                demo.wipe_bookkeeping()
-            result = demo.seed_demo(households, months, seed)
+                seeding.wipe_bookkeeping()
+            result = seeding.seed_demo(households=households, months=months, seed=seed)
         elapsed = time.perf_counter() - started
         out = self.stdout.write
         out(

@@ -30,7 +30,7 @@ def _jimpitan(rng: random.Random) -> None:
 def _seed(bendahara, seed: int = 7):
     rng = random.Random(seed)
     _jimpitan(rng)
-    seed_spending(rng, FIRST, LAST, bendahara)
+    seed_spending(rng=rng, first_month=FIRST, last_month=LAST, recorded_by=bendahara)
 
 
 def test_creates_the_real_projects_and_never_overspends(bendahara):

@@ -15,6 +15,8 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
+from ledger.models import MonthClosing
+from ledger.selectors import month_summary
 from nightly.models import Contribution, ContributionState, Round
 
 pytestmark = pytest.mark.django_db
@@ -149,9 +151,6 @@ def test_about_330_households_give_3_to_5_million_a_month():
 
 
 def test_months_before_the_last_two_are_closed_and_the_books_check_out():
-    from ledger.models import MonthClosing
-    from ledger.selectors import month_summary
-
     out = seed(30, 4, 3)
     closings = list(MonthClosing.objects.order_by("month"))
     assert len(closings) == 2 and "closed 2 months" in out

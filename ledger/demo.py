@@ -1,0 +1,15 @@
+"""The ledger's part in `seed_demo`: emptying its tables. It seeds no rows of its own; the demo closes its
+old months through `ledger.services.close_month`, as a treasurer would."""
+
+from __future__ import annotations
+
+from jimpitan.lib.sql import delete_all_rows
+from ledger.models import Adjustment, MonthClosing, MonthReopening
+
+# What this app empties, closings first: while a month is closed, its triggers refuse to delete the month's
+# rounds, expenses and income, so the ledger is wiped before any other app.
+WIPED_MODELS = (MonthReopening, MonthClosing, Adjustment)
+
+
+def wipe_ledger() -> None:
+    delete_all_rows(WIPED_MODELS)
