@@ -47,7 +47,7 @@ class SheetEntry:
 class SheetLine:
     """One household's line on the page."""
 
-    household: Household
+    household: Household = field(repr=False)
     amount: str
     state: str
     note: str
