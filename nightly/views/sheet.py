@@ -6,7 +6,6 @@ The view only moves things along: request -> Sheet (nightly.sheet) -> save_sheet
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -26,7 +25,7 @@ from nightly.forms import SheetHeaderForm, SheetPickerForm, TotalOnlyForm
 from nightly.models import ContributionState, Round
 from nightly.selectors import round_contributions, sheet_household_ids, sheet_households
 from nightly.services import RoundConflictError, SheetError, can_record, save_sheet, save_total_only_round
-from nightly.sheet import STATE_RULE, Sheet
+from nightly.sheet import STATE_RULE, Sheet, sheet_url
 
 DEFAULT_QUICK_AMOUNTS = [0, 100, 200, 500, 1000]
 
@@ -39,10 +38,6 @@ class SheetDraft:
     sheet: Sheet
     status: int = 200
     households: list[Household] | None = None
-
-
-def sheet_url(evening, rt) -> str:
-    return reverse("nightly:sheet") + "?" + urlencode({"malam": evening.isoformat(), "rt": rt.pk})
 
 
 def _picker(request: HttpRequest):
