@@ -6,16 +6,13 @@ nightly.services.save_sheet's.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from households.models import RT, Household, HouseholdStatus
+from households.models import Household, HouseholdStatus
 from nightly.forms import parse_amount
 from nightly.models import EMPTY_AMOUNT, NOT_COLLECTED, Contribution, ContributionState
 from nightly.services import SheetRow
@@ -31,11 +28,6 @@ STATE_RULE = {
     "empty_state": ContributionState.EMPTY.value,
     "empty_amount": EMPTY_AMOUNT,
 }
-
-
-def sheet_url(evening: dt.date, rt: RT) -> str:
-    """The sheet of one RT's evening (the rounds table links each round to it)."""
-    return reverse("nightly:sheet") + "?" + urlencode({"malam": evening.isoformat(), "rt": rt.pk})
 
 
 @dataclass(slots=True)

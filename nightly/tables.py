@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib.dates import long_date
 from jimpitan.lib.money import format_rupiah
 from nightly.models import Round
-from nightly.sheet import sheet_url
 
 
 def participation_text(rnd: Round) -> str:
@@ -69,6 +67,8 @@ class RoundTable(tables.Table):
         return queryset.order_by(("-" if is_descending else "") + "evening", "rt__display_order", "rt__number"), True
 
     def render_evening(self, record):
+        from nightly.views.sheet import sheet_url
+
         return format_html('<a href="{}">{}</a>', sheet_url(record.evening, record.rt), long_date(record.evening))
 
     def value_evening(self, record):
@@ -90,4 +90,6 @@ class RoundTable(tables.Table):
         return record.cash_difference
 
     def render_history(self, record):
+        from django.urls import reverse
+
         return format_html('<a href="{}">{}</a>', reverse("nightly:round_history", args=[record.pk]), _("Riwayat"))

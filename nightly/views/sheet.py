@@ -6,6 +6,7 @@ The view only moves things along: request -> Sheet (nightly.sheet) -> save_sheet
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -25,7 +26,7 @@ from nightly.forms import SheetHeaderForm, SheetPickerForm, TotalOnlyForm
 from nightly.models import ContributionState, Round
 from nightly.selectors import round_contributions, sheet_household_ids, sheet_households
 from nightly.services import RoundConflictError, SheetError, can_record, save_sheet, save_total_only_round
-from nightly.sheet import STATE_RULE, Sheet, sheet_url
+from nightly.sheet import STATE_RULE, Sheet
 
 DEFAULT_QUICK_AMOUNTS = [0, 100, 200, 500, 1000]
 
@@ -38,6 +39,10 @@ class SheetDraft:
     sheet: Sheet
     status: int = 200
     households: list[Household] | None = None
+
+
+def sheet_url(evening, rt) -> str:
+    return reverse("nightly:sheet") + "?" + urlencode({"malam": evening.isoformat(), "rt": rt.pk})
 
 
 def _picker(request: HttpRequest):
