@@ -8,11 +8,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jimpitan.lib.evening import next_month
-
 
 class RoundQuerySet(models.QuerySet):
     def in_month(self, month_start) -> RoundQuerySet:
+        from jimpitan.lib.evening import next_month
+
         return self.filter(evening__gte=month_start, evening__lt=next_month(month_start))
 
 

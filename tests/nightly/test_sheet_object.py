@@ -26,8 +26,8 @@ def _post(lines: dict[int, tuple[str, str, str]]) -> QueryDict:
 
 
 def test_from_post_reads_rows_and_keeps_the_text_as_typed():
-    sheet = Sheet.from_post(_post({1: (" 1.000 ", PAID, ""), 2: ("", NOT_COLLECTED, ""), 3: ("Rp 500", TITIP, "Bu Ani")}),
-                            [1, 2, 3])
+    posted = _post({1: (" 1.000 ", PAID, ""), 2: ("", NOT_COLLECTED, ""), 3: ("Rp 500", TITIP, "Bu Ani")})
+    sheet = Sheet.from_post(posted, [1, 2, 3])
     assert sheet.is_valid
     assert sheet.rows == [SheetRow(1, PAID, 1000, ""), SheetRow(2, "", None, ""), SheetRow(3, TITIP, 500, "Bu Ani")]
     assert sheet.entries[1].amount == "1.000"
