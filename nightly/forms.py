@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 import django_filters
 from django import forms
@@ -11,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from households.models import RT
 from jimpitan.forms import RupiahField
 from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import is_plausible_day, parse_month
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.roles import BENDAHARA, PETUGAS
-from nightly.models import ContributionState, Round
-from nightly.services import SheetRow
+from nightly.models import Round
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,7 +25,9 @@ class SheetPickerForm(forms.Form):
     rt = forms.ModelChoiceField(queryset=RT.objects.all(), label=_("RT"), required=False, empty_label=None)
 
     def clean_malam(self) -> dt.date:
-        return self.cleaned_data.get("malam") or evening_of()
+        evening = self.cleaned_data.get("malam")
+        # An evening centuries away is a typo or a probe; the running one is what the user wants.
+        return evening if evening and is_plausible_day(evening) else evening_of()
 
 
 def collector_user_queryset():
@@ -71,16 +72,17 @@ AMOUNT_INVALID = _("Tulis jumlah dalam Rupiah tanpa sen, misalnya 500.")
 AMOUNT_NEGATIVE = _("Jumlah tidak boleh negatif.")
 
 
-SHEET_STATES = frozenset(("", *ContributionState.values))
-
-
 def parse_amount(text: str) -> int | None:
-    """'1.000' -> 1000; '' -> None. Raises forms.ValidationError with the sheet's wording."""
+    """'1.000' -> 1000; '' -> None. Raises forms.ValidationError with the sheet's wording.
+
+    jimpitan.lib.money.parse_rupiah reads every amount; plain digits, what nearly every line holds, skip its
+    regular expression (500 lines per save), which would read them the same way.
+    """
     text = (text or "").strip()
     if not text:
         return None
     if text.isascii() and text.isdigit():
-        return int(text)  # what nearly every row holds; parse_rupiah reads it the same way, only slower
+        return int(text)
     try:
         value = parse_rupiah(text)
     except RupiahParseError:
@@ -88,29 +90,6 @@ def parse_amount(text: str) -> int | None:
     if value < 0:
         raise forms.ValidationError(AMOUNT_NEGATIVE, code="negative")
     return value
-
-
-def read_sheet_rows(data, household_ids: Iterable[int]) -> tuple[list[SheetRow], dict[int, dict], dict[int, str]]:
-    """Read the posted rows (fields a-<id>, s-<id>, n-<id>) for the households on the sheet.
-
-    Returns the rows for the service, what the user typed (to show it again) and the parse errors by household.
-    """
-    rows, typed, errors = [], {}, {}
-    for key in household_ids:
-        amount_text = data.get(f"a-{key}", "").strip()
-        state = data.get(f"s-{key}", "")
-        note = data.get(f"n-{key}", "")[:200]
-        typed[key] = {"amount": amount_text, "state": state, "note": note}
-        if state not in SHEET_STATES:
-            errors[key] = str(_("Pilih Ada, Kosong atau Titip."))
-            continue
-        try:
-            amount = parse_amount(amount_text)
-        except forms.ValidationError as error:
-            errors[key] = error.messages[0]
-            continue
-        rows.append(SheetRow(key, state, amount, note))
-    return rows, typed, errors
 
 
 class RoundFilter(django_filters.FilterSet):
@@ -127,12 +106,3 @@ class RoundFilter(django_filters.FilterSet):
     def filter_month(self, queryset, name, value):
         month = parse_month(value)
         return queryset.in_month(month) if month else queryset
-
-
-def parse_month(value: str | None) -> dt.date | None:
-    """'2026-11' -> 1 November 2026; anything else -> None."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-")[:2])
-        return dt.date(year, month, 1)
-    except (ValueError, TypeError):
-        return None

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -76,11 +78,96 @@ class Round(models.Model):
             return None
         return self.counted_cash - self.total
 
+    def header_matches(self, *, collectors: str, counted_cash: int | None, notes: str) -> bool:
+        """Whether a save would leave the header as it is (a double submit, not a conflict)."""
+        return self.collectors == collectors and self.counted_cash == counted_cash and self.notes == notes
+
+    def write_header(
+        self,
+        *,
+        user,
+        collectors: str,
+        counted_cash: int | None,
+        notes: str,
+        total: int,
+        households_listed: int,
+        households_paid: int,
+        is_total_only: bool,
+    ) -> None:
+        """Store the round's header and figures, one version on. The one place both savers change a round, so
+        the figures check_ledger verifies and the version the conflict check reads always move together."""
+        if self.pk is not None:
+            self.version += 1
+        self.collectors = collectors
+        self.counted_cash = counted_cash
+        self.notes = notes
+        self.is_total_only = is_total_only
+        self.total = total
+        self.households_listed = households_listed
+        self.households_paid = households_paid
+        self._history_user = user
+        self.save()
+
+
+# What a sheet line without a state means: the patrol did not reach the house (no contribution row).
+NOT_COLLECTED = ""
+# An empty container holds nothing; the check constraint below says the same.
+EMPTY_AMOUNT = 0
+
 
 class ContributionState(models.TextChoices):
+    """A contribution's state, and the rule tying it to the amount. The service, the sheet and (through data-
+    attributes rendered from these methods) sheet.js all read the rule from here."""
+
     PAID = "dibayar", _("Ada")
     EMPTY = "kosong", _("Kosong")
     LEFT_WITH_NEIGHBOUR = "titip", _("Titip")
+
+    @classmethod
+    def paid_values(cls) -> frozenset[str]:
+        """The states whose amount is money in the tin: they count in a round's total and its paying houses."""
+        return _PAID_VALUES
+
+    @classmethod
+    def counts_as_paid(cls, state: str) -> bool:
+        return state in _PAID_VALUES
+
+    @classmethod
+    def for_amount(cls, amount: int) -> ContributionState:
+        """The state an amount typed without one implies: money is paid, nothing is an empty container."""
+        return cls.PAID if amount > EMPTY_AMOUNT else cls.EMPTY
+
+    @classmethod
+    def keeps_note(cls, state: str) -> bool:
+        """Only a contribution left with a neighbour needs a note (with whom)."""
+        return state == cls.LEFT_WITH_NEIGHBOUR
+
+    @classmethod
+    def normalise(cls, state: str, amount: int | None, note: str = "") -> tuple[str, int | None, str]:
+        """One sheet line as it will be stored: (state, amount, note), or (NOT_COLLECTED, None, "") for a house
+        not reached. Raises ValidationError when state and amount contradict each other.
+
+        An amount without a state implies one (for_amount); Kosong stores 0; Ada with 0 is Kosong; Ada or
+        Titip without an amount is refused. The amount's own bounds (negative, the cap) are the caller's.
+        """
+        if state == NOT_COLLECTED:
+            if amount is None:
+                return NOT_COLLECTED, None, ""
+            state = cls.for_amount(amount)
+        if state not in _VALUES:
+            raise ValidationError(gettext("Pilih Ada, Kosong atau Titip."), code="state")
+        if state == cls.EMPTY:
+            return cls.EMPTY, EMPTY_AMOUNT, ""
+        if not amount:
+            if state == cls.PAID and amount == EMPTY_AMOUNT:
+                return cls.EMPTY, EMPTY_AMOUNT, ""
+            raise ValidationError(gettext("Isi jumlah uangnya."), code="amount_missing")
+        return state, amount, note.strip() if cls.keeps_note(state) else ""
+
+
+# Built once: Choices.values makes a new list on every access, and a sheet checks 500 rows against these.
+_VALUES = frozenset(ContributionState.values)
+_PAID_VALUES = frozenset((ContributionState.PAID.value, ContributionState.LEFT_WITH_NEIGHBOUR.value))
 
 
 class Contribution(models.Model):
@@ -107,8 +194,8 @@ class Contribution(models.Model):
             models.UniqueConstraint(fields=["household", "evening"], name="contribution_unique_household_evening"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="contribution_amount_gte_0"),
             models.CheckConstraint(
-                condition=(Q(state=ContributionState.EMPTY) & Q(amount=0))
-                | (Q(state__in=[ContributionState.PAID, ContributionState.LEFT_WITH_NEIGHBOUR]) & Q(amount__gt=0)),
+                condition=(Q(state=ContributionState.EMPTY) & Q(amount=EMPTY_AMOUNT))
+                | (Q(state__in=sorted(ContributionState.paid_values())) & Q(amount__gt=EMPTY_AMOUNT)),
                 name="contribution_state_matches_amount",
             ),
         ]

@@ -7,7 +7,7 @@ and counts are kept in step.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -20,14 +20,12 @@ from django.utils.translation import gettext as _
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.sql import insert_sql
 from jimpitan.models import KampungProfile
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
-from nightly.models import Contribution, ContributionState, Round
+from nightly.models import NOT_COLLECTED, Contribution, ContributionState, Round
 
-PAID_STATES = {ContributionState.PAID, ContributionState.LEFT_WITH_NEIGHBOUR}
-# Choices.values builds a new list on every access; the sheet checks 500 rows against it.
-STATES = frozenset(ContributionState.values)
 DEFAULT_AMOUNT_CAP = 10_000
 # Petugas correct their own recent work only: today's evening and the one before.
 PETUGAS_WINDOW_EVENINGS = 2
@@ -110,11 +108,8 @@ def amount_cap() -> int:
     return profile.amount_cap if profile else DEFAULT_AMOUNT_CAP
 
 
-def normalise_row(state: str, amount: int | None, cap: int) -> tuple[str, int | None]:
-    """Apply the sheet's rules to one row; returns (state, amount) or raises ValidationError.
-
-    Typing an amount without a state means it was paid; 0 means the container was empty.
-    """
+def check_amount(amount: int | None, cap: int) -> None:
+    """The bounds of one household's amount; the state it goes with is ContributionState.normalise's."""
     if amount is not None and amount < 0:
         raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
     if amount is not None and amount > cap:
@@ -122,93 +117,57 @@ def normalise_row(state: str, amount: int | None, cap: int) -> tuple[str, int | 
             _("Jumlah di atas batas wajar %(cap)s per rumah per malam. Periksa lagi.") % {"cap": format_rupiah(cap)},
             code="cap",
         )
-    if state == "":
-        if amount is None:
-            return "", None
-        state = ContributionState.PAID if amount > 0 else ContributionState.EMPTY
-    if state not in STATES:
-        raise ValidationError(_("Pilih Ada, Kosong atau Titip."), code="state")
-    if state == ContributionState.EMPTY:
-        return state, 0
-    if not amount:
-        if state == ContributionState.PAID and amount == 0:
-            return ContributionState.EMPTY, 0
-        raise ValidationError(_("Isi jumlah uangnya."), code="amount_missing")
-    return state, amount
 
 
-# --- saving ----------------------------------------------------------------------------------------
+def normalise_row(state: str, amount: int | None, cap: int, note: str = "") -> tuple[str, int | None, str]:
+    """Apply the sheet's rules to one row; returns (state, amount, note) or raises ValidationError."""
+    check_amount(amount, cap)
+    return ContributionState.normalise(state, amount, note)
+
+
+# --- saving ---------------------------------------------------------------------------------------
 
 # A contribution as the save path handles it: (id, state, amount, note). Plain tuples, not model instances:
 # building 500 Contribution objects and compiling the ORM's bulk statements cost more than the SQL itself.
 StoredRow = tuple[int, str, int, str]
+# A contribution as the sheet wants it stored: (state, amount, note).
+WantedRow = tuple[str, int, str]
 CONTRIBUTION_COLUMNS = ("round_id", "household_id", "evening", "amount", "state", "note")
+
+
+@dataclass(frozen=True)
+class RoundHeader:
+    """What a save writes on the round besides its figures, trimmed as it is stored."""
+
+    collectors: str
+    counted_cash: int | None
+    notes: str
+
+    @classmethod
+    def clean(cls, *, collectors: str, counted_cash: int | None, notes: str) -> RoundHeader:
+        if counted_cash is not None and counted_cash < 0:
+            raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
+        return cls(collectors.strip(), counted_cash, notes.strip())
+
+    def matches(self, rnd: Round) -> bool:
+        return rnd.header_matches(collectors=self.collectors, counted_cash=self.counted_cash, notes=self.notes)
+
+
+class RowDiff(NamedTuple):
+    """What a sheet save changes: rows to create, update (with the new values) and delete, and every row the
+    round holds afterwards with the number of houses it lists."""
+
+    create: dict[int, WantedRow]
+    update: dict[int, StoredRow]
+    delete: dict[int, StoredRow]
+    final: dict[int, WantedRow]
+    listed: int
 
 
 def _executemany(sql: str, params: list[tuple]) -> None:
     if params:
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
-
-
-def _insert_sql(model, attnames: Sequence[str]) -> str:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in attnames)
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(attnames))})"
-
-
-def _write_contributions(
-    rnd: Round,
-    evening: dt.date,
-    user,
-    to_create: dict[int, tuple[str, int, str]],
-    to_update: dict[int, StoredRow],
-    to_delete: dict[int, StoredRow],
-) -> None:
-    """Write only the rows that changed, each kind with one executemany, and their history in one more.
-
-    Plain INSERT / UPDATE by id / DELETE by id rather than an upsert on (household, evening): an upsert
-    would quietly take over a row that another RT's round holds for the same household and evening (a
-    household that moved RT), where the INSERT fails on the unique constraint and the save is refused.
-    The closed-month triggers fire on every statement as before. History rows carry the same values that
-    simple-history's bulk_history_create would write ('+', '~', '-', the user, one timestamp per save).
-    """
-    table = connection.ops.quote_name(Contribution._meta.db_table)
-    day = Contribution._meta.get_field("evening").get_db_prep_save(evening, connection)
-    # Deletes first, so a household moved between rows never trips the unique constraint.
-    _executemany(f"DELETE FROM {table} WHERE id = %s", [(row[0],) for row in to_delete.values()])
-    _executemany(
-        f"UPDATE {table} SET state = %s, amount = %s, note = %s WHERE id = %s",
-        [(state, amount, note, pk) for pk, state, amount, note in to_update.values()],
-    )
-    created: dict[int, StoredRow] = {}
-    if to_create:
-        _executemany(
-            _insert_sql(Contribution, CONTRIBUTION_COLUMNS),
-            [(rnd.pk, hid, day, amount, state, note) for hid, (state, amount, note) in to_create.items()],
-        )
-        # The new ids, for the history rows: one read, whatever the number of rows.
-        ids = dict(Contribution.objects.filter(round=rnd).order_by().values_list("household_id", "id"))
-        created = {hid: (ids[hid], *values) for hid, values in to_create.items()}
-
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return
-    history = Contribution.history.model
-    attnames = ("id", *CONTRIBUTION_COLUMNS, "history_date", "history_change_reason", "history_type", "history_user_id")
-    tracked = {f.attname for f in history.tracked_fields}
-    if tracked != set(attnames[:7]):
-        raise ImproperlyConfigured(f"Contribution history tracks {sorted(tracked)}; update _write_contributions.")
-    now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
-    user_id = getattr(user, "pk", None)
-    _executemany(_insert_sql(history, attnames), [
-        (pk, rnd.pk, hid, day, amount, state, note, now, "", kind, user_id)
-        for kind, rows in (("-", to_delete), ("~", to_update), ("+", created))
-        for hid, (pk, state, amount, note) in rows.items()
-    ])
-
-
-def _round_header_matches(rnd: Round, collectors: str, counted_cash: int | None, notes: str) -> bool:
-    return rnd.collectors == collectors and rnd.counted_cash == counted_cash and rnd.notes == notes
 
 
 def _check_and_lock_round(*, rt: RT, evening: dt.date, user) -> Round | None:
@@ -221,6 +180,146 @@ def _check_and_lock_round(*, rt: RT, evening: dt.date, user) -> Round | None:
     lock_ledger()
     assert_month_open(evening)
     return Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
+
+
+def _check_version(rnd: Round | None, *, version: int, unchanged: Callable[[Round], bool]) -> bool:
+    """Compare the version the sheet was opened at with the stored one. True: they differ only because this
+    very save already went through (a double submit). Raises RoundConflictError when someone else saved."""
+    if (rnd.version if rnd is not None else 0) == version:
+        return False
+    if rnd is not None and unchanged(rnd):
+        return True
+    raise RoundConflictError()
+
+
+def _read_stored_rows(rnd: Round | None) -> dict[int, StoredRow]:
+    if rnd is None:
+        return {}
+    return {
+        hid: (pk, state, amount, note)
+        for pk, hid, state, amount, note in Contribution.objects.filter(round=rnd).order_by()
+        .values_list("id", "household_id", "state", "amount", "note")
+    }
+
+
+def _validate_rows(*, rt: RT, rows: list[SheetRow], stored: dict[int, StoredRow]) -> dict[int, WantedRow]:
+    """The rows to store by household, after the sheet's rules. Raises SheetError with every bad row."""
+    cap = amount_cap()
+    statuses = dict(Household.objects.filter(rt=rt).order_by().values_list("id", "status"))
+    wanted: dict[int, WantedRow] = {}
+    errors: dict[int, str] = {}
+    for row in rows:
+        status = statuses.get(row.household_id)
+        if status is None:
+            errors[row.household_id] = _("Rumah ini bukan warga RT ini.")
+            continue
+        try:
+            state, amount, note = normalise_row(row.state, row.amount, cap, row.note)
+        except ValidationError as error:
+            errors[row.household_id] = error.messages[0]
+            continue
+        if state == NOT_COLLECTED:
+            continue
+        if status != HouseholdStatus.ACTIVE and row.household_id not in stored:
+            errors[row.household_id] = _("Rumah ini tidak aktif lagi, jadi tidak dicatat di malam baru.")
+            continue
+        wanted[row.household_id] = (state, amount, note)
+    if errors:
+        raise SheetError(errors)
+    return wanted
+
+
+def _diff_rows(stored: dict[int, StoredRow], wanted: dict[int, WantedRow], posted: set[int]) -> RowDiff:
+    # A posted household without a state was not reached: its stored row goes.
+    delete = {hid: row for hid, row in stored.items() if hid in posted and hid not in wanted}
+    # Rows not on the posted sheet (a sheet opened before a house joined the round) are kept, and counted.
+    kept = {hid: row[1:] for hid, row in stored.items() if hid not in posted}
+    create: dict[int, WantedRow] = {}
+    update: dict[int, StoredRow] = {}
+    for household_id, values in wanted.items():
+        stored_row = stored.get(household_id)
+        if stored_row is None:
+            create[household_id] = values
+        elif stored_row[1:] != values:
+            # Unchanged rows are neither rewritten nor given a history record.
+            update[household_id] = (stored_row[0], *values)
+    return RowDiff(create, update, delete, {**kept, **wanted}, len(posted | set(kept)))
+
+
+def _write_header(
+    rnd: Round | None, *, rt: RT, evening: dt.date, user, header: RoundHeader, diff: RowDiff
+) -> Round:
+    rnd = rnd if rnd is not None else Round(rt=rt, evening=evening, recorded_by=user)
+    rnd.write_header(
+        user=user,
+        collectors=header.collectors,
+        counted_cash=header.counted_cash,
+        notes=header.notes,
+        total=sum(amount for _s, amount, _n in diff.final.values()),
+        households_listed=diff.listed,
+        households_paid=sum(1 for state, _a, _n in diff.final.values() if ContributionState.counts_as_paid(state)),
+        is_total_only=False,
+    )
+    return rnd
+
+
+def _write_rows(rnd: Round, *, evening: dt.date, user, diff: RowDiff) -> None:
+    """Write only the rows that changed, each kind with one executemany, and their history in one more.
+
+    Plain INSERT / UPDATE by id / DELETE by id rather than an upsert on (household, evening): an upsert
+    would quietly take over a row that another RT's round holds for the same household and evening (a
+    household that moved RT), where the INSERT fails on the unique constraint and the save is refused.
+    The closed-month triggers fire on every statement as before.
+    """
+    table = connection.ops.quote_name(Contribution._meta.db_table)
+    day = Contribution._meta.get_field("evening").get_db_prep_save(evening, connection)
+    # Deletes first, so a household moved between rows never trips the unique constraint.
+    _executemany(f"DELETE FROM {table} WHERE id = %s", [(row[0],) for row in diff.delete.values()])
+    _executemany(
+        f"UPDATE {table} SET state = %s, amount = %s, note = %s WHERE id = %s",
+        [(state, amount, note, pk) for pk, state, amount, note in diff.update.values()],
+    )
+    created: dict[int, StoredRow] = {}
+    if diff.create:
+        _executemany(
+            insert_sql(Contribution, CONTRIBUTION_COLUMNS),
+            [(rnd.pk, hid, day, amount, state, note) for hid, (state, amount, note) in diff.create.items()],
+        )
+        # The new ids, for the history rows: one read, whatever the number of rows.
+        ids = dict(Contribution.objects.filter(round=rnd).order_by().values_list("household_id", "id"))
+        created = {hid: (ids[hid], *values) for hid, values in diff.create.items()}
+    _write_row_history(rnd, day=day, user=user, changes=(("-", diff.delete), ("~", diff.update), ("+", created)))
+
+
+def _write_row_history(
+    rnd: Round, *, day, user, changes: Iterable[tuple[str, dict[int, StoredRow]]]
+) -> None:
+    """The history rows simple-history's bulk_history_create would write ('+', '~', '-', the user, one
+    timestamp per save), in one executemany instead of one model instance per row."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = Contribution.history.model
+    attnames = ("id", *CONTRIBUTION_COLUMNS, "history_date", "history_change_reason", "history_type", "history_user_id")
+    tracked = {f.attname for f in history.tracked_fields}
+    if tracked != set(attnames[:7]):
+        raise ImproperlyConfigured(f"Contribution history tracks {sorted(tracked)}; update _write_row_history.")
+    now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
+    user_id = getattr(user, "pk", None)
+    _executemany(insert_sql(history, attnames), [
+        (pk, rnd.pk, hid, day, amount, state, note, now, "", kind, user_id)
+        for kind, rows in changes
+        for hid, (pk, state, amount, note) in rows.items()
+    ])
+
+
+def _set_collectors(rnd: Round, *, created: bool, collector_users: Sequence) -> None:
+    user_ids = sorted(u.pk if hasattr(u, "pk") else int(u) for u in collector_users)
+    if created:
+        if user_ids:
+            rnd.collector_users.set(user_ids)
+    # A correction that keeps the same collectors writes no m2m rows (and no query beyond this read).
+    elif user_ids != sorted(rnd.collector_users.values_list("pk", flat=True)):
+        rnd.collector_users.set(user_ids)
 
 
 def save_sheet(
@@ -241,91 +340,23 @@ def save_sheet(
     saved) or RoundConflictError (someone saved in between; nothing saved).
     """
     rows = list(rows)
-    collectors = collectors.strip()
-    notes = notes.strip()
-    if counted_cash is not None and counted_cash < 0:
-        raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
+    header = RoundHeader.clean(collectors=collectors, counted_cash=counted_cash, notes=notes)
     try:
         with transaction.atomic():
             rnd = _check_and_lock_round(rt=rt, evening=evening, user=user)
-            existing: dict[int, StoredRow] = {}
-            if rnd is not None:
-                existing = {
-                    hid: (pk, state, amount, note)
-                    for pk, hid, state, amount, note in Contribution.objects.filter(round=rnd).order_by()
-                    .values_list("id", "household_id", "state", "amount", "note")
-                }
+            stored = _read_stored_rows(rnd)
+            wanted = _validate_rows(rt=rt, rows=rows, stored=stored)
 
-            cap = amount_cap()
-            statuses = dict(Household.objects.filter(rt=rt).order_by().values_list("id", "status"))
-            wanted: dict[int, tuple[str, int, str]] = {}
-            errors: dict[int, str] = {}
-            for row in rows:
-                status = statuses.get(row.household_id)
-                if status is None:
-                    errors[row.household_id] = _("Rumah ini bukan warga RT ini.")
-                    continue
-                try:
-                    state, amount = normalise_row(row.state, row.amount, cap)
-                except ValidationError as error:
-                    errors[row.household_id] = error.messages[0]
-                    continue
-                if not state:
-                    continue
-                if status != HouseholdStatus.ACTIVE and row.household_id not in existing:
-                    errors[row.household_id] = _("Rumah ini tidak aktif lagi, jadi tidak dicatat di malam baru.")
-                    continue
-                wanted[row.household_id] = (state, amount, row.note.strip() if state == "titip" else "")
-            if errors:
-                raise SheetError(errors)
+            def unchanged(current: Round) -> bool:
+                return {hid: row[1:] for hid, row in stored.items()} == wanted and header.matches(current)
 
-            stored_version = rnd.version if rnd is not None else 0
-            if stored_version != version:
-                stored = {hid: row[1:] for hid, row in existing.items()}
-                if rnd is not None and stored == wanted and _round_header_matches(rnd, collectors, counted_cash, notes):
-                    return SaveResult(rnd, already_saved=True)
-                raise RoundConflictError()
-
-            posted = {row.household_id for row in rows}
-            # A posted household without a state was not reached: its stored row goes.
-            to_delete = {hid: row for hid, row in existing.items() if hid in posted and hid not in wanted}
-            # Rows not on the posted sheet are kept as they are (and counted).
-            kept = {hid: row[1:] for hid, row in existing.items() if hid not in posted}
-            final = {**kept, **wanted}
-
+            if _check_version(rnd, version=version, unchanged=unchanged):
+                return SaveResult(rnd, already_saved=True)
+            diff = _diff_rows(stored, wanted, {row.household_id for row in rows})
             created = rnd is None
-            if created:
-                rnd = Round(rt=rt, evening=evening, recorded_by=user, version=1)
-            else:
-                rnd.version += 1
-            rnd.collectors = collectors
-            rnd.counted_cash = counted_cash
-            rnd.notes = notes
-            rnd.is_total_only = False
-            rnd.total = sum(amount for _s, amount, _n in final.values())
-            rnd.households_listed = len(posted | set(kept))
-            rnd.households_paid = sum(1 for state, _a, _n in final.values() if state in PAID_STATES)
-            rnd._history_user = user
-            rnd.save()
-
-            to_create: dict[int, tuple[str, int, str]] = {}
-            to_update: dict[int, StoredRow] = {}
-            for household_id, values in wanted.items():
-                stored_row = existing.get(household_id)
-                if stored_row is None:
-                    to_create[household_id] = values
-                elif stored_row[1:] != values:
-                    # Unchanged rows are neither rewritten nor given a history record.
-                    to_update[household_id] = (stored_row[0], *values)
-            _write_contributions(rnd, evening, user, to_create, to_update, to_delete)
-
-            user_ids = sorted(u.pk if hasattr(u, "pk") else int(u) for u in collector_users)
-            if created:
-                if user_ids:
-                    rnd.collector_users.set(user_ids)
-            elif user_ids != sorted(rnd.collector_users.values_list("pk", flat=True)):
-                rnd.collector_users.set(user_ids)
-
+            rnd = _write_header(rnd, rt=rt, evening=evening, user=user, header=header, diff=diff)
+            _write_rows(rnd, evening=evening, user=user, diff=diff)
+            _set_collectors(rnd, created=created, collector_users=collector_users)
     except IntegrityError as error:
         # Two first saves of the same RT and evening at once (PostgreSQL): the unique constraint lets one win.
         if "round_unique_rt_evening" in str(error) or "UNIQUE" in str(error).upper():
@@ -349,35 +380,26 @@ def save_total_only_round(
 
     The cash book counts it; participation figures leave it out (is_total_only).
     """
-    if total is None or total < 0 or (counted_cash is not None and counted_cash < 0):
+    if total is None or total < 0:
         raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
+    header = RoundHeader.clean(collectors=collectors, counted_cash=counted_cash, notes=notes)
     try:
         with transaction.atomic():
             rnd = _check_and_lock_round(rt=rt, evening=evening, user=user)
-            stored_version = rnd.version if rnd is not None else 0
-            if stored_version != version:
-                if (rnd is not None and rnd.is_total_only and rnd.total == total
-                        and _round_header_matches(rnd, collectors.strip(), counted_cash, notes.strip())):
-                    return SaveResult(rnd, already_saved=True)
-                raise RoundConflictError()
+            if _check_version(rnd, version=version,
+                              unchanged=lambda current: current.is_total_only and current.total == total
+                              and header.matches(current)):
+                return SaveResult(rnd, already_saved=True)
             if rnd is not None and not rnd.is_total_only and rnd.contributions.exists():
                 raise ValidationError(
                     _("Jimpitan malam ini sudah dicatat per rumah. Ubah lewat lembar jimpitan."), code="has_rows"
                 )
             created = rnd is None
-            if created:
-                rnd = Round(rt=rt, evening=evening, recorded_by=user, version=1)
-            else:
-                rnd.version += 1
-            rnd.is_total_only = True
-            rnd.total = total
-            rnd.households_listed = 0
-            rnd.households_paid = 0
-            rnd.counted_cash = counted_cash
-            rnd.collectors = collectors.strip()
-            rnd.notes = notes.strip()
-            rnd._history_user = user
-            rnd.save()
+            rnd = rnd if rnd is not None else Round(rt=rt, evening=evening, recorded_by=user)
+            rnd.write_header(
+                user=user, collectors=header.collectors, counted_cash=header.counted_cash, notes=header.notes,
+                total=total, households_listed=0, households_paid=0, is_total_only=True,
+            )
     except IntegrityError as error:
         raise RoundConflictError() from error
     return SaveResult(rnd, created=created)

@@ -16,7 +16,7 @@ from jimpitan.lib.money import format_rupiah
 from ledger.models import MonthClosing
 from ledger.selectors import month_summary
 from nightly.models import Round
-from nightly.views.sheet import sheet_url
+from nightly.links import sheet_url
 from tests.conftest import PASSWORD
 from tests.ledger_closing_helpers import save_round
 from tests.nightly_factories import make_rt

@@ -58,11 +58,11 @@ def test_fill_without_javascript_fills_only_untouched_rows(client_as):
                       states={households[0].pk: "", households[1].pk: "dibayar", households[2].pk: "kosong"})
     response = client_as("bendahara").post(URL, data)
     assert response.status_code == 200
-    rows = {row["household"].pk: row for row in response.context["rows"]}
-    assert (rows[households[0].pk]["amount"], rows[households[0].pk]["state"]) == ("300", "dibayar")
-    assert rows[households[1].pk]["amount"] == "1000"
-    assert rows[households[2].pk]["state"] == "kosong"
-    assert response.context["totals"]["total"] == 1300
+    rows = {row.household.pk: row for row in response.context["rows"]}
+    assert (rows[households[0].pk].amount, rows[households[0].pk].state) == ("300", "dibayar")
+    assert rows[households[1].pk].amount == "1000"
+    assert rows[households[2].pk].state == "kosong"
+    assert response.context["totals"].total == 1300
     assert not Round.objects.exists()
 
 

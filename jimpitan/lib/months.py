@@ -26,6 +26,11 @@ def previous_month(day: dt.date) -> dt.date:
     return month_start(day.replace(day=1) - dt.timedelta(days=1))
 
 
+def is_plausible_day(day: dt.date) -> bool:
+    """Within the years the books can hold (see FIRST_YEAR, LAST_YEAR)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def parse_month(value: str | None) -> dt.date | None:
     """'2026-11' -> 1 November 2026; anything else (other spellings, month 13, year 0001) -> None."""
     match = _MONTH.fullmatch((value or "").strip())

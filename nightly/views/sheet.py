@@ -1,7 +1,11 @@
-"""The nightly sheet: one RT's round on one evening, saved whole in one request."""
+"""The nightly sheet: one RT's round on one evening, saved whole in one request.
+
+The view only moves things along: request -> Sheet (nightly.sheet) -> save_sheet -> response.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,33 +16,30 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from households.models import RT
+from households.models import RT, Household
 from jimpitan.lib.dates import evening_label
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
 from jimpitan.models import KampungProfile
 from ledger.guards import is_month_closed
-from nightly.forms import SheetHeaderForm, SheetPickerForm, TotalOnlyForm, read_sheet_rows
+from nightly.forms import SheetHeaderForm, SheetPickerForm, TotalOnlyForm
+from nightly.links import sheet_url
 from nightly.models import ContributionState, Round
 from nightly.selectors import round_contributions, sheet_household_ids, sheet_households
-from nightly.services import (
-    PAID_STATES,
-    RoundConflictError,
-    SheetError,
-    can_record,
-    save_sheet,
-    save_total_only_round,
-)
+from nightly.services import RoundConflictError, SheetError, can_record, save_sheet, save_total_only_round
+from nightly.sheet import STATE_RULE, Sheet
 
-STATE_CHOICES = [
-    (ContributionState.PAID.value, ContributionState.PAID.label),
-    (ContributionState.EMPTY.value, ContributionState.EMPTY.label),
-    (ContributionState.LEFT_WITH_NEIGHBOUR.value, ContributionState.LEFT_WITH_NEIGHBOUR.label),
-]
+DEFAULT_QUICK_AMOUNTS = [0, 100, 200, 500, 1000]
 
 
-def sheet_url(evening, rt) -> str:
-    return reverse("nightly:sheet") + "?" + urlencode({"malam": evening.isoformat(), "rt": rt.pk})
+@dataclass
+class SheetDraft:
+    """A sheet to show again: the header form, the lines as typed, and the households when already read."""
+
+    header: SheetHeaderForm
+    sheet: Sheet
+    status: int = 200
+    households: list[Household] | None = None
 
 
 def _picker(request: HttpRequest):
@@ -63,55 +64,92 @@ def _read_only_reason(request: HttpRequest, evening) -> str:
     return ""
 
 
-def _rows_for_display(households, typed, stored, errors, conflict: bool, profile) -> tuple[list[dict], dict]:
-    """One dict per household for the template, plus the draft totals the server computes (JS off)."""
-    rows, total, paid = [], 0, 0
-    for household in households:
-        entry = typed.get(household.pk)
-        contribution = stored.get(household.pk)
-        if entry is None:
-            if contribution is not None:
-                entry = {"amount": str(contribution.amount), "state": contribution.state, "note": contribution.note}
-            else:
-                entry = {"amount": "", "state": "", "note": ""}
-        stored_text = ""
-        if conflict:
-            stored_entry = (contribution.state, contribution.amount) if contribution else ("", None)
-            try:
-                typed_amount = int(entry["amount"].replace(".", "")) if entry["amount"] else None
-            except ValueError:
-                typed_amount = None
-            if stored_entry != (entry["state"], typed_amount):
-                stored_text = (
-                    f"{ContributionState(contribution.state).label} · {contribution.amount}" if contribution
-                    else _("tidak diambil")
-                )
-        if entry["state"] in PAID_STATES and household.pk not in errors:
-            try:
-                total += int(entry["amount"].replace(".", "") or 0)
-                paid += 1
-            except ValueError:
-                pass
-        rows.append({
-            "household": household,
-            "amount": entry["amount"],
-            "state": entry["state"],
-            "note": entry["note"],
-            "error": errors.get(household.pk, ""),
-            "stored": stored_text,
-        })
-    return rows, {"total": total, "paid": paid, "listed": len(households)}
+def _stored_header(rnd: Round | None) -> SheetHeaderForm:
+    return SheetHeaderForm(initial={
+        "version": rnd.version if rnd else 0,
+        "collectors": rnd.collectors if rnd else "",
+        "collector_users": list(rnd.collector_users.all()) if rnd else [],
+        "counted_cash": rnd.counted_cash if rnd else None,
+        "notes": rnd.notes if rnd else "",
+    })
 
 
-def _fill_untouched(households, typed) -> None:
-    """The no-JS 'Isi semua': every row with neither state nor amount gets the household's usual amount."""
-    for household in households:
-        entry = typed[household.pk]
-        if not entry["state"] and not entry["amount"]:
-            if household.usual_amount > 0:
-                entry.update(amount=str(household.usual_amount), state=ContributionState.PAID.value)
-            else:
-                entry.update(amount="0", state=ContributionState.EMPTY.value)
+def _post_sheet(request: HttpRequest, *, rt: RT, evening, rnd: Round | None) -> HttpResponse | SheetDraft:
+    header = SheetHeaderForm(request.POST)
+    header_ok = header.is_valid()
+    # A save needs only which households are on the sheet; the full rows are read when the page is shown.
+    sheet = Sheet.from_post(request.POST, sheet_household_ids(rt, rnd))
+    if request.POST.get("action") == "fill":
+        households = sheet_households(rt, rnd)
+        sheet.fill(households)
+        return SheetDraft(header, sheet, households=households)
+    if not header_ok or not sheet.is_valid:
+        if not sheet.is_valid:
+            messages.error(request, _("Ada isian yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."))
+        return SheetDraft(header, sheet, status=400)
+    return _save(request, rt=rt, evening=evening, rnd=rnd, header=header, sheet=sheet)
+
+
+def _save(
+    request: HttpRequest, *, rt: RT, evening, rnd: Round | None, header: SheetHeaderForm, sheet: Sheet
+) -> HttpResponse | SheetDraft:
+    data = header.cleaned_data
+    try:
+        result = save_sheet(
+            rt=rt, evening=evening, user=request.user, version=data["version"], rows=sheet.rows,
+            collectors=data["collectors"], collector_users=list(data["collector_users"]),
+            counted_cash=data["counted_cash"], notes=data["notes"],
+        )
+    except SheetError as error:
+        sheet.add_errors(error.row_errors)
+        messages.error(request, error.messages[0])
+        return SheetDraft(header, sheet, status=400)
+    except RoundConflictError as error:
+        sheet.mark_conflict()
+        messages.error(request, error.messages[0])
+        # Saving again now is a deliberate overwrite: the user has seen what is stored.
+        post = request.POST.copy()
+        post["version"] = str(rnd.version if rnd else 0)
+        header = SheetHeaderForm(post)
+        header.is_valid()
+        return SheetDraft(header, sheet, status=409)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return SheetDraft(header, sheet, status=400)
+    text = (_("Jimpitan malam %(rt)s sudah tersimpan.") if result.already_saved
+            else _("Jimpitan malam %(rt)s disimpan: %(total)s dari %(paid)d rumah."))
+    messages.success(request, text % {"rt": rt, "total": format_rupiah(result.round.total),
+                                      "paid": result.round.households_paid})
+    return redirect(sheet_url(evening, rt))
+
+
+def _render_sheet(request: HttpRequest, context: dict, *, rnd: Round | None, draft: SheetDraft) -> HttpResponse:
+    # Read only now that the page is shown: a save that succeeds has redirected without them.
+    households = draft.households if draft.households is not None else sheet_households(context["rt"], rnd)
+    stored = round_contributions(rnd)
+    profile = KampungProfile.load()
+    if context["rts"] is None:
+        context["rts"] = list(RT.objects.all())
+    lines = draft.sheet.lines(households, stored)
+    totals = Sheet.totals(lines)
+    header = draft.header
+    if header.is_bound:
+        counted = getattr(header, "cleaned_data", {}).get("counted_cash")
+    else:
+        counted = rnd.counted_cash if rnd else None
+    context.update({
+        "round": rnd,
+        "rows": lines,
+        "totals": totals,
+        "difference": None if counted is None else counted - totals.total,
+        "header": header,
+        "quick_amounts": profile.quick_amount_list() if profile else DEFAULT_QUICK_AMOUNTS,
+        "state_choices": ContributionState.choices,
+        "state_rule": STATE_RULE,
+        "conflict": draft.sheet.conflict,
+        "total_only": bool(rnd and rnd.is_total_only),
+    })
+    return render(request, "nightly/sheet.html", context, status=draft.status)
 
 
 @login_required
@@ -130,86 +168,17 @@ def sheet(request: HttpRequest) -> HttpResponse:
     read_only = _read_only_reason(request, evening)
     if request.method == "POST" and read_only:
         raise PermissionDenied(read_only)
+    context["read_only"] = read_only
 
     rnd = Round.objects.filter(rt=rt, evening=evening).first()
-    households = None
-    typed, errors, conflict = {}, {}, False
-    status = 200
     if request.method == "POST":
-        header = SheetHeaderForm(request.POST)
-        header_ok = header.is_valid()
-        # A save needs only which households are on the sheet; the full rows are read when the page is shown.
-        rows, typed, errors = read_sheet_rows(request.POST, sheet_household_ids(rt, rnd))
-        if request.POST.get("action") == "fill":
-            households = sheet_households(rt, rnd)
-            _fill_untouched(households, typed)
-        elif header_ok and not errors:
-            data = header.cleaned_data
-            try:
-                result = save_sheet(
-                    rt=rt, evening=evening, user=request.user, version=data["version"], rows=rows,
-                    collectors=data["collectors"], collector_users=list(data["collector_users"]),
-                    counted_cash=data["counted_cash"], notes=data["notes"],
-                )
-            except SheetError as error:
-                errors.update(error.row_errors)
-                messages.error(request, error.messages[0])
-                status = 400
-            except RoundConflictError as error:
-                conflict = True
-                messages.error(request, error.messages[0])
-                # Saving again now is a deliberate overwrite: the user has seen what is stored.
-                post = request.POST.copy()
-                post["version"] = str(rnd.version if rnd else 0)
-                header = SheetHeaderForm(post)
-                header.is_valid()
-                status = 409
-            except ValidationError as error:
-                messages.error(request, error.messages[0])
-                status = 400
-            else:
-                text = (_("Jimpitan malam %(rt)s sudah tersimpan.") if result.already_saved
-                        else _("Jimpitan malam %(rt)s disimpan: %(total)s dari %(paid)d rumah."))
-                messages.success(request, text % {"rt": rt, "total": format_rupiah(result.round.total),
-                                                  "paid": result.round.households_paid})
-                return redirect(sheet_url(evening, rt))
-        else:
-            status = 400
-            if errors:
-                messages.error(request, _("Ada isian yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."))
+        outcome = _post_sheet(request, rt=rt, evening=evening, rnd=rnd)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        draft = outcome
     else:
-        header = SheetHeaderForm(initial={
-            "version": rnd.version if rnd else 0,
-            "collectors": rnd.collectors if rnd else "",
-            "collector_users": list(rnd.collector_users.all()) if rnd else [],
-            "counted_cash": rnd.counted_cash if rnd else None,
-            "notes": rnd.notes if rnd else "",
-        })
-    # Read only now that the page is shown: a save that succeeds has redirected above without them.
-    if households is None:
-        households = sheet_households(rt, rnd)
-    stored = round_contributions(rnd)
-    profile = KampungProfile.load()
-    if rts is None:
-        context["rts"] = list(RT.objects.all())
-    rows, totals = _rows_for_display(households, typed, stored, errors, conflict, profile)
-    if header.is_bound:
-        counted = getattr(header, "cleaned_data", {}).get("counted_cash")
-    else:
-        counted = rnd.counted_cash if rnd else None
-    context.update({
-        "round": rnd,
-        "rows": rows,
-        "totals": totals,
-        "difference": None if counted is None else counted - totals["total"],
-        "header": header,
-        "read_only": read_only,
-        "quick_amounts": profile.quick_amount_list() if profile else [0, 100, 200, 500, 1000],
-        "state_choices": STATE_CHOICES,
-        "conflict": conflict,
-        "total_only": bool(rnd and rnd.is_total_only),
-    })
-    return render(request, "nightly/sheet.html", context, status=status)
+        draft = SheetDraft(_stored_header(rnd), Sheet())
+    return _render_sheet(request, context, rnd=rnd, draft=draft)
 
 
 @login_required

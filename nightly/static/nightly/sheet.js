@@ -9,11 +9,20 @@
   const paidOut = document.getElementById("sheet-paid");
   const diffOut = document.getElementById("sheet-diff");
   const cashInput = form.querySelector("input[name=counted_cash]");
-  const PAID = ["dibayar", "titip"];
+  // The state and amount rule comes from the model (ContributionState), rendered onto the form.
+  const rule = form.dataset;
+  const PAID_STATES = (rule.paidStates || "").split(" ").filter(Boolean);
+  const PAID_STATE = rule.paidState;
+  const EMPTY_STATE = rule.emptyState;
+  const EMPTY_AMOUNT = rule.emptyAmount || "0";
+  const NOT_COLLECTED = "";
 
+  // The only Rupiah reader here, written like jimpitan.lib.money.parse_rupiah: "3.500", "Rp 3.500",
+  // "3500" or "3.500,00" read 3500; anything else (a negative, a fraction, a letter) reads as no amount.
+  const RUPIAH = /^(?:rp\.?)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,0{1,2})?$/i;
   const parseAmount = (text) => {
-    const cleaned = String(text || "").trim().replace(/^rp\.?\s*/i, "").replace(/\./g, "").replace(/,0{1,2}$/, "");
-    return /^\d+$/.test(cleaned) ? parseInt(cleaned, 10) : null;
+    const match = RUPIAH.exec(String(text || "").trim().replace(/[\s\u00a0]/g, ""));
+    return match ? parseInt(match[1].replace(/\./g, ""), 10) : null;
   };
   const rupiah = (n) => (n < 0 ? "-" : "") + "Rp " + Math.abs(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ".");
   const amountInput = (row) => row.querySelector(".sheet-amount");
@@ -30,7 +39,7 @@
     let total = 0;
     let paid = 0;
     for (const row of rows) {
-      if (!PAID.includes(stateOf(row))) continue;
+      if (!PAID_STATES.includes(stateOf(row))) continue;
       const amount = parseAmount(amountInput(row).value);
       if (amount !== null) {
         total += amount;
@@ -43,16 +52,17 @@
     diffOut.textContent = cash === null ? "—" : (cash - total > 0 ? "+" : "") + rupiah(cash - total);
   };
 
-  // Typing an amount decides the state: more than 0 is paid (Titip stays Titip), 0 is empty, nothing is not collected.
+  // Typing an amount decides the state: more than 0 is paid (a paid state such as Titip stays), 0 is empty,
+  // nothing is not collected.
   const stateFromAmount = (row) => {
     const amount = parseAmount(amountInput(row).value);
     const state = stateOf(row);
     if (amountInput(row).value.trim() === "") {
-      if (state === "dibayar") setState(row, "");
+      if (state === PAID_STATE) setState(row, NOT_COLLECTED);
     } else if (amount === 0) {
-      setState(row, "kosong");
-    } else if (amount !== null && state !== "titip") {
-      setState(row, "dibayar");
+      setState(row, EMPTY_STATE);
+    } else if (amount !== null && !PAID_STATES.includes(state)) {
+      setState(row, PAID_STATE);
     }
   };
 
@@ -80,10 +90,10 @@
     if (event.target.closest("[data-fill]")) {
       event.preventDefault();
       for (const row of rows) {
-        if (stateOf(row) === "" && amountInput(row).value.trim() === "") {
+        if (stateOf(row) === NOT_COLLECTED && amountInput(row).value.trim() === "") {
           const usual = parseInt(row.dataset.usual, 10) || 0;
-          amountInput(row).value = String(usual);
-          setState(row, usual > 0 ? "dibayar" : "kosong");
+          amountInput(row).value = usual > 0 ? String(usual) : EMPTY_AMOUNT;
+          setState(row, usual > 0 ? PAID_STATE : EMPTY_STATE);
         }
       }
       recompute();
@@ -95,8 +105,8 @@
     if (radio.type !== "radio") return;
     const row = radio.closest(".sheet-row");
     const input = amountInput(row);
-    if (radio.value === "kosong") input.value = "0";
-    else if (radio.value === "") input.value = "";
+    if (radio.value === EMPTY_STATE) input.value = EMPTY_AMOUNT;
+    else if (radio.value === NOT_COLLECTED) input.value = "";
     else if (!parseAmount(input.value)) input.value = row.dataset.usual || "";
     recompute();
   });
