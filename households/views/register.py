@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from households import selectors, services
 from households.filters import HouseholdFilter
@@ -15,6 +14,7 @@ from households.models import RT, Household, HouseholdStatus
 from households.panels import render_detail_panels
 from households.tables import HouseholdTable
 from jimpitan.lib.exports import table_export_response
+from jimpitan.lib.tables import configure_table
 
 PER_PAGE = 50
 
@@ -29,7 +29,7 @@ def _filtered(request: HttpRequest) -> tuple[HouseholdFilter, HouseholdTable]:
 @permission_required("households.view_register", raise_exception=True)
 def household_list(request: HttpRequest) -> HttpResponse:
     household_filter, table = _filtered(request)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    configure_table(request, table, per_page=PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -45,7 +45,7 @@ def household_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _filter, table = _filtered(request)
-    RequestConfig(request, paginate=False).configure(table)
+    configure_table(request, table, per_page=None)
     return table_export_response(
         table, fmt, "daftar-rumah", title=_("Daftar Rumah")
     )

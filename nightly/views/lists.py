@@ -7,13 +7,13 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django_tables2 import RequestConfig
 
 from households.models import Household
 from jimpitan.lib.dates import long_date, month_label
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import parse_month, month_start, next_month
 from jimpitan.lib.exports import table_export_response
+from jimpitan.lib.tables import configure_table
 from ledger.selectors import month_summary
 from nightly.forms import RoundFilter
 from nightly.models import Contribution, Round
@@ -35,7 +35,7 @@ def round_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
     table = RoundTable(filterset.qs)
     if fmt:
         return table_export_response(table, fmt, f"jimpitan-malam-{data['bulan']}", title="Jimpitan malam")
-    RequestConfig(request, paginate={"per_page": 62}).configure(table)
+    configure_table(request, table, per_page=62)
     has_total_only = filterset.qs.filter(is_total_only=True).exists()
     return render(request, "nightly/round_list.html", {
         "filter": filterset, "table": table, "has_total_only": has_total_only,

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django_tables2 import RequestConfig
 
 from jimpitan.lib.exports import table_export_response
+from jimpitan.lib.tables import configure_table
 
 
 def list_page(
@@ -20,9 +20,9 @@ def list_page(
     if fmt:
         if fmt not in ("csv", "xlsx"):
             raise Http404
-        RequestConfig(request, paginate=False).configure(table)  # keep the chosen sort order
+        configure_table(request, table, per_page=None)  # keep the chosen sort order
         return table_export_response(table, fmt, filename, title=filename)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    configure_table(request, table, per_page=50)
     # The sum of the listed rows (a list figure, not the kampung balance, which comes from ledger.selectors).
     total = None
     if total_field:

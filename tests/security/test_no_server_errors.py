@@ -55,10 +55,16 @@ def _path(route: str, values: list[str]) -> str:
 
 
 @pytest.fixture
-def clients(client_as, kampung, client):
+def clients(users, kampung):
     rt = RT.objects.create(number=1)
     Household.objects.create(rt=rt, address="No. 1", head_name="Warga", joined_on=dt.date(2026, 1, 1))
-    return {"anonymous": Client(), **{role: client_as(role) for role in ROLES if role != "anonymous"}}
+    signed_in = {}
+    for role, user in users.items():
+        if user is None:
+            continue
+        signed_in[role] = Client()
+        signed_in[role].force_login(user)
+    return {"anonymous": Client(), **signed_in}
 
 
 class Tally:
