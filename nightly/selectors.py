@@ -235,6 +235,22 @@ def household_year_rows(household: Household, year: int) -> YearRows:
     )
 
 
+def household_month_range(household: Household, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last month the household's own page shows: from when it joined (or its first
+    contribution, or this month) to the month it moved away (or this month). At most one query."""
+    last = month_start(today)
+    if household.moved_on is not None:
+        last = min(last, month_start(household.moved_on))
+    start = household.joined_on
+    if start is None:
+        start = (
+            Contribution.objects.filter(household=household).order_by("evening")
+            .values_list("evening", flat=True).first()
+        )
+    first = month_start(start) if start is not None else last
+    return min(first, last), last
+
+
 def household_month(
     household: Household, month: dt.date, *, until: dt.date | None = None, year_rows: YearRows | None = None
 ) -> list[HouseholdEvening]:

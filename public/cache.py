@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -55,7 +56,19 @@ def _may_share(request: HttpRequest, query: str) -> bool:
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
         and request.META.get("QUERY_STRING", "") == query
+        and _canonical_host(request) is not None
     )
+
+
+def _canonical_host(request: HttpRequest) -> str | None:
+    """The host a shared page is keyed on, or None when the request's Host header names a port other than
+    the one it came in on. The header is the visitor's to write, and ALLOWED_HOSTS ignores ports: keying on
+    it as sent would let anyone make a cached copy per port number."""
+    domain, port = split_domain_port(request.get_host())
+    if port and port != str(request.META.get("SERVER_PORT", "")):
+        return None
+    default_port = "443" if request.is_secure() else "80"
+    return f"{domain}:{port}" if port and port != default_port else domain
 
 
 def shared_page(
@@ -70,7 +83,7 @@ def shared_page(
     if not _may_share(request, query):
         return render({})
     key = public_cache_key(
-        f"page:{name}:{get_language()}:{timezone.localdate().isoformat()}:{request.scheme}://{request.get_host()}"
+        f"page:{name}:{get_language()}:{timezone.localdate().isoformat()}:{request.scheme}://{_canonical_host(request)}"
     )
     page = _recall(key)
     if page is None:

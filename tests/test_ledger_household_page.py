@@ -44,11 +44,39 @@ def test_household_page_shows_its_month_and_year(client, home):
 
 @time_machine.travel(dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.timezone.utc))
 def test_month_navigation(client, home):
-    html = client.get(f"/h/{home.private_code}/?bulan=2026-04").content.decode()
-    assert "April 2026" in html and "Rp 700" in html and "?bulan=2026-05" in html
-    # Nonsense or a future month falls back to a month that exists.
-    assert client.get(f"/h/{home.private_code}/?bulan=abc").status_code == 200
-    assert "Mei 2026" in client.get(f"/h/{home.private_code}/?bulan=2030-01").content.decode()
+    page = f"/h/{home.private_code}/"
+    html = client.get(f"{page}?bulan=2026-04").content.decode()
+    assert "April 2026" in html and "Rp 700" in html and f'href="{page}"' in html  # May is the page itself
+    assert "?bulan=2026-03" not in html  # nothing recorded before April
+    # Nonsense, a future month or one before the first record goes to the nearest month that has one.
+    assert client.get(f"{page}?bulan=abc")["Location"] == page
+    assert client.get(f"{page}?bulan=2030-01")["Location"] == page
+    assert client.get(f"{page}?bulan=2026-05")["Location"] == page
+    assert client.get(f"{page}?bulan=0001-01")["Location"] == page
+    assert client.get(f"{page}?bulan=1990-01")["Location"] == f"{page}?bulan=2026-04"
+    assert client.get(f"{page}?bulan=2026-4")["Location"] == page
+    assert client.get(f"{page}?bulan=2026-04&x=1")["Location"] == f"{page}?bulan=2026-04"
+
+
+@time_machine.travel(dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.timezone.utc))
+def test_a_flood_of_month_spellings_makes_no_more_pages_than_months(client, home, monkeypatch):
+    """Anyone with the code could once make ~24,000 cached variants with ?bulan=; now only real months."""
+    from public import cache as public_cache
+
+    stored = set()
+    real_set = public_cache.cache.set
+
+    def recording_set(key, *args, **kwargs):
+        stored.add(key)
+        return real_set(key, *args, **kwargs)
+
+    monkeypatch.setattr(public_cache.cache, "set", recording_set)
+    page = f"/h/{home.private_code}/"
+    spellings = [f"{year:04d}-{month:02d}" for year in range(1990, 2041) for month in range(0, 14)]
+    for bulan in spellings:
+        client.get(page, {"bulan": bulan}, follow=True)
+    pages = {key for key in stored if ":page:" in key}
+    assert len(spellings) == 714 and len(pages) == 2  # April and May 2026, the household's months
 
 
 def test_wrong_code_is_a_plain_404(client, home):

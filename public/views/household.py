@@ -12,10 +12,11 @@ name shows at once even though the register's services do not bump the version.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -33,13 +34,23 @@ def household_page(request: HttpRequest, code: str) -> HttpResponse:
     if household is None:
         raise Http404
     today = timezone.localdate()
-    month = min(parse_month(request.GET.get("bulan")) or month_start(today), month_start(today))
+    month = month_start(today)
+    canonical = ""
+    if "bulan" in request.GET:
+        # Only the months the household has a record for are pages; anything else goes to the nearest one,
+        # so a visitor cannot fill the cache with thousands of spellings and empty months.
+        asked = parse_month(request.GET["bulan"])
+        first, last = selectors.household_month_range(household, today=today)
+        month = min(max(asked or last, first), last)
+        canonical = _canonical_query(month, month_start(today))
+        if request.META.get("QUERY_STRING", "") != canonical:
+            return redirect(f"{request.path}?{canonical}" if canonical else request.path)
 
     def render_page(extra: dict) -> HttpResponse:
+        first, last = selectors.household_month_range(household, today=today)
         rows = selectors.household_year_rows(household, month.year)
         evenings = selectors.household_month(household, month, until=today, year_rows=rows)
         year = selectors.household_year(household, month.year, year_rows=rows)
-        following = next_month(month)
         context = {
             "household": household,
             "month": month,
@@ -48,19 +59,23 @@ def household_page(request: HttpRequest, code: str) -> HttpResponse:
             "paid_count": sum(1 for e in evenings if e.status.gave),
             "year_months": year,
             "year_total": sum(m.amount for m in year),
-            "previous_month": previous_month(month),
-            "next_month": following if following <= month_start(today) else None,
+            "previous_month": previous_month(month) if month > first else None,
+            "next_month": next_month(month) if month < last else None,
+            "this_month": month_start(today),
             **extra,
         }
         return render(request, "public/household.html", context)
 
     name = f"household:{household.pk}:{_row_digest(household)}:{month:%Y-%m}"
-    # Shared only as reached from the page's own links: no query, or exactly ?bulan=YYYY-MM.
-    query = f"bulan={month:%Y-%m}" if "bulan" in request.GET else ""
-    response = shared_page(request, name, render_page, query=query)
+    # Shared only as reached from the page's own links: no query, or exactly its canonical ?bulan=YYYY-MM.
+    response = shared_page(request, name, render_page, query=canonical)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _canonical_query(month: dt.date, this_month: dt.date) -> str:
+    return "" if month == this_month else f"bulan={month:%Y-%m}"
 
 
 def _row_digest(household) -> str:
