@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from jimpitan.lib import setup_code
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.models import KampungProfile
 
@@ -84,6 +85,27 @@ class KampungProfileForm(forms.ModelForm):
         if data.get("opening_balance") and not data.get("opening_balance_date"):
             self.add_error("opening_balance_date", _("Isi tanggal saldo awal."))
         return data
+
+
+class SetupCodeForm(forms.Form):
+    """The one-time code printed by the server: only someone who can see the server may set it up."""
+
+    code = forms.CharField(
+        label=_("Kode penyiapan"),
+        max_length=40,
+        help_text=_("Tampil saat server dinyalakan dengan make run. Bisa juga dilihat dengan perintah "
+                    "python manage.py setup_code di server."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={"required": _("Isi kode penyiapan dari server.")},
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not setup_code.matches(code):
+            raise forms.ValidationError(
+                _("Kode penyiapan salah. Salin kode yang tampil di server, atau jalankan python manage.py setup_code.")
+            )
+        return code
 
 
 class SetupKampungForm(forms.ModelForm):

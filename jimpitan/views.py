@@ -11,7 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
 
-from jimpitan.forms import KampungProfileForm, SetupKampungForm, SetupTreasurerForm
+from jimpitan.forms import KampungProfileForm, SetupCodeForm, SetupKampungForm, SetupTreasurerForm
+from jimpitan.lib import setup_code
 from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA
@@ -19,12 +20,19 @@ from ledger.cache import invalidate_public_figures
 
 
 def setup(request: HttpRequest) -> HttpResponse:
-    """First run: name the kampung and create the first treasurer. Gone (404) once a user exists."""
+    """First run: prove you can see the server (the setup code), name the kampung and create the first treasurer.
+
+    Gone (404) once a user exists.
+    """
     if setup_done():
         raise Http404
-    kampung_form = SetupKampungForm(request.POST if request.method == "POST" else None, prefix="kampung")
-    user_form = SetupTreasurerForm(request.POST if request.method == "POST" else None, prefix="user")
-    if request.method == "POST" and kampung_form.is_valid() and user_form.is_valid():
+    setup_code.current_code()  # made (and logged) on the first visit when the server was not started by make run
+    data = request.POST if request.method == "POST" else None
+    code_form = SetupCodeForm(data, prefix="setup", initial={"code": request.GET.get("kode", "")})
+    kampung_form = SetupKampungForm(data, prefix="kampung")
+    user_form = SetupTreasurerForm(data, prefix="user")
+    forms_valid = [form.is_valid() for form in (code_form, kampung_form, user_form)]
+    if request.method == "POST" and all(forms_valid):
         with transaction.atomic():
             profile = kampung_form.save(commit=False)
             profile.pk = KampungProfile.SINGLETON_ID
@@ -35,10 +43,12 @@ def setup(request: HttpRequest) -> HttpResponse:
             user.is_superuser = True
             user.save()
             user.groups.add(Group.objects.get(name=BENDAHARA))
+        setup_code.forget()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Selamat datang! Kampung %(name)s siap dipakai.") % {"name": profile.name})
         return redirect("home")
-    return render(request, "setup.html", {"kampung_form": kampung_form, "user_form": user_form})
+    context = {"code_form": code_form, "kampung_form": kampung_form, "user_form": user_form}
+    return render(request, "setup.html", context)
 
 
 def ping(request: HttpRequest) -> HttpResponse:
