@@ -205,6 +205,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And a slower lock per username across all addresses (jimpitan.lib.security), counted from axes' failure log:
+# a guessing run spread over many addresses stops after this many failures within the window.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+JIMPITAN_USERNAME_FAILURE_LIMIT = env_int("JIMPITAN_USERNAME_FAILURE_LIMIT", 20)
+JIMPITAN_USERNAME_FAILURE_WINDOW = timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
