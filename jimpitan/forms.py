@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -138,3 +138,11 @@ class LoginForm(AuthenticationForm):
         # username reached the login-attempt log (django-axes, varchar 255) and failed on PostgreSQL.
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length or 150))
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("Kata sandi lama salah. Periksa lagi, huruf besar dan kecil dibedakan."),
+        "password_mismatch": _("Kedua kata sandi baru tidak sama. Tulis ulang keduanya."),
+    }

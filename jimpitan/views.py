@@ -4,14 +4,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import PasswordChangeView
+from django.contrib.messages.views import SuccessMessageMixin
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jimpitan.forms import KampungProfileForm, SetupCodeForm, SetupKampungForm, SetupTreasurerForm
+from jimpitan.forms import KampungProfileForm, OwnPasswordChangeForm, SetupCodeForm, SetupKampungForm, SetupTreasurerForm
 from jimpitan.lib import setup_code
 from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile
@@ -49,6 +53,15 @@ def setup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     context = {"code_form": code_form, "kampung_form": kampung_form, "user_form": user_form}
     return render(request, "setup.html", context)
+
+
+class OwnPasswordChangeView(SuccessMessageMixin, PasswordChangeView):
+    """Every signed-in user changes their own password; the session stays signed in (Django updates its hash)."""
+
+    template_name = "password_change.html"
+    form_class = OwnPasswordChangeForm
+    success_url = reverse_lazy("home")
+    success_message = gettext_lazy("Kata sandi diganti. Pakai kata sandi baru saat masuk lagi.")
 
 
 def ping(request: HttpRequest) -> HttpResponse:
