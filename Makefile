@@ -1,4 +1,5 @@
-# Jimpitan: `make run` sets up and serves; `make test` runs the whole suite.
+# Jimpitan: `make run` sets up and serves (production-like, gunicorn); `make dev` serves with DEBUG on;
+# `make test` runs the whole suite.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -6,10 +7,16 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test demo assets translations migrate system-test-deps bench load crash-drill clean
+.PHONY: run dev setup test demo assets translations migrate system-test-deps bench load crash-drill clean
 
+# DEBUG off, collected static files, gunicorn; HOST=0.0.0.0 shares it on the LAN. Prints the link to open
+# (with the one-time setup code while no kampung exists).
 run: setup
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+# Development only: Django's debug pages and auto-reload. Never share it on a network.
+dev: setup
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 setup: $(VENV)/.installed node_modules/.installed translations migrate
 
@@ -53,7 +60,7 @@ test: $(VENV)/.installed-test node_modules/.installed translations system-test-d
 
 demo: setup
 	$(PY) manage.py seed_demo --households 330 --months 6 --seed 1 --force
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 clean:
 	rm -rf $(VENV) node_modules var/staticfiles

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from households.forms import HouseholdAdminForm
 from households.models import RT, Household
 from jimpitan.admin_mixins import ExportActionsMixin, FilteredTotalsMixin, ReadOnlyHistoryAdmin, rupiah_column
+from jimpitan.roles import BENDAHARA
 
 
 @admin.register(RT)
@@ -27,6 +28,12 @@ class HouseholdAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdm
     list_select_related = ["rt"]
     search_fields = ["head_name", "address", "phone"]
     readonly_fields = ["private_code"]
+
+    def get_search_fields(self, request):
+        # A phone number is private: only the treasurer may find a household by it.
+        if request.user.is_superuser or request.user.groups.filter(name=BENDAHARA).exists():
+            return self.search_fields
+        return [field for field in self.search_fields if field != "phone"]
     ordering = ["rt__display_order", "rt__number", "route_position", "id"]
     history_list_display = ["status", "moved_on"]
     # The sum of usual amounts is what the filtered households would give on a full night.

@@ -49,11 +49,14 @@ class HouseholdForm(forms.ModelForm):
         profile = KampungProfile.load()
         self.default_amount = profile.usual_amount if profile else 500
         self.amount_cap = profile.amount_cap if profile else 10_000
-        self.fields["usual_amount"].help_text = _(
-            "Kosongkan untuk memakai jumlah biasa kampung (%(amount)s)."
-        ) % {"amount": format_rupiah(self.default_amount)}
-        self.fields["rt"].empty_label = None
-        self.fields["rt"].error_messages["required"] = _("Pilih RT. Belum ada RT? Tambahkan dulu di halaman RT.")
+        # The admin drops the fields a view-only user may not change; those have no widget to dress.
+        if "usual_amount" in self.fields:
+            self.fields["usual_amount"].help_text = _(
+                "Kosongkan untuk memakai jumlah biasa kampung (%(amount)s)."
+            ) % {"amount": format_rupiah(self.default_amount)}
+        if "rt" in self.fields:
+            self.fields["rt"].empty_label = None
+            self.fields["rt"].error_messages["required"] = _("Pilih RT. Belum ada RT? Tambahkan dulu di halaman RT.")
 
     def _clean_text(self, name: str) -> str:
         try:

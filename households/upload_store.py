@@ -24,19 +24,26 @@ def _folder() -> Path:
     return folder
 
 
-def _sweep(folder: Path) -> None:
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for path in folder.glob("*.upload"):
+def _too_old(path: Path) -> bool:
+    return path.stat().st_mtime < time.time() - MAX_AGE_SECONDS
+
+
+def sweep() -> int:
+    """Delete every kept upload older than a day (abandoned previews); returns how many went."""
+    removed = 0
+    for path in _folder().glob("*.upload"):
         try:
-            if path.stat().st_mtime < cutoff:
+            if _too_old(path):
                 path.unlink()
+                removed += 1
         except OSError:
-            pass
+            pass  # another worker removed it first
+    return removed
 
 
 def keep(request, data: bytes, filename: str) -> str:
     folder = _folder()
-    _sweep(folder)
+    sweep()
     discard(request)
     token = secrets.token_urlsafe(24)
     (folder / f"{token}.upload").write_bytes(data)
@@ -52,10 +59,15 @@ def load(request, token: str) -> tuple[bytes, str] | None:
     path = _folder() / f"{token}.upload"
     if not path.exists():
         return None
+    if _too_old(path):
+        # A preview left open for over a day is abandoned: the file goes, and the treasurer uploads again.
+        discard(request)
+        return None
     return path.read_bytes(), kept.get("filename", "")
 
 
 def discard(request) -> None:
+    """Forget this session's kept upload and delete its file. Also run on logout (a `user_logged_out` receiver)."""
     kept = request.session.pop(SESSION_KEY, None) or {}
     token = kept.get("token", "")
     if token and _TOKEN_RE.match(token):

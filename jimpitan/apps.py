@@ -2,6 +2,9 @@ from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
+# Imported for its @register: our system checks (a placeholder secret key fails `check --deploy`).
+from jimpitan import checks  # noqa: F401
+
 
 def _use_sqlite_variable_limit(sender, connection, **kwargs) -> None:
     """Django 5.2 assumes SQLite's old limit of 999 query parameters and so splits a 500-row sheet into

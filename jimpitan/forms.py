@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from jimpitan.lib import setup_code
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.models import KampungProfile
 
@@ -86,6 +87,27 @@ class KampungProfileForm(forms.ModelForm):
         return data
 
 
+class SetupCodeForm(forms.Form):
+    """The one-time code printed by the server: only someone who can see the server may set it up."""
+
+    code = forms.CharField(
+        label=_("Kode penyiapan"),
+        max_length=40,
+        help_text=_("Tampil saat server dinyalakan dengan make run. Bisa juga dilihat dengan perintah "
+                    "python manage.py setup_code di server."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={"required": _("Isi kode penyiapan dari server.")},
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not setup_code.matches(code):
+            raise forms.ValidationError(
+                _("Kode penyiapan salah. Salin kode yang tampil di server, atau jalankan python manage.py setup_code.")
+            )
+        return code
+
+
 class SetupKampungForm(forms.ModelForm):
     """The first-run form names the kampung; the rest of the profile has sensible defaults."""
 
@@ -116,3 +138,11 @@ class LoginForm(AuthenticationForm):
         # username reached the login-attempt log (django-axes, varchar 255) and failed on PostgreSQL.
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length or 150))
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("Kata sandi lama salah. Periksa lagi, huruf besar dan kecil dibedakan."),
+        "password_mismatch": _("Kedua kata sandi baru tidak sama. Tulis ulang keduanya."),
+    }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.shortcuts import redirect
@@ -49,3 +50,30 @@ class IndonesianByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Pages shown to a signed-in user, and every download, are never kept by the browser or a proxy.
+
+    On a shared phone, Back after logging out must not show the books again. Anonymous public pages keep their
+    own caching headers. Must run after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if download or self._signed_in(request):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    @staticmethod
+    def _signed_in(request) -> bool:
+        # Without a session cookie nobody is signed in; not touching the session keeps public pages free of
+        # the "Vary: Cookie" a session lookup would add.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        user = getattr(request, "user", None)
+        return bool(user and user.is_authenticated)

@@ -7,8 +7,6 @@ fail loudly on values they cannot read: a typo in production must stop the app, 
 from __future__ import annotations
 
 import os
-import secrets
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +14,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from jimpitan.lib.secret_key import HOW_TO_MAKE_ONE, kept_key, weakness
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,31 +53,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-# Tests run under pytest; they get an in-process cache and fast password hashing.
-TESTING = "pytest" in sys.modules
-
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: `make run` serves a kampung's Wi-Fi, where a debug page would show the whole
+# environment to anyone. `make dev` turns it on.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 VAR_DIR = Path(env_str("JIMPITAN_VAR_DIR", str(BASE_DIR / "var")))
 
 
 def _secret_key() -> str:
     key = env_str("DJANGO_SECRET_KEY")
-    if key:
-        return key
-    if not DEBUG:
+    if not key:
+        # No key given (`make run`, `make dev`): make one once and keep it, so sessions survive a restart.
+        return kept_key(VAR_DIR)
+    problem = weakness(key)
+    if problem and not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG=0 the app refuses to start without a "
-            "secret key; generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f"{problem}. With DJANGO_DEBUG=0 the app refuses to start with a key that is known or easy to guess; "
+            f"{HOW_TO_MAKE_ONE} (or leave DJANGO_SECRET_KEY unset to keep a generated one in {VAR_DIR})."
         )
-    # Local development: generate a key once and keep it, so sessions survive a restart.
-    key_file = VAR_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
     return key
 
 
@@ -124,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jimpitan.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -188,19 +182,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------------------
 # A file cache is shared by every gunicorn worker, so a write that invalidates the public page
 # is seen by all of them.
-if TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env_str("JIMPITAN_CACHE_DIR", str(VAR_DIR / "cache")),
-            "TIMEOUT": 3600,
-            # Whole public pages are cached per project and household; the default of 300 entries would cull
-            # a third of them (the version key too) at random on a kampung of 500 households.
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("JIMPITAN_CACHE_DIR", str(VAR_DIR / "cache")),
+        "TIMEOUT": 3600,
+        # Whole public pages are cached per project and household; the default of 300 entries would cull
+        # a third of them (the version key too) at random on a kampung of 500 households.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,8 +199,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # django-axes checks every login first; it counts failures per username AND address together, so a
 # stranger guessing elsewhere cannot lock the treasurer out of their own phone.
@@ -220,6 +209,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And a slower lock per username across all addresses (jimpitan.lib.security), counted from axes' failure log:
+# a guessing run spread over many addresses stops after this many failures within the window.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+JIMPITAN_USERNAME_FAILURE_LIMIT = env_int("JIMPITAN_USERNAME_FAILURE_LIMIT", 20)
+JIMPITAN_USERNAME_FAILURE_WINDOW = timedelta(hours=1)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -268,12 +262,16 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
+# Source maps are only read by a developer's browser tools; compressing them took half of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz",
+                                       "br", "swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov",
+                                       "mp4", "mpeg", "mpg", "webm", "wmv", "map"]
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

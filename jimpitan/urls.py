@@ -11,6 +11,7 @@ urlpatterns = [
     path("setup/", views.setup, name="setup"),
     path("masuk/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sandi/", views.OwnPasswordChangeView.as_view(), name="password_change"),
     path("beranda/", views.home, name="home"),
     path("pengaturan/", views.profile_edit, name="profile"),
     path("healthz", views.healthz, name="healthz"),

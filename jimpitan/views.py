@@ -4,15 +4,20 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import PasswordChangeView
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jimpitan.forms import KampungProfileForm, SetupKampungForm, SetupTreasurerForm
+from jimpitan.forms import KampungProfileForm, OwnPasswordChangeForm, SetupCodeForm, SetupKampungForm, SetupTreasurerForm
+from jimpitan.lib import setup_code
 from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA
@@ -20,12 +25,19 @@ from jimpitan.services import save_profile
 
 
 def setup(request: HttpRequest) -> HttpResponse:
-    """First run: name the kampung and create the first treasurer. Gone (404) once a user exists."""
+    """First run: prove you can see the server (the setup code), name the kampung and create the first treasurer.
+
+    Gone (404) once a user exists.
+    """
     if setup_done():
         raise Http404
-    kampung_form = SetupKampungForm(request.POST if request.method == "POST" else None, prefix="kampung")
-    user_form = SetupTreasurerForm(request.POST if request.method == "POST" else None, prefix="user")
-    if request.method == "POST" and kampung_form.is_valid() and user_form.is_valid():
+    setup_code.current_code()  # made (and logged) on the first visit when the server was not started by make run
+    data = request.POST if request.method == "POST" else None
+    code_form = SetupCodeForm(data, prefix="setup", initial={"code": request.GET.get("kode", "")})
+    kampung_form = SetupKampungForm(data, prefix="kampung")
+    user_form = SetupTreasurerForm(data, prefix="user")
+    forms_valid = [form.is_valid() for form in (code_form, kampung_form, user_form)]
+    if request.method == "POST" and all(forms_valid):
         with transaction.atomic():
             profile = kampung_form.save(commit=False)
             profile.pk = KampungProfile.SINGLETON_ID
@@ -36,10 +48,21 @@ def setup(request: HttpRequest) -> HttpResponse:
             user.is_superuser = True
             user.save()
             user.groups.add(Group.objects.get(name=BENDAHARA))
+        setup_code.forget()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Selamat datang! Kampung %(name)s siap dipakai.") % {"name": profile.name})
         return redirect("home")
-    return render(request, "setup.html", {"kampung_form": kampung_form, "user_form": user_form})
+    context = {"code_form": code_form, "kampung_form": kampung_form, "user_form": user_form}
+    return render(request, "setup.html", context)
+
+
+class OwnPasswordChangeView(SuccessMessageMixin, PasswordChangeView):
+    """Every signed-in user changes their own password; the session stays signed in (Django updates its hash)."""
+
+    template_name = "password_change.html"
+    form_class = OwnPasswordChangeForm
+    success_url = reverse_lazy("home")
+    success_message = gettext_lazy("Kata sandi diganti. Pakai kata sandi baru saat masuk lagi.")
 
 
 def ping(request: HttpRequest) -> HttpResponse:

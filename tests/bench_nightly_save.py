@@ -16,6 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jimpitan.settings")
+# A manual timing script: debug settings as before (plain HTTP through the test client, no collectstatic).
+os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("JIMPITAN_SQLITE_PATH", "/tmp/jimpitan-bench.sqlite3")
 
 import django  # noqa: E402

@@ -24,6 +24,13 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path_factory):
+    """Files the app keeps in its var folder (the setup code, import uploads) go to a folder of this test's own."""
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")
+    return settings.VAR_DIR
+
+
 @pytest.fixture
 def media(settings, tmp_path):
     """Uploaded files go to this test's own folder (returned), never to the project's media directory."""

@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from jimpitan.lib.setup_code import current_code
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("roles")]
 
 
@@ -19,6 +21,8 @@ def test_first_run_setup_logout_login(live_server, page: Page, viewport, screens
     assert _no_horizontal_scroll(page)
     page.screenshot(path=f"{screenshot_dir}/setup-{name}.png", full_page=True)
 
+    # The operator types the code the server printed (make run prints a link that fills it in instead).
+    page.get_by_label("Kode penyiapan").fill(current_code().lower())
     page.get_by_label("Nama kampung").fill('Kampung KB Jimpitan "Kompak Berbagi Berkah"')
     page.get_by_label("Kelurahan/desa").fill("Batujaya")
     page.get_by_label("Kota/kabupaten").fill("Kota Tangerang")

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jimpitan.lib.evening import evening_of
+from jimpitan.lib.setup_code import current_code
 from tests.conftest import PASSWORD
 from tests.drill_fuzz import FUZZ, Tally, amount_text, changed_tables, date_text, db_state, hostile_text
 
@@ -46,6 +47,9 @@ def submit(form: str, client: Client, url: str, data: dict, success=(302,)):
 
 # --- setup (first run) -----------------------------------------------------------------------------
 
+RIGHT_SETUP_CODE = "<the code the server printed>"
+
+
 @FUZZ
 @given(data=st.fixed_dictionaries({
     "kampung-name": hostile_text(200), "kampung-rw": hostile_text(10), "kampung-kelurahan": hostile_text(),
@@ -54,8 +58,11 @@ def submit(form: str, client: Client, url: str, data: dict, success=(302,)):
     "user-first_name": hostile_text(160),
     "user-password1": st.one_of(hostile_text(40), st.just(PASSWORD)),
     "user-password2": st.one_of(hostile_text(40), st.just(PASSWORD)),
+    "setup-code": st.one_of(hostile_text(20), st.just(RIGHT_SETUP_CODE)),
 }))
 def test_setup_form(db, data):
+    if data["setup-code"] == RIGHT_SETUP_CODE:
+        data = {**data, "setup-code": current_code()}
     with rolled_back():
         submit("setup", Client(), "/setup/", data)
 

@@ -2,12 +2,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from jimpitan.lib.setup_code import current_code
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA
 
 pytestmark = pytest.mark.django_db
 
-VALID = {
+BASE = {
     "kampung-name": "Kampung KB Jimpitan",
     "kampung-rw": "05",
     "kampung-kelurahan": "Batujaya",
@@ -18,6 +19,12 @@ VALID = {
     "user-password1": "kas-kampung-2026",
     "user-password2": "kas-kampung-2026",
 }
+
+
+@pytest.fixture
+def valid():
+    """A complete first-run form, with the setup code the server printed."""
+    return {**BASE, "setup-code": current_code()}
 
 
 @pytest.mark.parametrize("path", ["/", "/beranda/", "/masuk/", "/admin/", "/pengaturan/"])
@@ -33,8 +40,8 @@ def test_setup_page_is_indonesian_by_default(client):
     assert "Akun Bendahara" in response.content.decode()
 
 
-def test_setup_creates_profile_and_first_treasurer(client):
-    response = client.post(reverse("setup"), VALID)
+def test_setup_creates_profile_and_first_treasurer(client, valid):
+    response = client.post(reverse("setup"), valid)
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     profile = KampungProfile.load()
@@ -48,14 +55,14 @@ def test_setup_creates_profile_and_first_treasurer(client):
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_setup_answers_404_once_a_user_exists(client, bendahara):
+def test_setup_answers_404_once_a_user_exists(client, bendahara, valid):
     assert client.get(reverse("setup")).status_code == 404
-    assert client.post(reverse("setup"), VALID).status_code == 404
+    assert client.post(reverse("setup"), valid).status_code == 404
     assert get_user_model().objects.count() == 1
 
 
-def test_bad_setup_input_saves_nothing_and_explains(client):
-    data = {**VALID, "user-password2": "something-else", "kampung-name": ""}
+def test_bad_setup_input_saves_nothing_and_explains(client, valid):
+    data = {**valid, "user-password2": "something-else", "kampung-name": ""}
     response = client.post(reverse("setup"), data)
     assert response.status_code == 200
     assert KampungProfile.objects.count() == 0
@@ -65,8 +72,8 @@ def test_bad_setup_input_saves_nothing_and_explains(client):
     assert "password2" in response.context["user_form"].errors
 
 
-def test_setup_refuses_a_common_password(client):
-    data = {**VALID, "user-password1": "password123", "user-password2": "password123"}
+def test_setup_refuses_a_common_password(client, valid):
+    data = {**valid, "user-password1": "password123", "user-password2": "password123"}
     response = client.post(reverse("setup"), data)
     assert response.status_code == 200
     assert get_user_model().objects.count() == 0

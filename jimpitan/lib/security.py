@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.helpers import get_lockout_message
+from axes.models import AccessFailureLog
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -32,4 +36,22 @@ class LoginThrottleBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        super().authenticate(request, username=username, password=password, **kwargs)
+        if username and too_many_failures_for(username):
+            # Same path as axes' own lockout: the login fails and AxesMiddleware shows the lockout page.
+            kwargs.get("response_context", {})["error"] = get_lockout_message()
+            request.axes_locked_out = True
+            request.axes_credentials = {"username": username}
+            request.username_locked_everywhere = True  # the lockout page then says why and for how long
+            raise AxesBackendPermissionDenied("Too many failed logins for this username from all addresses")
+        return None
+
+
+def too_many_failures_for(username: str) -> bool:
+    """A slower limit per username across every address, so guesses spread over many addresses stop too.
+
+    The lock by username and address (AXES_FAILURE_LIMIT) stays the quick one for a single device.
+    """
+    since = timezone.now() - settings.JIMPITAN_USERNAME_FAILURE_WINDOW
+    recent = AccessFailureLog.objects.filter(username=username, attempt_time__gte=since)
+    return recent.count() >= settings.JIMPITAN_USERNAME_FAILURE_LIMIT
