@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from jimpitan.forms import KampungProfileForm
 from jimpitan.models import KampungProfile
 from jimpitan.services import save_profile
 
@@ -10,6 +11,8 @@ from jimpitan.services import save_profile
 @admin.register(KampungProfile)
 class KampungProfileAdmin(admin.ModelAdmin):
     list_display = ["name", "kelurahan", "city", "privacy_level"]
+    # The settings page's form: it checks the opening balance against closed months next to the field.
+    form = KampungProfileForm
 
     def save_model(self, request, obj, form, change) -> None:
         # Through the service, so the opening balance takes the ledger lock and respects closed months.

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib import setup_code
+from jimpitan.services import check_opening_balance
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.models import KampungProfile
 
@@ -84,6 +86,13 @@ class KampungProfileForm(forms.ModelForm):
         data = super().clean()
         if data.get("opening_balance") and not data.get("opening_balance_date"):
             self.add_error("opening_balance_date", _("Isi tanggal saldo awal."))
+        elif self.instance.pk and not self.has_error("opening_balance"):
+            try:
+                check_opening_balance(
+                    self.instance, balance=data.get("opening_balance"), day=data.get("opening_balance_date")
+                )
+            except ValidationError as error:
+                self.add_error("opening_balance_date", error)
         return data
 
 

@@ -22,11 +22,13 @@ from ledger.models import Adjustment, MonthClosing, MonthReopening
 from ledger.selectors import month_summary, monthly_flows
 
 
-def guard_opening_balance_change(*, days: list[dt.date | None], **_signal) -> None:
-    """Receiver of `jimpitan.services.opening_balance_changing`: the profile's opening balance is money, so
-    its change takes the ledger lock and is refused on a date in a closed month (old or new date)."""
-    lock_ledger()
-    assert_month_open(*[day for day in days if day is not None])
+def guard_opening_balance_change(*, months_of: list[dt.date | None], in_write: bool, **_signal) -> None:
+    """Receiver of `jimpitan.services.opening_balance_changing`: the profile's opening balance is money, so a
+    change is refused when it counted, or would count, in a closed month; inside a write it takes the ledger
+    lock first, as every money writer does."""
+    if in_write:
+        lock_ledger()
+    assert_month_open(*[day for day in months_of if day is not None])
 
 
 def open_months_before(month: dt.date) -> list[dt.date]:

@@ -108,6 +108,24 @@ def amount_cap() -> int:
     return profile.amount_cap if profile else DEFAULT_AMOUNT_CAP
 
 
+def total_cap(rt: RT) -> int:
+    """The most an RT's evening can plausibly bring: every household on its route at the per-house cap."""
+    households = Household.objects.filter(rt=rt).on_route().count()
+    return max(households, 1) * amount_cap()
+
+
+def check_total(total: int | None, *, rt: RT) -> None:
+    if total is None or total < 0:
+        raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
+    cap = total_cap(rt)
+    if total > cap:
+        raise ValidationError(
+            _("Total di atas batas wajar %(cap)s untuk %(rt)s (semua rumahnya dikali batas per rumah). "
+              "Periksa lagi jumlahnya.") % {"cap": format_rupiah(cap), "rt": rt},
+            code="cap",
+        )
+
+
 def check_amount(amount: int | None, cap: int) -> None:
     """The bounds of one household's amount; the state it goes with is ContributionState.normalise's."""
     if amount is not None and amount < 0:
@@ -380,8 +398,7 @@ def save_total_only_round(
 
     The cash book counts it; participation figures leave it out (is_total_only).
     """
-    if total is None or total < 0:
-        raise ValidationError(_("Jumlah tidak boleh negatif."), code="negative")
+    check_total(total, rt=rt)
     header = RoundHeader.clean(collectors=collectors, counted_cash=counted_cash, notes=notes)
     try:
         with transaction.atomic():

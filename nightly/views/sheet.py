@@ -209,7 +209,8 @@ def total_only(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, error.messages[0])
                 status = 409
             except ValidationError as error:
-                form.add_error(None, error.messages[0])
+                # A refused amount is shown next to the total; a refused evening above the form.
+                form.add_error("total" if error.code in ("cap", "negative") else None, error.messages[0])
             else:
                 messages.success(request, _("Total jimpitan malam %(rt)s disimpan.") % {"rt": rt})
                 return redirect(reverse("nightly:round_list"))

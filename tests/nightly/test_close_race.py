@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, connections
 
-from jimpitan.lib.evening import evening_of, month_start
+from jimpitan.lib.evening import evening_of
+from jimpitan.lib.months import month_start
 from ledger.models import MonthClosing
 from ledger.services import close_month
 from nightly import services
