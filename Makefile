@@ -80,4 +80,4 @@ load: setup $(VENV)/.installed-test
 # Crash drill: gunicorn on a temporary SQLite database, kill -9 during a 500-row sheet save, restart,
 # and check that the round is wholly saved or wholly absent and that the books still add up.
 crash-drill: $(VENV)/.installed translations
-	$(PY) -m tests.drill_crash
+	$(PY) -m tests.drills.crash

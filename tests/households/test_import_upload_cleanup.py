@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from households.models import Household
 from households.upload_store import SESSION_KEY
-from tests.households_helpers import HEADER, csv_file, make_rt
+from tests.households.factories import HEADER, csv_file, make_rt
 
 pytestmark = pytest.mark.django_db
 ROWS = [HEADER, ["1", "Blok A No. 1", "Pak Amin", "", "", "", "", ""]]

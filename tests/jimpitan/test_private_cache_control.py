@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.households_helpers import make_household, make_rt
+from tests.households.factories import make_household, make_rt
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from jimpitan.lib.setup_code import code_file, current_code
 from jimpitan.models import KampungProfile
-from tests.test_setup import BASE
+from tests.jimpitan.test_setup import BASE
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ from ledger.services import close_month
 from nightly import services
 from nightly.models import Round
 from nightly.services import save_sheet
-from tests.nightly_factories import make_rt, paid_rows
+from tests.nightly.factories import make_rt, paid_rows
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

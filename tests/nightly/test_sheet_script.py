@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
-from tests.nightly_factories import make_rt
+from tests.nightly.factories import make_rt
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("roles")]
 

@@ -9,7 +9,7 @@ from households.models import Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from nightly.models import Round
 from nightly.services import save_total_only_round, total_cap
-from tests.nightly_factories import make_rt
+from tests.nightly.factories import make_rt
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from spending import services
 from spending.models import Expense, Project
 from spending.uploads import process_receipt
-from tests.spending_factories import income, png_bytes
+from tests.spending.factories import income, png_bytes
 
 pytestmark = pytest.mark.django_db
 
