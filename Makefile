@@ -68,7 +68,7 @@ clean:
 # Re-extract the marked strings into each English catalogue (needs GNU gettext), then translate them.
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l en --no-location -i households -i nightly -i spending -i ledger -i public -i reports -i demo -i .venv -i node_modules -i var -i tests -i bench
-	for app in households ledger nightly spending public reports; do (cd $$app && $(abspath $(PY)) ../manage.py makemessages -l en --no-location); done
+	for app in households ledger nightly spending public reports demo; do (cd $$app && $(abspath $(PY)) ../manage.py makemessages -l en --no-location); done
 
 # Benchmarks on a cached 500-household, 60-month database (var/bench/); see README, "Performance".
 bench: setup

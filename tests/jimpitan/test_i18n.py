@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_FOLDERS = ("households", "ledger", "nightly", "spending", "public", "reports")
+APP_FOLDERS = ("households", "ledger", "nightly", "spending", "public", "reports", "demo")
 CATALOGUES = [ROOT / "locale/en/LC_MESSAGES/django.po"] + [
     ROOT / app / "locale/en/LC_MESSAGES/django.po" for app in APP_FOLDERS
 ]
