@@ -72,6 +72,7 @@ class KampungProfileForm(forms.ModelForm):
             "amount_cap",
             "privacy_level",
             "publish_receipts",
+            "show_head_name",
             "opening_balance",
             "opening_balance_date",
             "chair_name",

@@ -45,6 +45,12 @@ class KampungProfile(models.Model):
         default=PrivacyLevel.RT_TOTALS,
     )
     publish_receipts = models.BooleanField(_("tampilkan nota di halaman publik"), default=False)
+    # The sticker by the door opens the household's page for anyone who scans it: the address says enough.
+    show_head_name = models.BooleanField(
+        _("tampilkan nama kepala keluarga di halaman rumah"),
+        default=False,
+        help_text=_("Halaman rumah terbuka bagi siapa saja yang memindai stikernya. Biasanya cukup alamatnya."),
+    )
     opening_balance = models.BigIntegerField(
         _("saldo awal"), default=0, help_text=_("Uang kas yang sudah ada saat mulai memakai aplikasi.")
     )
