@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev setup test demo assets translations migrate system-test-deps bench load crash-drill clean
+.PHONY: run dev setup test lint demo assets translations migrate system-test-deps bench load crash-drill clean
 
 # DEBUG off, collected static files, gunicorn; HOST=0.0.0.0 shares it on the LAN. Prints the link to open
 # (with the one-time setup code while no kampung exists).
@@ -57,6 +57,14 @@ system-test-deps:
 
 test: $(VENV)/.installed-test node_modules/.installed translations system-test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The gates CI runs besides the tests: the one-way app stack, ruff's lint and format, and mypy (all
+# configured in pyproject.toml).
+lint: $(VENV)/.installed-test
+	PYTHONPATH=. $(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 demo: setup
 	$(PY) manage.py seed_demo --households 330 --months 6 --seed 1 --force

@@ -71,6 +71,7 @@ class Household(models.Model):
 
     history = HistoricalRecords(excluded_fields=["private_code"])
     objects = HouseholdQuerySet.as_manager()
+    _change_reason: str  # set before save(): simple_history stores it with the change
 
     class Meta:
         ordering = ["rt__display_order", "rt__number", "route_position", "id"]

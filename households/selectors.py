@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Field
 from django.utils.formats import date_format
 
 from households.models import RT, Household, HouseholdStatus
@@ -52,7 +53,9 @@ def household_history(household: Household) -> list[HistoryEntry]:
             for change in record.diff_against(older).changes:
                 if change.field == "route_position":
                     continue  # reordering the route is not a change of the household's record
-                label = str(Household._meta.get_field(change.field).verbose_name)
+                field = Household._meta.get_field(change.field)
+                # History tracks concrete fields only; a relation would have no verbose_name of its own.
+                label = str(field.verbose_name) if isinstance(field, Field) else change.field
                 changes.append((label, _shown(change.field, change.old), _shown(change.field, change.new)))
             if not changes:
                 continue

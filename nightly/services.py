@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -200,9 +200,9 @@ def _check_and_lock_round(*, rt: RT, evening: dt.date, user) -> Round | None:
     return Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
 
 
-def _check_version(rnd: Round | None, *, version: int, unchanged: Callable[[Round], bool]) -> bool:
-    """Compare the version the sheet was opened at with the stored one. True: they differ only because this
-    very save already went through (a double submit). Raises RoundConflictError when someone else saved."""
+def _check_version(rnd: Round | None, *, version: int, unchanged: Callable[[Round], bool]) -> TypeGuard[Round]:
+    """Compare the version the sheet was opened at with the stored one. True (so `rnd` is a round): they differ only
+    because this very save already went through (a double submit). Raises RoundConflictError when someone else saved."""
     if (rnd.version if rnd is not None else 0) == version:
         return False
     if rnd is not None and unchanged(rnd):
@@ -238,6 +238,7 @@ def _validate_rows(*, rt: RT, rows: list[SheetRow], stored: dict[int, StoredRow]
             continue
         if state == NOT_COLLECTED:
             continue
+        assert amount is not None  # normalise_row gives every collected state an amount
         if status != HouseholdStatus.ACTIVE and row.household_id not in stored:
             errors[row.household_id] = _("Rumah ini tidak aktif lagi, jadi tidak dicatat di malam baru.")
             continue

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 class ExpenseQuerySet(DatedQuerySet):
@@ -87,6 +93,7 @@ class Expense(models.Model):
 
     history = HistoricalRecords()
     objects = ExpenseQuerySet.as_manager()
+    _history_user: AbstractBaseUser | AnonymousUser | None  # set before save(): simple_history records who
 
     class Meta:
         ordering = ["-spent_on", "-id"]

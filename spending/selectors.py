@@ -4,11 +4,15 @@ The kampung's cash balance is not computed here: it always comes from ledger.sel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from spending.models import Expense, OtherIncome, Project
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _sum_for_project(model) -> Coalesce:
@@ -22,7 +26,14 @@ def _sum_for_project(model) -> Coalesce:
     return Coalesce(Subquery(total, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
 
 
-def projects_with_totals(queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
+class ProjectTotals(TypedDict):
+    spent: int
+    earmarked: int
+
+
+def projects_with_totals(
+    queryset: QuerySet[Project] | None = None,
+) -> QuerySet[WithAnnotations[Project, ProjectTotals]]:
     """Projects annotated with `spent` (their expenses) and `earmarked` (income given for them), in one query."""
     queryset = Project.objects.all() if queryset is None else queryset
     return queryset.annotate(spent=_sum_for_project(Expense), earmarked=_sum_for_project(OtherIncome))
@@ -53,7 +64,7 @@ class ProjectProgress:
         return bool(self.budget) and self.spent > (self.budget or 0)
 
 
-def progress_of(project: Project) -> ProjectProgress:
+def progress_of(project: WithAnnotations[Project, ProjectTotals]) -> ProjectProgress:
     """The progress of a project from `projects_with_totals()`."""
     return ProjectProgress(project, int(project.spent), int(project.earmarked))
 

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,17 +37,17 @@ class InsufficientBalanceError(ValidationError):
     """The change would leave the cash box with less than nothing on some date."""
 
 
-def _checked_write(days: list[dt.date], write: Callable[[], T]) -> T:
+def _checked_write(days: Sequence[dt.date | None], write: Callable[[], T]) -> T:
     """Run `write` under the lock and refuse it if it takes the balance below zero from min(days) on.
 
     The check compares the lowest balance before and after the write: a change that does not make a
     negative point worse (say, correcting a typo while old data is already short) is allowed.
     """
-    days = [d for d in days if d is not None]
+    dates = [d for d in days if d is not None]  # an edit's old date, when there was none before
     with transaction.atomic():
         lock_ledger()
-        assert_month_open(*days)
-        first_day = min(days)
+        assert_month_open(*dates)
+        first_day = min(dates)
         balance_before = balance_at(first_day)
         low_day_before, low_before = lowest_balance_from(first_day)
         result = write()

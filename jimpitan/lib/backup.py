@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def _sqlite_path() -> Path:
 
 def _pg_env() -> dict[str, str]:
     """libpq environment for pg_dump/pg_restore, so that the password never shows in `ps`."""
-    db = settings.DATABASES["default"]
+    db: Mapping[str, object] = settings.DATABASES["default"]
     env = dict(os.environ)
     for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD"),
                       ("NAME", "PGDATABASE")):
@@ -248,7 +249,10 @@ def read_manifest(archive: Path) -> dict:
     try:
         with tarfile.open(archive, "r:gz") as tar:
             member = tar.getmember(MANIFEST_NAME)
-            manifest = json.load(tar.extractfile(member))
+            manifest_file = tar.extractfile(member)
+            if manifest_file is None:  # the name is there, but not as a regular file
+                raise KeyError(MANIFEST_NAME)
+            manifest = json.load(manifest_file)
     except (OSError, KeyError, tarfile.TarError, json.JSONDecodeError) as error:
         raise BackupError(f"{archive} is not a Jimpitan backup archive ({error}).") from None
     if manifest.get("app") != "jimpitan" or manifest.get("format") != FORMAT_VERSION:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 
 import pygal
@@ -39,18 +40,26 @@ STYLE = Style(
 
 
 class MonthFigures(Protocol):
-    """A month of the cash book (ledger.selectors.MonthSummary)."""
+    """A month of the cash book (ledger.selectors.MonthSummary). Read-only: the summaries are frozen."""
 
-    month: object
-    income: int
-    expenses: int
+    @property
+    def month(self) -> date: ...  # first day
+
+    @property
+    def income(self) -> int: ...
+
+    @property
+    def expenses(self) -> int: ...
 
 
 class EveningParticipation(Protocol):
     """One evening's share of households that gave (nightly.selectors.Participation)."""
 
-    evening: object
-    percent: int | None
+    @property
+    def evening(self) -> date: ...
+
+    @property
+    def percent(self) -> int | None: ...
 
 
 _SCRIPT = re.compile(r"<script\b[^>]*?(/>|>.*?</script>)", re.DOTALL)
