@@ -22,8 +22,14 @@ from jimpitan.lib.money import RupiahParseError, format_rupiah, parse_rupiah
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-# A 5-MB XLSX can unpack to gigabytes (a "zip bomb"); real household lists unpack to a few MB.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A 5-MB XLSX can unpack to gigabytes (a "zip bomb"); real household lists unpack to a few MB. openpyxl holds
+# the shared strings in memory whole, so this bounds them too.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+# openpyxl pads every row it reads to the sheet's width, so a few-KB sheet that declares (or reaches) column
+# XFD costs 16,384 cells a row: about 600 MB over 5,000 rows. A sheet declared larger than these is refused
+# before its rows are read, and no row is read wider or further than these whatever the sheet says.
+MAX_COLUMNS = 200
+MAX_DECLARED_ROWS = 2 * MAX_ROWS
 
 
 @dataclass(frozen=True)
@@ -195,16 +201,30 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
         raise broken from None
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, list(row)))
-            if number > MAX_ROWS + 50:
-                break
-        return rows
+        _check_declared_size(sheet.max_row or 0, sheet.max_column or 0)
+        width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        rows = sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 51, max_col=width, values_only=True)
+        return [(number, list(row)) for number, row in enumerate(rows, start=1)]
+    except ImportFileError:
+        raise
     except Exception:
         raise broken from None
     finally:
         workbook.close()
+
+
+def _check_declared_size(rows: int, columns: int) -> None:
+    if rows > MAX_DECLARED_ROWS or columns > MAX_COLUMNS:
+        raise ImportFileError(
+            _("Lembar pertama berkas XLSX tercatat berukuran %(rows)s baris × %(columns)s kolom, lebih dari batas "
+              "%(max_rows)s baris × %(max_columns)s kolom. Salin daftar rumah saja ke berkas baru, lalu unggah lagi.")
+            % {"rows": _thousands(rows), "columns": _thousands(columns),
+               "max_rows": _thousands(MAX_DECLARED_ROWS), "max_columns": _thousands(MAX_COLUMNS)}
+        )
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _text(value) -> str:
