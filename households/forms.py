@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from households.import_columns import COLUMNS, SKIP
 from households.importing import MAX_BYTES
 from households.lib import FormulaError, PhoneError, clean_text_cell, normalise_phone
 from households.models import RT, Household, HouseholdStatus
@@ -40,7 +41,7 @@ class HouseholdForm(forms.ModelForm):
         help_texts = {
             "address": _("Misalnya: Blok C2 No. 14. Satu nomor rumah hanya sekali dalam satu RT."),
             "phone": _("Boleh dikosongkan. Ditulis 0812… atau +62812…, disimpan sebagai +62812…"),
-            "moved_on": _("Wajib diisi bila statusnya pindah."),
+            "moved_on": _("Hanya untuk rumah yang pindah. Kosongkan bila tanggalnya tidak diketahui."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -88,10 +89,8 @@ class HouseholdForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == HouseholdStatus.MOVED:
-            if not data.get("moved_on"):
-                self.add_error("moved_on", _("Isi tanggal pindah."))
-        else:
+        # A moved household may keep its date unknown; any other status has none.
+        if data.get("status") != HouseholdStatus.MOVED:
             data["moved_on"] = None
         rt, address = data.get("rt"), data.get("address")
         if rt and address:
@@ -173,3 +172,35 @@ class ImportForm(forms.Form):
                 _("Berkas lebih dari 5 MB. Hapus kolom atau lembar yang tidak perlu, lalu unggah lagi.")
             )
         return upload
+
+
+class ColumnMappingForm(forms.Form):
+    """One select per file column: the field it fills, or Lewati. A column holding values must be decided."""
+
+    def __init__(self, *args, columns, initial_mapping: list[str], problems: dict[int, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— pilih —")), (SKIP, _("Lewati (jangan diimpor)"))]
+        choices += [(c.key, c.label) for c in COLUMNS]
+        self.columns = columns
+        for column, guess in zip(columns, initial_mapping, strict=True):
+            self.fields[f"kolom_{column.index}"] = forms.ChoiceField(
+                label=column.title, choices=choices, required=False, initial=guess,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+        self.problems = problems or {}
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data.get(f"kolom_{c.index}", "") for c in self.columns]
+
+    def rows(self):
+        """(column, bound field, problem) for the template; a select with a problem is marked invalid and
+        points to its message."""
+        rows = []
+        for column in self.columns:
+            name, problem = f"kolom_{column.index}", self.problems.get(column.index)
+            if problem:
+                self.fields[name].widget.attrs.update(
+                    {"class": "form-select is-invalid", "aria-describedby": f"masalah_{column.index}"}
+                )
+            rows.append((column, self[name], problem))
+        return rows

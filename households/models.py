@@ -83,9 +83,11 @@ class Household(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rt", "address"], name="household_unique_address_per_rt"),
             models.CheckConstraint(condition=models.Q(usual_amount__gte=0), name="household_usual_amount_gte_0"),
+            # A moved household may have no date (treasurers rarely know when a family left); only a household
+            # that moved can have one.
             models.CheckConstraint(
-                condition=~models.Q(status=HouseholdStatus.MOVED) | models.Q(moved_on__isnull=False),
-                name="household_moved_has_date",
+                condition=models.Q(status=HouseholdStatus.MOVED) | models.Q(moved_on__isnull=True),
+                name="household_moved_on_only_when_moved",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=HouseholdStatus.values), name="household_status_valid"
@@ -110,3 +112,19 @@ class Household(models.Model):
     @property
     def has_moved(self) -> bool:
         return self.status == HouseholdStatus.MOVED
+
+
+class ImportColumnChoice(models.Model):
+    """The field a file column was last imported into, by its header's canonical words, so that the next
+    file headed the same way is read the same way without asking again."""
+
+    header = models.CharField(_("judul kolom"), max_length=200, unique=True)
+    field = models.CharField(_("diisi ke"), max_length=20)  # a field key of import_columns.COLUMNS, or "skip"
+    updated_at = models.DateTimeField(_("terakhir dipakai"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pilihan kolom impor")
+        verbose_name_plural = _("pilihan kolom impor")
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.field}"

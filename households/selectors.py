@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from django.db.models import Field
 from django.utils.formats import date_format
 
-from households.models import RT, Household, HouseholdStatus
+from households.models import RT, Household, HouseholdStatus, ImportColumnChoice
 from jimpitan.lib.money import format_rupiah
 
 HISTORY_LIMIT = 50
+
+
+def remembered_import_columns() -> dict[str, str]:
+    """Canonical header words -> the field (or "skip") that header was last imported into."""
+    return dict(ImportColumnChoice.objects.values_list("header", "field"))
 
 
 def register_queryset():

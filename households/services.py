@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households.importing import ImportPlan
-from households.models import RT, Household, HouseholdStatus, new_private_code
+from households.models import RT, Household, HouseholdStatus, ImportColumnChoice, new_private_code
 
 
 class HouseholdInUse(ValidationError):
@@ -125,5 +125,13 @@ def apply_import(plan: ImportPlan, *, user=None) -> dict[str, int]:
             bulk_update_with_history(
                 updated, Household, sorted(fields), batch_size=500, default_user=user, default_change_reason=reason
             )
+        remember_import_columns(choices=plan.column_choices)
     return {"created": len(new), "updated": len(updated), "unchanged": len(plan.unchanged),
             "rts_created": len(plan.new_rt_numbers)}
+
+
+def remember_import_columns(*, choices: dict[str, str]) -> None:
+    """Store which field each header went into, so the next file headed the same way maps without asking."""
+    with transaction.atomic():
+        for header, field in choices.items():
+            ImportColumnChoice.objects.update_or_create(header=header[:200], defaults={"field": field})

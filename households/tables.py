@@ -49,6 +49,8 @@ class HouseholdTable(tables.Table):
     def render_status(self, record) -> str:
         if record.moved_on:
             return format_html("{} ({})", record.get_status_display(), record.moved_on.strftime("%d/%m/%Y"))
+        if record.has_moved:
+            return format_html("{} ({})", record.get_status_display(), _("tanggal tidak diketahui"))
         return record.get_status_display()
 
     def value_status(self, record) -> str:

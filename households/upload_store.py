@@ -66,6 +66,21 @@ def load(request, token: str) -> tuple[bytes, str] | None:
     return path.read_bytes(), kept.get("filename", "")
 
 
+def set_mapping(request, mapping: list[str]) -> None:
+    """Keep the column choices made for this session's upload, for the preview and the commit."""
+    kept = request.session.get(SESSION_KEY)
+    if kept:
+        request.session[SESSION_KEY] = {**kept, "mapping": list(mapping)}
+
+
+def kept_mapping(request) -> list[str] | None:
+    return (request.session.get(SESSION_KEY) or {}).get("mapping")
+
+
+def kept_token(request) -> str:
+    return (request.session.get(SESSION_KEY) or {}).get("token", "")
+
+
 def discard(request) -> None:
     """Forget this session's kept upload and delete its file. Also run on logout (a `user_logged_out` receiver)."""
     kept = request.session.pop(SESSION_KEY, None) or {}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("rt/<int:pk>/ubah/", route.rt_edit, name="rt_edit"),
     path("rt/<int:rt_pk>/rute/", route.route_order, name="route"),
     path("impor/", importing.import_upload, name="import"),
+    path("impor/kolom/", importing.import_mapping, name="import_mapping"),
     path("impor/simpan/", importing.import_commit, name="import_commit"),
     path("impor/templat.<str:fmt>", importing.import_template, name="import_template"),
 ]

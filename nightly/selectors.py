@@ -237,16 +237,20 @@ def household_year_rows(household: Household, year: int) -> YearRows:
 
 def household_month_range(household: Household, *, today: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last month the household's own page shows: from when it joined (or its first
-    contribution, or this month) to the month it moved away (or this month). At most one query."""
+    contribution, or this month) to the month it moved away (or this month). A household that moved on an
+    unknown date ends with its last recorded evening instead. At most one query."""
     last = month_start(today)
     if household.moved_on is not None:
         last = min(last, month_start(household.moved_on))
     start = household.joined_on
-    if start is None:
-        start = (
-            Contribution.objects.filter(household=household).order_by("evening")
-            .values_list("evening", flat=True).first()
+    undated_move = household.has_moved and household.moved_on is None
+    if start is None or undated_move:
+        span = Contribution.objects.filter(household=household).aggregate(
+            first=models.Min("evening"), last=models.Max("evening")
         )
+        start = start or span["first"]
+        if undated_move:
+            last = min(last, month_start(span["last"] or start or today))
     first = month_start(start) if start is not None else last
     return min(first, last), last
 

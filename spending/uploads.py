@@ -24,8 +24,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_SIDE = 1600
 THUMBNAIL_SIDE = 320
-# Far above any phone camera, far below a decompression bomb.
-MAX_IMAGE_PIXELS = 60_000_000
+# Pixels are checked from the file's header before anything is decoded (a single-colour PNG of 56 million
+# pixels is a 200-KB file that once took 650 MB to open). A JPEG is decoded at a reduced scale (draft), so a
+# 50-megapixel phone photo costs a few MB; PNG and WebP are decoded whole, 4 bytes a pixel, so they are held
+# to 16 million pixels (a 300-dpi A4 scan is 8.7 million).
+MAX_JPEG_PIXELS = 50_000_000
+MAX_IMAGE_PIXELS = 16_000_000
 ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 JPEG_QUALITY = 82
 
@@ -75,7 +79,25 @@ def _check_pdf(data: bytes) -> None:
         )
 
 
+def _too_many_pixels(width: int, height: int, limit: int) -> ValidationError:
+    return ValidationError(
+        _("Foto ini terlalu besar: %(width)s × %(height)s piksel, batasnya %(limit)s juta piksel. Kecilkan fotonya "
+          "atau foto ulang dengan resolusi biasa, lalu unggah lagi.")
+        % {"width": _thousands(width), "height": _thousands(height), "limit": limit // 1_000_000},
+        code="too_many_pixels",
+    )
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _pixel_limit(image_format: str) -> int:
+    return MAX_JPEG_PIXELS if image_format == "JPEG" else MAX_IMAGE_PIXELS
+
+
 def _open_image(data: bytes, *, allow_pdf: bool) -> Image.Image:
+    """The image, opened but not decoded: its size and format are read from the header only."""
     not_recognised = (
         _("File ini bukan foto JPEG, PNG, atau WebP maupun PDF. Isinya diperiksa, bukan namanya: pilih foto notanya.")
         if allow_pdf
@@ -86,17 +108,44 @@ def _open_image(data: bytes, *, allow_pdf: bool) -> Image.Image:
         probe = Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
         raise ValidationError(not_recognised, code="not_an_image") from None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow refuses past twice its own MAX_IMAGE_PIXELS, before we can see the size: read it ourselves.
+        raise _too_many_pixels(*_header_size(data), MAX_IMAGE_PIXELS) from None
+    except (OSError, SyntaxError, ValueError):
         raise ValidationError(corrupt, code="corrupt_image") from None
     if probe.format not in ACCEPTED_IMAGE_FORMATS:
         raise ValidationError(not_recognised, code="not_an_image")
-    if probe.width * probe.height > MAX_IMAGE_PIXELS:
-        raise ValidationError(_("Ukuran foto ini terlalu besar untuk dibuka."), code="too_many_pixels")
+    limit = _pixel_limit(probe.format)
+    if probe.width * probe.height > limit:
+        raise _too_many_pixels(probe.width, probe.height, limit)
     try:
-        probe.verify()
-        # verify() does not decode the pixels; a cut-off JPEG only fails when loaded.
+        probe.verify()  # checks the structure (PNG chunk checksums) without decoding the pixels
         image = Image.open(io.BytesIO(data))
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(corrupt, code="corrupt_image") from None
+    return image
+
+
+def _header_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR, for Pillow's own bomb error, which does not carry them."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return 0, 0
+
+
+def _decode(image: Image.Image, side: int) -> Image.Image:
+    """The pixels, decoded at no more than `side` on the long edge. A JPEG is decoded straight at a smaller
+    scale (draft), so a large photo never exists in memory at full size; a cut-off file fails here."""
+    corrupt = _("Foto ini rusak atau tidak lengkap, jadi tidak bisa dibuka. Foto ulang notanya lalu unggah lagi.")
+    try:
+        image.draft("RGB", (side, side))
         image.load()
+        # Phones store portrait photos sideways plus an orientation tag; apply it before the tag is dropped.
+        image = ImageOps.exif_transpose(image)
+        if image.mode in ("1", "P"):
+            # Pillow resizes palette images by nearest neighbour, which makes text on a receipt jagged.
+            image = image.convert("RGBA")
+        image.thumbnail((side, side), Image.Resampling.LANCZOS)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(corrupt, code="corrupt_image") from None
     return image
@@ -121,9 +170,8 @@ def _jpeg(image: Image.Image, side: int) -> bytes:
 
 
 def _process_image(data: bytes, *, allow_pdf: bool) -> ProcessedFile:
-    image = _open_image(data, allow_pdf=allow_pdf)
-    # Phones store portrait photos sideways plus an orientation tag; apply it before the tag is dropped.
-    image = _to_rgb(ImageOps.exif_transpose(image))
+    # Downscaled before the colour conversion, so the background and the copies are made at 1600 px at most.
+    image = _to_rgb(_decode(_open_image(data, allow_pdf=allow_pdf), MAX_IMAGE_SIDE))
     return ProcessedFile(
         content=ContentFile(_jpeg(image, MAX_IMAGE_SIDE), name=_random_name("jpg")),
         content_type="image/jpeg",

@@ -23,14 +23,15 @@ def _csv(rows) -> bytes:
     return buffer.getvalue().encode("cp1252")
 
 
-HEADER = ["RT", "Nomor rumah/alamat", "Kepala keluarga", "Nomor HP/WhatsApp", "Status"]
+# "No. KK" holds values and maps to nothing, so the mapping step asks about it before the preview.
+HEADER = ["RT", "Nomor rumah/alamat", "Kepala keluarga", "Nomor HP/WhatsApp", "Status", "No. KK"]
 BAD = [
     HEADER,
-    ["2", "Gang Melati 3", "Bu Siti Aminah", "0812-1111-2222", ""],
-    ["2", "Gang Melati 1", "Pak Darto", "", ""],
-    ["dua", "Gang Melati 2", "Bu Rina", "", ""],  # row 4: RT is not a number
-    ["1", "Jl. Mawar 5", "Pak José", "", "dibebaskan"],
-    ["1", "Jl. Mawar 7", "Bu Wati", "0812", ""],  # row 6: phone too short
+    ["2", "Gang Melati 3", "Bu Siti Aminah", "812 1111 2222", "", "3301010101010001"],  # lost its 0: a note
+    ["2", "Gang Melati 1", "Pak Darto", "", "", "3301010101010002"],
+    ["dua", "Gang Melati 2", "Bu Rina", "", "", ""],  # row 4: RT is not a number
+    ["1", "Jl. Mawar 5", "Pak José", "", "dibebaskan", ""],
+    ["1", "Jl. Mawar 7", "Bu Wati", "0812", "", ""],  # row 6: phone too short
 ]
 
 
@@ -54,6 +55,12 @@ def test_import_with_two_bad_rows_fix_and_find_route_order(live_server, page: Pa
         files=[{"name": "rumah.csv", "mimeType": "text/csv", "buffer": _csv(BAD)}]
     )
     page.get_by_role("button", name="Periksa berkas").click()
+    expect(page.locator("#import-mapping")).to_contain_text("Kolom ini berisi data")
+    expect(page.locator("#import-mapping")).to_contain_text("3301010101010001")
+    assert _no_horizontal_scroll(page)
+    page.screenshot(path=f"{screenshot_dir}/households-import-mapping-360.png", full_page=True)
+    page.get_by_label("No. KK").select_option(label="Lewati (jangan diimpor)")
+    page.get_by_role("button", name="Lanjut ke pratinjau").click()
     expect(page.get_by_role("alert")).to_contain_text("Ada 2 masalah")
     errors = page.locator("#import-errors tbody tr")
     expect(errors).to_have_count(2)
@@ -73,7 +80,16 @@ def test_import_with_two_bad_rows_fix_and_find_route_order(live_server, page: Pa
         files=[{"name": "rumah.csv", "mimeType": "text/csv", "buffer": _csv(fixed)}]
     )
     page.get_by_role("button", name="Periksa berkas lagi").click()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=f"{screenshot_dir}/households-import-mapping-1280.png", full_page=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.get_by_label("No. KK").select_option("skip")
+    page.get_by_role("button", name="Lanjut ke pratinjau").click()
     expect(page.locator("#import-summary")).to_contain_text("Rumah baru")
+    expect(page.locator("#import-warnings-note")).to_contain_text("1 catatan untuk diperiksa")
+    expect(page.locator("#import-warnings")).to_contain_text("+6281211112222")
+    expect(page.locator("#import-skipped")).to_contain_text("No. KK")
+    assert _no_horizontal_scroll(page)
     expect(page.locator("#import-summary li").first).to_contain_text("5")
     expect(page.get_by_text("RT baru yang akan dibuat: RT 01, RT 02")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/households-import-preview-360.png", full_page=True)

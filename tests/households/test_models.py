@@ -28,11 +28,11 @@ def _raw_insert(rt_id, address, *, amount=500, status="aktif", moved_on=None, co
     [
         {"address": "Blok A No. 1", "code": "kode-rahasia-9999"},  # same RT + address as the existing row
         {"address": "Blok A No. 2", "amount": -1},
-        {"address": "Blok A No. 3", "status": "pindah"},  # moved without a date
+        {"address": "Blok A No. 3", "status": "aktif", "moved_on": "2026-01-01"},  # a date but not moved
         {"address": "Blok A No. 4", "status": "hilang"},
         {"address": "Blok A No. 5", "code": "kode-yang-sudah-ada"},  # private code reused
     ],
-    ids=["duplicate-address", "negative-amount", "moved-without-date", "unknown-status", "duplicate-code"],
+    ids=["duplicate-address", "negative-amount", "date-but-not-moved", "unknown-status", "duplicate-code"],
 )
 def test_database_refuses_what_the_rules_forbid(kwargs):
     rt = make_rt(1)
@@ -40,6 +40,11 @@ def test_database_refuses_what_the_rules_forbid(kwargs):
     Household.objects.filter(pk=existing.pk).update(private_code="kode-yang-sudah-ada")
     with pytest.raises(IntegrityError), transaction.atomic():
         _raw_insert(rt.pk, **kwargs)
+
+
+def test_moved_household_may_have_no_date():
+    _raw_insert(make_rt(1).pk, "Blok A No. 3", status="pindah")
+    assert Household.objects.get(address="Blok A No. 3").moved_on is None
 
 
 def test_same_address_in_another_rt_is_fine():
