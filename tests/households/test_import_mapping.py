@@ -14,7 +14,7 @@ from households.import_columns import guess_field
 from households.models import Household, HouseholdStatus, ImportColumnChoice
 from households.upload_store import SESSION_KEY
 from nightly.selectors import household_month_range
-from tests.households_helpers import make_household, make_rt, record_contribution
+from tests.households.factories import make_household, make_rt, record_contribution
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from households.importing import ImportFileError, read_table
 from households.models import Household
-from tests.households_helpers import HEADER
+from tests.households.factories import HEADER
 from tests.peak_memory import peak_growth
 
 PEAK_BOUND_MB = 50

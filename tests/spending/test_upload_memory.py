@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from spending.uploads import process_photo, process_receipt
 from tests.peak_memory import peak_growth
-from tests.spending_factories import upload
+from tests.spending.factories import upload
 
 PEAK_BOUND_MB = 50
 
