@@ -24,7 +24,7 @@ from django.test.utils import override_settings
 from pytest_django.live_server_helper import LiveServer
 from whitenoise.compress import Compressor
 
-from demo.seeding import seed_demo
+from demo.seeding import seed_demo, wipe_bookkeeping
 from households.models import RT, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.roles import sync_role_permissions
@@ -112,5 +112,6 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             server.stop()
             with django_db_blocker.unblock():
+                wipe_bookkeeping()  # the closed months' guards first, in the order the app allows
                 call_command("flush", interactive=False, verbosity=0)
                 sync_role_permissions(apps)
