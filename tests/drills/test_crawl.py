@@ -148,7 +148,9 @@ class Watch:
         self.errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.errors.append(f"exception: {e}"))
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}"))
+        # ERR_ABORTED is a load the next navigation cut short (the icon, mostly); a missing asset answers 4xx.
+        page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
+                and self.errors.append(f"failed: {r.url} {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
                 and self.errors.append(f"{r.status}: {r.url}"))
 
