@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.shortcuts import redirect
@@ -23,7 +24,7 @@ class FirstRunSetupMiddleware:
     """While no user exists, every page leads to the setup page."""
 
     # Static assets, the setup page itself, the language switch and the health check stay reachable.
-    EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz")
+    EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz", "/robots.txt", "/favicon.ico")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,3 +78,15 @@ class PrivateNoStoreMiddleware:
             return False
         user = getattr(request, "user", None)
         return bool(user and user.is_authenticated)
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation), for text only: receipts, photos and PDFs are
+    compressed already, and gzipping them again costs the server and saves nothing."""
+
+    COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("buku/", include("ledger.urls_books")),
     path("buku/", include("reports.urls")),
     path("ping", views.ping, name="ping"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

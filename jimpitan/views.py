@@ -11,7 +11,8 @@ from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -106,3 +107,43 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain; charset=utf-8")
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+# What search engines may read: the public ledger (the balance, years, evenings, projects) and nothing private.
+# A household's own page (/h/<code>/) is reached through its sticker only and must never be indexed.
+ROBOTS_TXT = """User-agent: *
+Allow: /$
+Allow: /tahun/
+Allow: /malam/
+Allow: /program/
+Disallow: /program/*/nota/
+Disallow: /h/
+Disallow: /stiker/
+Disallow: /rumah/
+Disallow: /kas/
+Disallow: /buku/
+Disallow: /jimpitan/
+Disallow: /admin/
+Disallow: /setup/
+Disallow: /masuk/
+Disallow: /keluar/
+Disallow: /sandi/
+Disallow: /beranda/
+Disallow: /pengaturan/
+Disallow: /i18n/
+Disallow: /healthz
+Disallow: /ping
+"""
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for /favicon.ico whatever the page links to: send them to the static icon."""
+    return redirect(static("icons/favicon.ico"))
