@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
@@ -23,6 +25,15 @@ from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA
 from jimpitan.services import save_profile
+
+# A name that already begins with the word "Kampung" (any case) is not given a second one.
+_KAMPUNG_WORD = re.compile(r"\s*kampung\b", re.IGNORECASE)
+
+
+def welcome_message(name: str) -> str:
+    if _KAMPUNG_WORD.match(name):
+        return _("Selamat datang! %(name)s siap dipakai.") % {"name": name}
+    return _("Selamat datang! Kampung %(name)s siap dipakai.") % {"name": name}
 
 
 def setup(request: HttpRequest) -> HttpResponse:
@@ -51,7 +62,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             user.groups.add(Group.objects.get(name=BENDAHARA))
         setup_code.forget()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Selamat datang! Kampung %(name)s siap dipakai.") % {"name": profile.name})
+        messages.success(request, welcome_message(profile.name))
         return redirect("home")
     context = {"code_form": code_form, "kampung_form": kampung_form, "user_form": user_form}
     return render(request, "setup.html", context)

@@ -76,6 +76,11 @@ class MonthSummary:
         return self.flow.income
 
     @property
+    def brought_over(self) -> int:
+        """The balance brought over from the old books (the profile's opening balance), in its month."""
+        return self.flow.opening_entry
+
+    @property
     def closing(self) -> int:
         return self.opening + self.flow.net
 

@@ -86,9 +86,9 @@ def cash_lines(report: MonthReport) -> list[CashLine]:
     cash book's closing balance (asserted by the tests)."""
     entries: list[tuple[dt.date, int, str, str, int]] = []  # (day, order, kind, description, signed amount)
     profile = report.kampung
-    if report.summary.flow.opening_entry and profile:
-        entries.append((profile.opening_balance_date, 0, _("Saldo awal"), _("Saldo awal dari profil kampung"),
-                        profile.opening_balance))
+    if report.summary.brought_over and profile:
+        entries.append((profile.opening_balance_date, 0, _("Saldo dari buku lama"),
+                        _("Saldo yang dibawa dari buku kas lama (profil kampung)"), report.summary.brought_over))
     for evening in report.evenings:
         entries.append((evening.evening, 1, _("Jimpitan"), _("Jimpitan malam"), evening.total))
     for income in report.incomes:

@@ -21,7 +21,7 @@ def render_html(report: MonthReport) -> str:
         "report": report,
         "summary": report.summary,
         "kampung": report.kampung,
-        "income_chart": _svg_data_uri(income_vs_spending_svg(report.recent_months)),
+        "income_chart": _svg_data_uri(income_vs_spending_svg(report.recent_months, horizontal=False)),
         "participation_chart": _svg_data_uri(participation_svg(report.participation)) if report.participation else None,
         "printed_on": evening_of(timezone.now()),
     })

@@ -17,6 +17,7 @@ def build_text(report: MonthReport, public_url: str) -> str:
         title += " (" + _("sementara") + ")"
     lines = [f"*{title}*", name, "", f"*{_('Ringkasan')}*",
              f"{_('Saldo awal')}: {format_rupiah(s.opening)}",
+             f"{_('Saldo dari buku lama')}: {format_rupiah(s.brought_over, sign=True)}" if s.brought_over else None,
              f"{_('Jimpitan')}: {format_rupiah(s.jimpitan)}",
              f"{_('Pemasukan lain')}: {format_rupiah(s.other_income)}",
              f"{_('Pengeluaran')}: {format_rupiah(s.expenses)}"]

@@ -93,14 +93,16 @@ def _summary_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
         (styles.cell(sheet, neutralise_cell(title), styles.bold), None),
         (report.kampung.name if report.kampung else "", None),
         (_("Saldo awal"), s.opening),
+    ]
+    if s.brought_over:
+        rows.append((_("Saldo dari buku lama"), s.brought_over))
+    rows += [
         (_("Jimpitan"), s.jimpitan),
         (_("Pemasukan lain"), s.other_income),
         (_("Pengeluaran"), s.expenses),
     ]
     if s.adjustments or report.adjustments:
         rows.append((_("Koreksi"), s.adjustments))
-    if s.flow.opening_entry:
-        rows.append((_("Saldo awal dari profil kampung"), s.flow.opening_entry))
     rows.append((_("Saldo akhir"), s.closing))
     for label, value in rows:
         sheet.append([neutralise_cell(label), styles.cell(sheet, value, styles.money)])

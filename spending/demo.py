@@ -125,6 +125,7 @@ def seed_spending(*, rng: random.Random, first_month: dt.date, last_month: dt.da
         expenses += month_expenses
         incomes += month_incomes
         opening += flow.net - sum(e.amount for e in month_expenses) + sum(i.amount for i in month_incomes)
+    _keep_running_if_nothing_bought(projects, remaining)
 
     bulk_create_with_history(expenses, Expense, batch_size=500, default_user=recorded_by)
     bulk_create_with_history(incomes, OtherIncome, batch_size=500, default_user=recorded_by)
@@ -138,7 +139,8 @@ def _create_projects(months: list[dt.date], latest: dt.date) -> list[_DemoProjec
     projects: list[_DemoProject] = []
     for order, (name, description, budget, (start, end), items) in enumerate(PROJECTS):
         first_index = int(start * (len(months) - 1))
-        last_index = max(first_index, int(end * (len(months) - 1)))
+        # The first month has no cash from before it to spend: a project also runs in the second one, if any.
+        last_index = max(first_index, int(end * (len(months) - 1)), min(1, len(months) - 1))
         ends_on = next_month(months[last_index]) - dt.timedelta(days=1)
         if last_index == len(months) - 1 and end >= 1.0:
             status, ends_on = ProjectStatus.RUNNING, None
@@ -159,6 +161,14 @@ def _create_projects(months: list[dt.date], latest: dt.date) -> list[_DemoProjec
         )
         projects.append((project, first_index, last_index, items))
     return projects
+
+
+def _keep_running_if_nothing_bought(projects: list[_DemoProject], remaining: dict[int, int]) -> None:
+    """A project whose months had no cash to spend (a very short demo period) is not shown as done."""
+    for project, *_rest in projects:
+        if project.status == ProjectStatus.DONE and remaining[project.pk] == (project.budget or 0):
+            project.status, project.ends_on = ProjectStatus.RUNNING, None
+            project.save(update_fields=["status", "ends_on"])
 
 
 def _running_costs(rng: random.Random, step: _Month) -> list[Expense]:
@@ -186,6 +196,8 @@ def _project_purchases(
             continue
         room = step.cap - spent
         share = rng.uniform(0.25, 0.6) if (project.budget or 0) >= 20_000_000 else rng.uniform(0.1, 0.35)
+        if step.index == last_index and remaining[project.pk] == (project.budget or 0):
+            share = max(share, 0.5)  # its last month and nothing bought yet: a project does not end empty-handed
         amount = _thousands(min(remaining[project.pk], room * share))
         day = _day_in(rng, step.month, step.latest, low=5)
         if amount < 100_000 or day is None:

@@ -97,13 +97,27 @@ def _short_rupiah(amount: int) -> str:
     return format_rupiah(amount)
 
 
-def income_vs_spending_svg(months: Sequence[MonthFigures], title: str | None = None) -> str:
-    """Bars per month (oldest left): income (jimpitan + other income) against spending."""
-    chart = pygal.Bar(
-        **_config(title=title, value_formatter=_short_rupiah, x_label_rotation=-45)
-    )
-    chart.x_labels = [month_label(m.month)[:3] + " " + str(m.month.year)[2:] for m in months]
-    chart.x_labels_major_every = 3 if len(months) > 6 else None
+def short_month_label(month) -> str:
+    """'Jun 26': short enough for an axis label on a phone."""
+    return month_label(month)[:3] + " " + str(month.year)[2:]
+
+
+def income_vs_spending_svg(months: Sequence[MonthFigures], title: str | None = None, *, horizontal: bool = True) -> str:
+    """Income (jimpitan + other income) against spending, per month.
+
+    Horizontal (the pages): one row per month, newest on top, its name written beside it, so that twelve months
+    stay labelled on a 360-px phone. Vertical (the A4 report): oldest left, every month named when six or fewer.
+    """
+    if horizontal:
+        chart = pygal.HorizontalBar(**_config(
+            title=title, value_formatter=_short_rupiah, width=360, height=90 + 34 * max(len(months), 1),
+            x_label_rotation=0, y_label_rotation=0, show_minor_x_labels=True, max_scale=3, spacing=6,
+        ))
+        # pygal draws a horizontal chart's first label at the bottom: oldest first puts the newest on top.
+    else:
+        chart = pygal.Bar(**_config(title=title, value_formatter=_short_rupiah, x_label_rotation=-45))
+        chart.x_labels_major_every = 2 if len(months) > 6 else 1
+    chart.x_labels = [short_month_label(m.month) for m in months]
     chart.add(_("Pemasukan"), [m.income for m in months])
     chart.add(_("Pengeluaran"), [m.expenses for m in months])
     return _render(chart)

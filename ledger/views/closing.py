@@ -45,6 +45,7 @@ def month_list(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/closing/month_list.html", {
         "rows": list(reversed(rows)),
         "latest_closed": latest_closed,
+        "has_brought_over": any(row["summary"].brought_over for row in rows),
         "adjustments": Adjustment.objects.select_related("recorded_by")[:20],
     })
 

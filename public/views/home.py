@@ -37,6 +37,14 @@ PARTICIPATION_EVENINGS = 30
 RECEIPT_SALT = "jimpitan.public.receipt"
 
 
+def _table_columns(months) -> dict[str, bool]:
+    """The months table's optional columns: shown only when a month in it has that figure."""
+    return {
+        "brought_over": any(m.brought_over for m in months),
+        "adjustments": any(m.adjustments for m in months),
+    }
+
+
 def _home_figures(today: dt.date) -> dict:
     """Everything `/` shows, computed in a fixed number of queries."""
     flows = selectors.monthly_flows()
@@ -51,6 +59,7 @@ def _home_figures(today: dt.date) -> dict:
         "balance": selectors.current_balance(flows),
         "this_month": months[0],
         "months": shown,
+        "table_columns": _table_columns(shown),
         "years": selectors.year_summaries(months[-1].month, flows),
         "rts": rts,
         "evenings": evenings,
@@ -112,6 +121,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
     context = {
         "year": year,
         "months": list(reversed(months)),
+        "table_columns": _table_columns(months),
         "total": selectors.sum_flows(m.flow for m in months),
         "opening": months[0].opening,
         "closing": months[-1].closing,
