@@ -99,6 +99,7 @@ NOT_PAGES = {
     "nightly:round_export": "a CSV/XLSX download",
     "households:export": "a CSV/XLSX download",
     "households:import_commit": "POST only (the import's second step)",
+    "households:import_mapping": "the import's column step: it needs a file uploaded in this session",
     "households:import_template": "a CSV/XLSX download",
     "spending:expense_approve": "POST only",
     "spending:receipt": "a receipt image",

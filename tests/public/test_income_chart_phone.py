@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from jimpitan.lib.charts import income_vs_spending_svg, short_month_label
 from ledger import selectors
 from ledger.selectors import Flow, MonthSummary
-from tests.ledger_public_seed import seed_kampung
+from tests.public.factories import seed_kampung
 
 LABELS_JS = """() => {
   const svg = document.querySelector('figure.chart svg');
