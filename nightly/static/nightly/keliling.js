@@ -51,11 +51,11 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
   function localIso(date) {
-    // The phone's own clock with its offset: the server applies the evening rule (01:00 is the evening before).
+    // The phone's own clock to the millisecond (two taps on one house a second apart), with its offset: the server applies the evening rule (01:00 is the evening before).
     const pad = (n) => String(Math.abs(n)).padStart(2, "0");
     const off = -date.getTimezoneOffset();
     return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:` +
-      `${pad(date.getMinutes())}:${pad(date.getSeconds())}${off >= 0 ? "+" : "-"}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
+      `${pad(date.getMinutes())}:${pad(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, "0")}${off >= 0 ? "+" : "-"}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
   }
   const rupiah = (n) => "Rp " + Number(n || 0).toLocaleString("id-ID");
   const label = (tap) => (state.labels[tap.state] || tap.state) + (tap.state === "kosong" ? "" : " " + rupiah(tap.amount));
@@ -175,7 +175,8 @@
     $("sync-state").textContent = T.syncing;
     let problems = [];
     try {
-      const pending = (await allTaps()).filter((t) => !t.sent);
+      // In the order they were made: the server applies a house's taps in capture order, ties in batch order.
+      const pending = (await allTaps()).filter((t) => !t.sent).sort((a, b) => a.captured_at.localeCompare(b.captured_at));
       for (let i = 0; i < pending.length; i += CHUNK) problems = problems.concat(await sendChunk(pending.slice(i, i + CHUNK)));
       $("sync-state").textContent = "";
       if (problems.length) {
