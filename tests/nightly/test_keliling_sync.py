@@ -222,3 +222,23 @@ def test_endpoint_needs_a_recorder_and_a_csrf_token(client, petugas, pokja):
     assert response.json()["results"][0]["status"] == "saved"
     assert client.post(url, "{bukan json", content_type="application/json").status_code == 400
     assert client.post(url, json.dumps({"records": "x"}), content_type="application/json").status_code == 400
+
+
+def test_a_chosen_earlier_evening_is_kept_but_never_a_later_one(bendahara):
+    _rt, (house, other) = make_rt(households=2)
+    evening = evening_of() - dt.timedelta(days=3)
+    # The treasurer corrects an earlier evening from the phone today: the record names it.
+    late = {**_tap(house, at=timezone.now()), "evening": evening.isoformat()}
+    ahead = {**_tap(other, at=_at(evening, 22)), "evening": evening_of().isoformat()}
+    assert _statuses(sync_phone_taps(user=bendahara, records=[late, ahead])) == ["saved", "saved"]
+    assert dict(Contribution.objects.values_list("household_id", "evening")) == {house.pk: evening, other.pk: evening}
+
+
+def test_a_sync_invalidates_the_public_figures(bendahara, django_capture_on_commit_callbacks):
+    from public.cache import public_cache_version
+
+    _rt, (house,) = make_rt(households=1)
+    before = public_cache_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        sync_phone_taps(user=bendahara, records=[_tap(house)])
+    assert public_cache_version() != before
