@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.months import month_start
 from jimpitan.lib.sql import insert_sql
 from jimpitan.models import KampungProfile
-from jimpitan.lib.months import month_start
 from ledger.guards import assert_month_open, closed_months, month_closed_error
 from ledger.lock import lock_ledger
 from nightly.models import NOT_COLLECTED, Contribution, ContributionState, PhoneTap, Round
@@ -443,12 +443,18 @@ class Tap:
     uuid: uuid_mod.UUID
     code: str
     state: str
-    amount: int
+    amount: int | None
     captured_at: dt.datetime
     evening: dt.date
     household: Household | None = None
     answer: str = ""
     message: str = ""
+
+    @property
+    def house(self) -> Household:
+        """The household, for the taps _screen_taps let through (only found houses get that far)."""
+        assert self.household is not None
+        return self.household
 
     def answered(self, answer: str, message: str) -> None:
         self.answer, self.message = answer, message
@@ -566,7 +572,8 @@ def _apply_taps(taps: list[Tap], stored: dict[int, StoredRow], written: dict[int
     update: dict[int, StoredRow] = {}
     current = {hid: row[1:] for hid, row in stored.items()}
     for tap in sorted(taps, key=lambda t: t.captured_at):
-        hid = tap.household.pk
+        hid = tap.house.pk
+        assert tap.amount is not None  # _refusal stored the normalised amount
         values: WantedRow = (tap.state, tap.amount, "")
         last = written.get(hid)
         if hid in stored and hid not in update and last is not None and last > tap.captured_at:
@@ -623,7 +630,7 @@ def _insert_phone_taps(rnd: Round, *, evening: dt.date, user, taps: list[Tap]) -
     day = fields.get_field("evening").get_db_prep_save(evening, connection)
     now = moment.get_db_prep_save(timezone.now(), connection)
     _executemany(insert_sql(PhoneTap, PHONE_TAP_COLUMNS), [
-        (uuid_field.get_db_prep_save(t.uuid, connection), rnd.pk, t.household.pk, day, t.state, t.amount,
+        (uuid_field.get_db_prep_save(t.uuid, connection), rnd.pk, t.house.pk, day, t.state, t.amount,
          moment.get_db_prep_save(t.captured_at, connection), now, user.pk, t.answer)
         for t in taps
     ])
@@ -643,11 +650,11 @@ def sync_phone_taps(*, user, records: Sequence) -> list[dict]:
         left = _screen_taps(taps, user=user) if taps else []
         groups: dict[tuple[int, dt.date], list[Tap]] = {}
         for tap in left:
-            groups.setdefault((tap.household.rt_id, tap.evening), []).append(tap)
+            groups.setdefault((tap.house.rt_id, tap.evening), []).append(tap)
         for (_rt_id, evening), group in sorted(groups.items(), key=lambda item: (item[0][1], item[0][0])):
             try:
                 with transaction.atomic():
-                    _store_group(rt=group[0].household.rt, evening=evening, user=user, taps=group)
+                    _store_group(rt=group[0].house.rt, evening=evening, user=user, taps=group)
             except IntegrityError:
                 _refuse_group(group, _("Rumah ini sudah tercatat di RT lain malam itu. Minta Bendahara memeriksa."))
     return answers + [{"id": str(t.uuid), "status": t.answer, "message": str(t.message)} for t in taps]

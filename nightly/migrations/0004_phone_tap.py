@@ -6,33 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0003_moved_on_optional_and_import_columns'),
-        ('nightly', '0003_roles'),
+        ("households", "0003_moved_on_optional_and_import_columns"),
+        ("nightly", "0003_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PhoneTap',
+            name="PhoneTap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(unique=True, verbose_name='kode ketukan')),
-                ('evening', models.DateField(verbose_name='malam')),
-                ('state', models.CharField(choices=[('dibayar', 'Ada'), ('kosong', 'Kosong'), ('titip', 'Titip')], max_length=10, verbose_name='keadaan')),
-                ('amount', models.BigIntegerField(verbose_name='jumlah')),
-                ('captured_at', models.DateTimeField(verbose_name='diketuk pada')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='diterima pada')),
-                ('outcome', models.CharField(max_length=10, verbose_name='hasil')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.household', verbose_name='rumah')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='petugas')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phone_taps', to='nightly.round', verbose_name='ronde')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uuid", models.UUIDField(unique=True, verbose_name="kode ketukan")),
+                ("evening", models.DateField(verbose_name="malam")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("dibayar", "Ada"), ("kosong", "Kosong"), ("titip", "Titip")],
+                        max_length=10,
+                        verbose_name="keadaan",
+                    ),
+                ),
+                ("amount", models.BigIntegerField(verbose_name="jumlah")),
+                ("captured_at", models.DateTimeField(verbose_name="diketuk pada")),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="diterima pada")),
+                ("outcome", models.CharField(max_length=10, verbose_name="hasil")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.household",
+                        verbose_name="rumah",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="petugas",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phone_taps",
+                        to="nightly.round",
+                        verbose_name="ronde",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ketukan keliling',
-                'verbose_name_plural': 'ketukan keliling',
-                'indexes': [models.Index(fields=['round', 'household'], name='nightly_pho_round_i_440a1e_idx')],
+                "verbose_name": "ketukan keliling",
+                "verbose_name_plural": "ketukan keliling",
+                "indexes": [models.Index(fields=["round", "household"], name="nightly_pho_round_i_440a1e_idx")],
             },
         ),
     ]

@@ -66,7 +66,8 @@ def keliling(request: HttpRequest) -> HttpResponse:
         "earliest": today - dt.timedelta(days=PETUGAS_WINDOW_EVENINGS - 1),
         "rt": rt,
         "rts": RT.objects.all(),
-        "strings": _strings(),
+        # A data- attribute, not a json_script block: the pages carry no inline <script> at all.
+        "strings_json": json.dumps(_strings(), ensure_ascii=False),
         "sync_url": reverse("keliling:sync"),
     }
     return render(request, "nightly/keliling.html", context)

@@ -186,8 +186,9 @@ def test_query_count_does_not_grow_with_records(bendahara, update):
         records = _batch(2, per_rt, evening - dt.timedelta(days=number))
         if update:
             sync_phone_taps(user=bendahara, records=records)
+            hour = dt.timedelta(hours=1)
             records = [{**r, "id": str(uuid.uuid4()), "state": "kosong", "amount": 0,
-                        "captured_at": (dt.datetime.fromisoformat(r["captured_at"]) + dt.timedelta(hours=1)).isoformat()}
+                        "captured_at": (dt.datetime.fromisoformat(r["captured_at"]) + hour).isoformat()}
                        for r in records]
         with CaptureQueriesContext(connection) as queries:
             answers = sync_phone_taps(user=bendahara, records=records)

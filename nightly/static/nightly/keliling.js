@@ -4,7 +4,7 @@
   "use strict";
   const root = document.getElementById("keliling");
   if (!root) return;
-  const T = JSON.parse(document.getElementById("keliling-strings").textContent);
+  const T = JSON.parse(root.dataset.strings);
   const $ = (name) => root.querySelector(`[data-k="${name}"]`);
   const DB_NAME = "jimpitan-keliling";
   const CHUNK = 200;
