@@ -69,3 +69,32 @@ def test_a_full_round_offline_survives_a_reload_and_is_stored_once(live_server, 
     page.reload()
     expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
     assert PhoneTap.objects.count() == 6 and Contribution.objects.count() == 5
+
+
+def test_two_phones_on_one_rt_later_tap_wins_and_both_phones_see_it(live_server, page: Page, browser, petugas,
+                                                                    bendahara):
+    rt, houses = make_rt(number=5, households=3, usual_amount=500)
+    url = f"{live_server.url}/keliling/?rt={rt.pk}"
+    _sign_in(page, live_server.url, "petugas")
+    page.goto(url)
+    other_context = browser.new_context(viewport={"width": 360, "height": 740})
+    other = other_context.new_page()
+    _sign_in(other, live_server.url, "bendahara")
+    other.goto(url)
+    expect(other.locator("[data-k=address]")).to_have_text("No. 1")
+
+    page.get_by_role("button", name="Kosong").click()  # phone A: No. 1 empty
+    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
+    other.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()  # phone B, later: No. 1 paid after all
+    expect(other.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
+    contribution = Contribution.objects.get()
+    assert (contribution.state, contribution.amount) == ("dibayar", 500)
+    assert [h.state for h in contribution.history.order_by("history_date")] == ["kosong", "dibayar"]
+    assert Round.objects.get().total == 500
+
+    # Phone A opens the round again: it shows the later value, not its own earlier tap.
+    page.reload()
+    page.locator("#k-jump").fill("1")
+    page.locator("#k-jump").press("Enter")
+    expect(page.locator("[data-k=mark]")).to_have_text("✓ Ada Rp 500")
+    other_context.close()

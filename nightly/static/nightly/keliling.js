@@ -72,10 +72,10 @@
       if (!response.ok || !(response.headers.get("Content-Type") || "").includes("json")) throw new Error(String(response.status));
       const route = await response.json();
       await store("routes", "readwrite", (s) => s.put({ key, route }));
-      return route;
+      return { route, fresh: !response.headers.get("X-Keliling-Cached") };
     } catch (error) {
       const saved = await store("routes", "readonly", (s) => s.get(key));
-      if (saved) return saved.route;
+      if (saved) return { route: saved.route, fresh: false };
       throw error;
     }
   }
@@ -92,7 +92,9 @@
     $("usual").textContent = rupiah(house.usual);
     $("ada-amount").textContent = rupiah(house.usual);
     const tap = currentTap(house);
-    $("mark").textContent = tap ? `✓ ${label(tap)}` + (tap.server ? "" : ` · ${tap.sent ? T.saved : T.savedHere}`) : "";
+    // A refused or conflicting tap says so by the house: what the server keeps is not what was tapped.
+    const word = (t) => ({ refused: T.refused, conflict: T.conflict })[t.status] || (t.sent ? T.saved : T.savedHere);
+    $("mark").textContent = tap ? `✓ ${label(tap)}` + (tap.server ? "" : ` · ${word(tap)}`) : "";
     const list = $("list");
     list.replaceChildren(...state.houses.map((h, i) => {
       const li = document.createElement("li");
@@ -236,9 +238,9 @@
     }
     updateBadge();
     if (!rt) { sync(); return; }
-    let route;
+    let route, fresh;
     try {
-      route = await loadRoute();
+      ({ route, fresh } = await loadRoute());
     } catch (error) {
       $("message").textContent = T.loadFailed;
       return;
@@ -248,7 +250,10 @@
     $("where").textContent = `${route.rt} · ${route.evening_label}`;
     const codes = new Set(state.houses.map((h) => h.code));
     for (const t of (await allTaps()).sort((a, b) => a.captured_at.localeCompare(b.captured_at))) {
-      if (t.rt === rt && t.evening === evening && codes.has(t.household) && t.status !== "refused") state.taps.set(t.household, t);
+      // A fresh route already holds what was sent (another phone's or the sheet's later value too); taps
+      // not sent yet, or a route kept from before, are shown from the phone.
+      const shown = !t.sent || (!fresh && t.status !== "refused" && t.status !== "conflict");
+      if (t.rt === rt && t.evening === evening && codes.has(t.household) && shown) state.taps.set(t.household, t);
     }
     const saved = parseInt(localStorage.getItem(`keliling-pos|${rt}|${evening}`) || "", 10);
     const firstOpen = state.houses.findIndex((h) => !currentTap(h));

@@ -25,7 +25,12 @@ async function networkFirst(request, cacheName, cacheKey) {
     return response;
   } catch (error) {
     const cached = await cache.match(cacheKey || request, { ignoreSearch: !cacheKey });
-    if (cached) return cached;
+    if (cached) {
+      // Marked, so the page knows this route is from before its last taps were sent.
+      const headers = new Headers(cached.headers);
+      headers.set("X-Keliling-Cached", "1");
+      return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers });
+    }
     throw error;
   }
 }
