@@ -16,6 +16,8 @@ urlpatterns = [
     path("pengaturan/", views.profile_edit, name="profile"),
     path("healthz", views.healthz, name="healthz"),
     path("jimpitan/", include("nightly.urls")),
+    path("keliling/", include("nightly.urls_keliling")),
+    path("", include("nightly.urls_pwa")),
     path("rumah/", include("households.urls")),
     path("kas/", include("spending.urls")),
     path("buku/", include("ledger.urls_books")),

@@ -203,3 +203,32 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} · {self.evening.isoformat()} · {self.amount}"
+
+
+class PhoneTap(models.Model):
+    """One tap made on a collector's phone (Keliling) and applied by the sync. The phone makes the uuid, so a
+    batch sent twice (the answer was lost on a weak signal) finds its taps here and stores nothing twice."""
+
+    uuid = models.UUIDField(_("kode ketukan"), unique=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="phone_taps", verbose_name=_("ronde"))
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("rumah")
+    )
+    evening = models.DateField(_("malam"))
+    state = models.CharField(_("keadaan"), max_length=10, choices=ContributionState.choices)
+    amount = models.BigIntegerField(_("jumlah"))
+    captured_at = models.DateTimeField(_("diketuk pada"))
+    received_at = models.DateTimeField(_("diterima pada"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("petugas")
+    )
+    # "saved" or "conflict": a conflicting tap is kept (not applied) so the treasurer can see what the phone said.
+    outcome = models.CharField(_("hasil"), max_length=10)
+
+    class Meta:
+        verbose_name = _("ketukan keliling")
+        verbose_name_plural = _("ketukan keliling")
+        indexes = [models.Index(fields=["round", "household"])]
+
+    def __str__(self) -> str:
+        return f"{self.uuid} · {self.household_id} · {self.evening.isoformat()}"

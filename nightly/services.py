@@ -7,6 +7,7 @@ and counts are kept in step.
 from __future__ import annotations
 
 import datetime as dt
+import uuid as uuid_mod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, TypeGuard
@@ -14,17 +15,19 @@ from typing import NamedTuple, TypeGuard
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.months import month_start
 from jimpitan.lib.sql import insert_sql
 from jimpitan.models import KampungProfile
-from ledger.guards import assert_month_open
+from ledger.guards import assert_month_open, closed_months, month_closed_error
 from ledger.lock import lock_ledger
-from nightly.models import NOT_COLLECTED, Contribution, ContributionState, Round
+from nightly.models import NOT_COLLECTED, Contribution, ContributionState, PhoneTap, Round
 
 DEFAULT_AMOUNT_CAP = 10_000
 # Petugas correct their own recent work only: today's evening and the one before.
@@ -282,7 +285,7 @@ def _write_header(
     return rnd
 
 
-def _write_rows(rnd: Round, *, evening: dt.date, user, diff: RowDiff) -> None:
+def _write_rows(rnd: Round, *, evening: dt.date, user, diff: RowDiff, reason: str = "") -> None:
     """Write only the rows that changed, each kind with one executemany, and their history in one more.
 
     Plain INSERT / UPDATE by id / DELETE by id rather than an upsert on (household, evening): an upsert
@@ -307,11 +310,12 @@ def _write_rows(rnd: Round, *, evening: dt.date, user, diff: RowDiff) -> None:
         # The new ids, for the history rows: one read, whatever the number of rows.
         ids = dict(Contribution.objects.filter(round=rnd).order_by().values_list("household_id", "id"))
         created = {hid: (ids[hid], *values) for hid, values in diff.create.items()}
-    _write_row_history(rnd, day=day, user=user, changes=(("-", diff.delete), ("~", diff.update), ("+", created)))
+    _write_row_history(rnd, day=day, user=user, changes=(("-", diff.delete), ("~", diff.update), ("+", created)),
+                       reason=reason)
 
 
 def _write_row_history(
-    rnd: Round, *, day, user, changes: Iterable[tuple[str, dict[int, StoredRow]]]
+    rnd: Round, *, day, user, changes: Iterable[tuple[str, dict[int, StoredRow]]], reason: str = ""
 ) -> None:
     """The history rows simple-history's bulk_history_create would write ('+', '~', '-', the user, one
     timestamp per save), in one executemany instead of one model instance per row."""
@@ -325,7 +329,7 @@ def _write_row_history(
     now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
     user_id = getattr(user, "pk", None)
     _executemany(insert_sql(history, attnames), [
-        (pk, rnd.pk, hid, day, amount, state, note, now, "", kind, user_id)
+        (pk, rnd.pk, hid, day, amount, state, note, now, reason, kind, user_id)
         for kind, rows in changes
         for hid, (pk, state, amount, note) in rows.items()
     ])
@@ -421,3 +425,236 @@ def save_total_only_round(
     except IntegrityError as error:
         raise RoundConflictError() from error
     return SaveResult(rnd, created=created)
+
+
+# --- Keliling: taps synced from a collector's phone -------------------------------------------------
+
+SAVED, DUPLICATE, CONFLICT, REFUSED = "saved", "duplicate", "conflict", "refused"
+# A phone clock a little ahead of the server's is not a capture from the future.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+# The history rows a sync writes say so: their time is the arrival, and the tap's capture time is on PhoneTap.
+PHONE_REASON = "keliling"
+
+
+@dataclass
+class Tap:
+    """One record from the phone, parsed; `answer` is what the phone is told about it."""
+
+    uuid: uuid_mod.UUID
+    code: str
+    state: str
+    amount: int | None
+    captured_at: dt.datetime
+    evening: dt.date
+    household: Household | None = None
+    answer: str = ""
+    message: str = ""
+
+    @property
+    def house(self) -> Household:
+        """The household, for the taps _screen_taps let through (only found houses get that far)."""
+        assert self.household is not None
+        return self.household
+
+    def answered(self, answer: str, message: str) -> None:
+        self.answer, self.message = answer, message
+
+
+def _parse_tap(raw) -> Tap | tuple[str, str]:
+    """A phone record as a Tap, or (id, message) when it cannot be read at all."""
+    raw_id = str(raw.get("id", "")) if isinstance(raw, dict) else ""
+    try:
+        tap_id = uuid_mod.UUID(raw_id)
+        captured = dt.datetime.fromisoformat(str(raw["captured_at"]))
+        amount = raw.get("amount")
+        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+            raise ValueError("amount")
+        code, state = str(raw["household"]), str(raw["state"])
+        chosen = dt.date.fromisoformat(str(raw["evening"])) if raw.get("evening") else None
+    except (KeyError, TypeError, ValueError):
+        return raw_id, _("Catatan ini tidak terbaca. Catat ulang rumah ini.")
+    if timezone.is_naive(captured):
+        # The phone always sends its offset; a bare time is read as the kampung's own.
+        captured = timezone.make_aware(captured)
+    evening = evening_of(captured)
+    # A collector correcting an earlier evening names it; a tap never lands on an evening after its capture.
+    if chosen is not None and chosen < evening:
+        evening = chosen
+    return Tap(tap_id, code, state, amount, captured, evening)
+
+
+def _refusal(tap: Tap, *, may_record: Callable[[dt.date], bool], cap: int, now: dt.datetime) -> str:
+    """Why this tap may not be stored, checked against the same rules as the sheet; '' when it may."""
+    if tap.household is None:
+        return _("Kode rumah tidak dikenal.")
+    if tap.captured_at > now + CLOCK_SKEW or tap.evening > evening_of(now):
+        return _("Malam itu belum terjadi. Periksa jam di ponsel.")
+    if not tap.household.is_active:
+        return _("Rumah ini tidak aktif lagi, jadi tidak dicatat di malam baru.")
+    if not may_record(tap.evening):
+        return _("Petugas hanya boleh mencatat malam ini dan malam sebelumnya. Minta Bendahara untuk mengubahnya.")
+    try:
+        tap.state, amount, _note = normalise_row(tap.state, tap.amount, cap)
+    except ValidationError as error:
+        return error.messages[0]
+    if tap.state == NOT_COLLECTED or amount is None:
+        return _("Pilih Ada, Kosong atau Titip.")
+    tap.amount = amount
+    return ""
+
+
+def _read_taps(records: Sequence) -> tuple[list[Tap], list[dict]]:
+    """Parse the batch; the unreadable records are answered at once."""
+    taps: list[Tap] = []
+    unreadable: list[dict] = []
+    for raw in records:
+        parsed = _parse_tap(raw)
+        if isinstance(parsed, Tap):
+            taps.append(parsed)
+        else:
+            unreadable.append({"id": parsed[0], "status": REFUSED, "message": parsed[1]})
+    return taps, unreadable
+
+
+def _screen_taps(taps: list[Tap], *, user) -> list[Tap]:
+    """Answer duplicates and refusals (three queries for the whole batch); returns the taps left to store."""
+    seen = set(PhoneTap.objects.filter(uuid__in=[t.uuid for t in taps]).values_list("uuid", flat=True))
+    households = Household.objects.filter(private_code__in={t.code for t in taps}).select_related("rt")
+    by_code = {h.private_code: h for h in households}
+    cap, now = amount_cap(), timezone.now()
+    closed = closed_months(t.evening for t in taps)
+    allowed: dict[dt.date, bool] = {}
+
+    def may_record(evening: dt.date) -> bool:
+        # Once per evening, not per tap: the permission check walks the auth backends every time.
+        if evening not in allowed:
+            allowed[evening] = can_record(user, evening)
+        return allowed[evening]
+
+    left: list[Tap] = []
+    for tap in taps:
+        tap.household = by_code.get(tap.code)
+        if tap.uuid in seen:
+            tap.answered(DUPLICATE, _("Sudah tersimpan sebelumnya."))
+            continue
+        seen.add(tap.uuid)
+        reason = _refusal(tap, may_record=may_record, cap=cap, now=now)
+        if not reason and month_start(tap.evening) in closed:
+            reason = month_closed_error(tap.evening).messages[0]
+        if reason:
+            tap.answered(REFUSED, reason)
+        else:
+            left.append(tap)
+    return left
+
+
+def _last_written(rnd: Round | None) -> dict[int, dt.datetime]:
+    """When each household's stored value in the round was last decided: a sheet save at the time it was made,
+    a phone's tap at the time it was captured (it may reach the server an hour later). Two queries."""
+    if rnd is None:
+        return {}
+    taps = (PhoneTap.objects.filter(round=rnd, outcome=SAVED).order_by().values("household_id")
+            .annotate(last=Max("captured_at")).values_list("household_id", "last"))
+    written = dict(taps)
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        saves = (Contribution.history.filter(round_id=rnd.pk).exclude(history_change_reason=PHONE_REASON)
+                 .order_by().values("household_id").annotate(last=Max("history_date"))
+                 .values_list("household_id", "last"))
+        for hid, last in saves:
+            written[hid] = max(last, written.get(hid, last))
+    return written
+
+
+def _apply_taps(taps: list[Tap], stored: dict[int, StoredRow], written: dict[int, dt.datetime]) -> RowDiff:
+    """The later capture wins: a tap made before the stored value was last written is a conflict and changes
+    nothing; otherwise it creates or updates the house's row (its earlier value stays in the history)."""
+    create: dict[int, WantedRow] = {}
+    update: dict[int, StoredRow] = {}
+    current = {hid: row[1:] for hid, row in stored.items()}
+    for tap in sorted(taps, key=lambda t: t.captured_at):
+        hid = tap.house.pk
+        assert tap.amount is not None  # _refusal stored the normalised amount
+        values: WantedRow = (tap.state, tap.amount, "")
+        last = written.get(hid)
+        if hid in stored and hid not in update and last is not None and last > tap.captured_at:
+            if current[hid] == values:
+                tap.answered(SAVED, _("Tersimpan."))
+            else:
+                tap.answered(CONFLICT, _("Rumah ini sudah diubah orang lain sesudah ketukan ini (%(state)s). "
+                                         "Ketukan ini tidak dipakai; periksa di lembar jimpitan.")
+                             % {"state": ContributionState(current[hid][0]).label})
+            continue
+        tap.answered(SAVED, _("Tersimpan."))
+        if hid in stored and current[hid] != values:
+            update[hid] = (stored[hid][0], *values)
+        elif hid not in stored:
+            create[hid] = values
+        current[hid] = values
+    return RowDiff(create, update, {}, current, len(current))
+
+
+def _refuse_group(taps: list[Tap], message: str) -> None:
+    for tap in taps:
+        tap.answered(REFUSED, message)
+
+
+def _store_group(*, rt: RT, evening: dt.date, user, taps: list[Tap]) -> None:
+    """One RT's evening: the taps applied with a constant number of queries, however many there are."""
+    rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
+    if rnd is not None and rnd.is_total_only:
+        _refuse_group(taps, _("Jimpitan malam ini dicatat sebagai total saja. Ubah lewat lembar jimpitan."))
+        return
+    stored = _read_stored_rows(rnd)
+    diff = _apply_taps(taps, stored, _last_written(rnd))
+    if rnd is None or diff.create or diff.update:
+        # The header stays as the sheet left it; the figures follow the rows, and the version moves on, so a
+        # sheet opened before this sync gets the conflict message when it is saved.
+        header = RoundHeader(rnd.collectors, rnd.counted_cash, rnd.notes) if rnd else RoundHeader("", None, "")
+        listed = max(diff.listed, rnd.households_listed if rnd else 0)
+        created = rnd is None
+        rnd = _write_header(rnd, rt=rt, evening=evening, user=user, header=header, diff=diff._replace(listed=listed))
+        _write_rows(rnd, evening=evening, user=user, diff=diff, reason=PHONE_REASON)
+        if created or not rnd.collector_users.filter(pk=user.pk).exists():
+            rnd.collector_users.add(user)
+    _insert_phone_taps(rnd, evening=evening, user=user, taps=taps)
+
+
+PHONE_TAP_COLUMNS = ("uuid", "round_id", "household_id", "evening", "state", "amount", "captured_at", "received_at",
+                     "recorded_by_id", "outcome")
+
+
+def _insert_phone_taps(rnd: Round, *, evening: dt.date, user, taps: list[Tap]) -> None:
+    """The group's taps in one executemany (bulk_create of 500 instances costs more than the rest of the sync)."""
+    fields = PhoneTap._meta
+    uuid_field, moment = fields.get_field("uuid"), fields.get_field("captured_at")
+    day = fields.get_field("evening").get_db_prep_save(evening, connection)
+    now = moment.get_db_prep_save(timezone.now(), connection)
+    _executemany(insert_sql(PhoneTap, PHONE_TAP_COLUMNS), [
+        (uuid_field.get_db_prep_save(t.uuid, connection), rnd.pk, t.house.pk, day, t.state, t.amount,
+         moment.get_db_prep_save(t.captured_at, connection), now, user.pk, t.answer)
+        for t in taps
+    ])
+
+
+def sync_phone_taps(*, user, records: Sequence) -> list[dict]:
+    """Store a batch of taps from a phone and answer each one: saved, duplicate, conflict or refused.
+
+    Idempotent by the phone's uuid. Each tap's evening is its capture time's (01:00 is the evening before).
+    Taps are grouped per RT and evening, each group written in its own savepoint with a constant number of
+    queries; a group that fails (a house already recorded in another RT's round) is refused whole.
+    """
+    taps, answers = _read_taps(records)
+    with transaction.atomic():
+        # The ledger lock first, like every money writer, so a month being closed waits for this batch.
+        lock_ledger()
+        left = _screen_taps(taps, user=user) if taps else []
+        groups: dict[tuple[int, dt.date], list[Tap]] = {}
+        for tap in left:
+            groups.setdefault((tap.house.rt_id, tap.evening), []).append(tap)
+        for (_rt_id, evening), group in sorted(groups.items(), key=lambda item: (item[0][1], item[0][0])):
+            try:
+                with transaction.atomic():
+                    _store_group(rt=group[0].house.rt, evening=evening, user=user, taps=group)
+            except IntegrityError:
+                _refuse_group(group, _("Rumah ini sudah tercatat di RT lain malam itu. Minta Bendahara memeriksa."))
+    return answers + [{"id": str(t.uuid), "status": t.answer, "message": str(t.message)} for t in taps]

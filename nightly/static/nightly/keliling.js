@@ -1,0 +1,267 @@
+// Keliling: one house at a time, one tap per house. Taps go to IndexedDB first and are sent when there is
+// signal, so nothing is lost when the phone sleeps, reloads or loses signal. No framework, no build step.
+(() => {
+  "use strict";
+  const root = document.getElementById("keliling");
+  if (!root) return;
+  const T = JSON.parse(root.dataset.strings);
+  const $ = (name) => root.querySelector(`[data-k="${name}"]`);
+  const DB_NAME = "jimpitan-keliling";
+  const CHUNK = 200;
+  const state = { houses: [], index: 0, taps: new Map(), syncing: false };
+  // The page may come from the service worker's cache, made for another route: the address decides.
+  const params = new URLSearchParams(location.search);
+  const rt = params.get("rt") || root.dataset.rt || "";
+  const evening = params.get("malam") || root.dataset.evening || root.dataset.today;
+  const routeUrl = `${root.dataset.routeBase}${rt}/${evening}/`;
+
+  // --- IndexedDB: "taps" (the queue, kept after sending as a log) and "routes" (for a reload offline).
+  function openDb() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        const taps = db.createObjectStore("taps", { keyPath: "id" });
+        taps.createIndex("sent", "sent");
+        db.createObjectStore("routes", { keyPath: "key" });
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  const dbPromise = openDb();
+  async function store(name, mode, work) {
+    const db = await dbPromise;
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(name, mode);
+      const result = work(tx.objectStore(name));
+      tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+  const allTaps = () => store("taps", "readonly", (s) => s.getAll());
+
+  // --- helpers
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    // Plain HTTP on a LAN has no randomUUID; getRandomValues is there everywhere.
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  function localIso(date) {
+    // The phone's own clock to the millisecond (two taps on one house a second apart), with its offset: the server applies the evening rule (01:00 is the evening before).
+    const pad = (n) => String(Math.abs(n)).padStart(2, "0");
+    const off = -date.getTimezoneOffset();
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:` +
+      `${pad(date.getMinutes())}:${pad(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, "0")}${off >= 0 ? "+" : "-"}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
+  }
+  const rupiah = (n) => "Rp " + Number(n || 0).toLocaleString("id-ID");
+  const label = (tap) => (state.labels[tap.state] || tap.state) + (tap.state === "kosong" ? "" : " " + rupiah(tap.amount));
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // --- the route
+  async function loadRoute() {
+    const key = `${rt}|${evening}`;
+    try {
+      const response = await fetch(routeUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok || !(response.headers.get("Content-Type") || "").includes("json")) throw new Error(String(response.status));
+      const route = await response.json();
+      await store("routes", "readwrite", (s) => s.put({ key, route }));
+      return { route, fresh: !response.headers.get("X-Keliling-Cached") };
+    } catch (error) {
+      const saved = await store("routes", "readonly", (s) => s.get(key));
+      if (saved) return { route: saved.route, fresh: false };
+      throw error;
+    }
+  }
+
+  function currentTap(house) {
+    return state.taps.get(house.code) || (house.state ? { state: house.state, amount: house.amount, server: true } : null);
+  }
+
+  function render() {
+    const house = state.houses[state.index];
+    if (!house) return;
+    $("progress").textContent = `${state.index + 1} / ${state.houses.length}`;
+    $("address").textContent = house.address;
+    $("usual").textContent = rupiah(house.usual);
+    $("ada-amount").textContent = rupiah(house.usual);
+    const tap = currentTap(house);
+    // A refused or conflicting tap says so by the house: what the server keeps is not what was tapped.
+    const word = (t) => ({ refused: T.refused, conflict: T.conflict })[t.status] || (t.sent ? T.saved : T.savedHere);
+    $("mark").textContent = tap ? `✓ ${label(tap)}` + (tap.server ? "" : ` · ${word(tap)}`) : "";
+    const list = $("list");
+    list.replaceChildren(...state.houses.map((h, i) => {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      const t = currentTap(h);
+      button.type = "button";
+      button.className = "btn btn-sm " + (i === state.index ? "btn-light" : "btn-outline-secondary");
+      button.textContent = `${h.number}. ${h.address}${t ? " · " + label(t) : ""}`;
+      button.dataset.index = String(i);
+      li.append(button);
+      return li;
+    }));
+  }
+
+  function go(index) {
+    state.index = Math.max(0, Math.min(state.houses.length - 1, index));
+    localStorage.setItem(`keliling-pos|${rt}|${evening}`, String(state.index));
+    render();
+  }
+
+  async function tap(kind, amount) {
+    const house = state.houses[state.index];
+    if (!house) return;
+    const record = { id: uuid(), household: house.code, state: kind, amount: kind === "kosong" ? 0 : amount,
+                     captured_at: localIso(new Date()), rt, evening, sent: 0 };
+    // The evening the collector chose, when it is not the running one (a late correction); otherwise the
+    // server takes the evening from the capture time.
+    if (evening !== root.dataset.today) record.evening_chosen = evening;
+    await store("taps", "readwrite", (s) => s.put(record));
+    state.taps.set(house.code, record);
+    if (navigator.vibrate) navigator.vibrate(30);
+    const done = state.houses.every((h) => currentTap(h));
+    $("message").textContent = done ? T.done : "";
+    go(state.index + 1);
+    updateBadge();
+    sync();
+  }
+
+  // --- sending
+  async function updateBadge() {
+    const pending = (await allTaps()).filter((t) => !t.sent).length;
+    const badge = $("pending");
+    badge.textContent = T.pending.replace("%(n)s", pending);
+    badge.classList.toggle("d-none", pending === 0);
+    badge.dataset.count = String(pending);
+    if (!state.syncing) $("sync-state").textContent = pending ? (navigator.onLine ? "" : T.offline) : T.allSent;
+    return pending;
+  }
+
+  async function sendChunk(chunk) {
+    const records = chunk.map((t) => {
+      const out = { id: t.id, household: t.household, state: t.state, amount: t.amount, captured_at: t.captured_at };
+      if (t.evening_chosen) out.evening = t.evening_chosen;
+      return out;
+    });
+    const response = await fetch(root.dataset.syncUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      body: JSON.stringify({ records }),
+    });
+    if (!(response.headers.get("Content-Type") || "").includes("json")) throw new Error("signin");
+    if (!response.ok) throw new Error(response.status === 403 ? "signin" : String(response.status));
+    const results = (await response.json()).results || [];
+    const byId = new Map(chunk.map((t) => [t.id, t]));
+    await store("taps", "readwrite", (s) => {
+      for (const result of results) {
+        const t = byId.get(result.id);
+        if (!t) continue;
+        Object.assign(t, { sent: 1, status: result.status, message: result.message });
+        s.put(t);
+        if (state.taps.get(t.household)?.id === t.id) state.taps.set(t.household, t);
+      }
+    });
+    return results.filter((r) => r.status === "refused" || r.status === "conflict");
+  }
+
+  async function sync() {
+    if (state.syncing || !navigator.onLine) return updateBadge();
+    state.syncing = true;
+    $("sync-state").textContent = T.syncing;
+    let problems = [];
+    try {
+      // In the order they were made: the server applies a house's taps in capture order, ties in batch order.
+      const pending = (await allTaps()).filter((t) => !t.sent).sort((a, b) => a.captured_at.localeCompare(b.captured_at));
+      for (let i = 0; i < pending.length; i += CHUNK) problems = problems.concat(await sendChunk(pending.slice(i, i + CHUNK)));
+      $("sync-state").textContent = "";
+      if (problems.length) {
+        $("message").textContent = problems.map((p) =>
+          `${p.status === "refused" ? T.refused : T.conflict}: ${p.message}`).join(" · ");
+      }
+    } catch (error) {
+      $("sync-state").textContent = error.message === "signin" ? T.signIn : T.offline;
+    } finally {
+      state.syncing = false;
+      await updateBadge();
+      render();
+    }
+  }
+
+  function jump(text) {
+    const wanted = text.trim().toLowerCase();
+    if (!wanted) return;
+    const index = state.houses.findIndex((h) => String(h.number) === wanted || h.code.toLowerCase() === wanted ||
+      h.address.toLowerCase() === wanted);
+    if (index < 0) { $("message").textContent = T.notFound; return; }
+    $("message").textContent = "";
+    go(index);
+  }
+
+  function bind() {
+    root.querySelectorAll("[data-tap]").forEach((button) => button.addEventListener("click", () => {
+      tap(button.dataset.tap, state.houses[state.index]?.usual);
+    }));
+    $("other-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const input = document.getElementById("k-other");
+      const amount = parseInt(input.value, 10);
+      if (Number.isNaN(amount) || amount < 0) return;
+      input.value = "";
+      tap(amount === 0 ? "kosong" : "dibayar", amount);
+    });
+    $("back").addEventListener("click", () => go(state.index - 1));
+    $("skip").addEventListener("click", () => go(state.index + 1));
+    $("jump-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      jump(document.getElementById("k-jump").value);
+    });
+    $("list").addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-index]");
+      if (button) go(Number(button.dataset.index));
+    });
+    window.addEventListener("online", sync);
+    window.addEventListener("offline", updateBadge);
+    document.addEventListener("visibilitychange", () => { if (!document.hidden) sync(); });
+    setInterval(sync, 20000);
+  }
+
+  async function start() {
+    if ("serviceWorker" in navigator && root.dataset.swUrl) {
+      navigator.serviceWorker.register(root.dataset.swUrl, { scope: "/" }).catch(() => {});
+    }
+    updateBadge();
+    if (!rt) { sync(); return; }
+    let route, fresh;
+    try {
+      ({ route, fresh } = await loadRoute());
+    } catch (error) {
+      $("message").textContent = T.loadFailed;
+      return;
+    }
+    state.labels = route.states;
+    state.houses = route.households;
+    $("where").textContent = `${route.rt} · ${route.evening_label}`;
+    const codes = new Set(state.houses.map((h) => h.code));
+    for (const t of (await allTaps()).sort((a, b) => a.captured_at.localeCompare(b.captured_at))) {
+      // A fresh route already holds what was sent (another phone's or the sheet's later value too); taps
+      // not sent yet, or a route kept from before, are shown from the phone.
+      const shown = !t.sent || (!fresh && t.status !== "refused" && t.status !== "conflict");
+      if (t.rt === rt && t.evening === evening && codes.has(t.household) && shown) state.taps.set(t.household, t);
+    }
+    const saved = parseInt(localStorage.getItem(`keliling-pos|${rt}|${evening}`) || "", 10);
+    const firstOpen = state.houses.findIndex((h) => !currentTap(h));
+    $("house").hidden = false;
+    $("actions").hidden = false;
+    bind();
+    go(Number.isNaN(saved) ? Math.max(firstOpen, 0) : saved);
+    sync();
+  }
+  start();
+})();

@@ -1,0 +1,157 @@
+"""Keliling: the collector's phone mode. A page shell, the route of one RT's evening as JSON (which the phone
+keeps for offline use), the sync endpoint that takes the taps the phone queued, and the installable-app
+files (manifest, service worker) served from the site root so the worker's scope can be `/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from households.models import RT, Household
+from jimpitan.lib.dates import evening_label
+from jimpitan.lib.evening import evening_of
+from nightly.forms import SheetPickerForm
+from nightly.models import Contribution, ContributionState
+from nightly.services import PETUGAS_WINDOW_EVENINGS, sync_phone_taps
+
+RECORDERS = ("nightly.add_round", "nightly.change_round")
+# The most taps one sync takes: a phone sends its queue in chunks of this size.
+MAX_BATCH = 1000
+SW_PATH = "nightly/sw.js"
+
+
+def _strings() -> dict[str, str]:
+    """The words keliling.js shows, translated here (the script itself has no catalogue)."""
+    return {
+        "pending": _("%(n)s belum terkirim"),
+        "allSent": _("Semua terkirim"),
+        "syncing": _("Mengirim…"),
+        "offline": _("Tidak ada sinyal: ketukan disimpan di ponsel ini."),
+        "savedHere": _("Tersimpan di ponsel ini"),
+        "saved": _("Terkirim"),
+        "done": _("Semua rumah sudah dicatat. Terima kasih!"),
+        "loadFailed": _("Rute belum bisa dibuka. Buka halaman ini sekali saat ada sinyal."),
+        "signIn": _("Sesi habis: masuk lagi, ketukan tetap tersimpan di ponsel ini."),
+        "notFound": _("Rumah tidak ditemukan."),
+        "amountPrompt": _("Jumlah lain (Rp)"),
+        "refused": _("Ditolak"),
+        "conflict": _("Bentrok"),
+    }
+
+
+@login_required
+@permission_required(RECORDERS, raise_exception=True)
+@require_GET
+def keliling(request: HttpRequest) -> HttpResponse:
+    """The page shell. The route itself comes from keliling_route, so the same shell works offline."""
+    picker = SheetPickerForm({"malam": request.GET.get("malam", ""), "rt": request.GET.get("rt") or ""})
+    picker.is_valid()
+    today = evening_of()
+    evening = picker.cleaned_data.get("malam") or today
+    rt = picker.cleaned_data.get("rt")
+    context = {
+        "evening": evening,
+        "today": today,
+        "earliest": today - dt.timedelta(days=PETUGAS_WINDOW_EVENINGS - 1),
+        "rt": rt,
+        "rts": RT.objects.all(),
+        # A data- attribute, not a json_script block: the pages carry no inline <script> at all.
+        "strings_json": json.dumps(_strings(), ensure_ascii=False),
+        "sync_url": reverse("keliling:sync"),
+    }
+    return render(request, "nightly/keliling.html", context)
+
+
+def _route_households(rt: RT, evening: dt.date) -> list[dict]:
+    """The RT's active houses in route order, each with what is stored for the evening (another phone's or
+    the sheet's taps show on this phone too). Two queries, whatever the size of the RT."""
+    stored = {
+        hid: (state, amount)
+        for hid, state, amount in Contribution.objects.filter(round__rt=rt, evening=evening).order_by()
+        .values_list("household_id", "state", "amount")
+    }
+    return [
+        {"code": h.private_code, "address": h.address, "number": index, "usual": h.usual_amount,
+         "state": stored.get(h.pk, ("", None))[0], "amount": stored.get(h.pk, ("", None))[1]}
+        for index, h in enumerate(Household.objects.filter(rt=rt).active().in_route_order(), start=1)
+    ]
+
+
+@login_required
+@permission_required(RECORDERS, raise_exception=True)
+@require_GET
+@cache_control(private=True, no_cache=True)
+def keliling_route(request: HttpRequest, rt_pk: int, evening: str) -> JsonResponse:
+    """One RT's route for one evening: private codes, addresses and usual amounts, for the signed-in
+    collector's phone only (private, never a shared cache: the codes open each household's own page)."""
+    rt = get_object_or_404(RT, pk=rt_pk)
+    try:
+        day = dt.date.fromisoformat(evening)
+    except ValueError as error:
+        raise Http404 from error
+    return JsonResponse({
+        "rt": str(rt), "rt_id": rt.pk, "evening": day.isoformat(), "evening_label": evening_label(day),
+        "states": {state.value: str(state.label) for state in ContributionState},
+        "households": _route_households(rt, day),
+    })
+
+
+@login_required
+@permission_required(RECORDERS, raise_exception=True)
+@require_POST
+def keliling_sync(request: HttpRequest) -> JsonResponse:
+    """Take a batch of queued taps; answer each one. A bad body is a 400 the phone keeps its queue for."""
+    try:
+        body = json.loads(request.body)
+        records = body["records"]
+        if not isinstance(records, list) or len(records) > MAX_BATCH:
+            raise ValueError("records")
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": _("Isi kiriman tidak terbaca.")}, status=400)
+    return JsonResponse({"results": sync_phone_taps(user=request.user, records=records)})
+
+
+@require_GET
+@cache_control(no_cache=True)
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: Keliling installed on the home screen. The icons may not be there yet."""
+    data = {
+        "name": _("Jimpitan · Keliling"),
+        "short_name": _("Keliling"),
+        "start_url": reverse("keliling:page"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#121212",
+        "theme_color": "#198754",
+        "lang": request.LANGUAGE_CODE,
+        "icons": [
+            {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
+
+
+@require_GET
+@cache_control(no_cache=True)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, from the root so its scope may be `/`; the shell files it caches are named with
+    their static URLs (hashed in production) so a new deploy replaces the cache."""
+    shell = [reverse("keliling:page"), static("vendor/bootstrap/css/bootstrap.min.css"), static("css/app.css"),
+             static("nightly/keliling.css"), static("nightly/keliling.js")]
+    version = hashlib.sha256("|".join(shell).encode()).hexdigest()[:12]
+    response = render(request, SW_PATH, {"shell_json": json.dumps(shell), "version": version},
+                      content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response

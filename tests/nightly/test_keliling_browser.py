@@ -1,0 +1,100 @@
+"""A petugas walks a small RT with the phone offline, reloads, comes back online: every tap is stored once."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from nightly.models import Contribution, PhoneTap, Round
+from tests.conftest import PASSWORD
+from tests.nightly.factories import make_rt
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("roles")]
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+
+def test_a_full_round_offline_survives_a_reload_and_is_stored_once(live_server, page: Page, petugas, screenshot_dir):
+    rt, houses = make_rt(number=4, households=5, usual_amount=500)
+    page.set_viewport_size({"width": 360, "height": 740})
+    _sign_in(page, live_server.url, "petugas")
+    page.goto(f"{live_server.url}/keliling/?rt={rt.pk}")
+    expect(page.locator("[data-k=progress]")).to_have_text("1 / 5")
+    expect(page.locator("[data-k=address]")).to_have_text("No. 1")
+    # The service worker takes the page over before the signal goes.
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    page.screenshot(path=f"{screenshot_dir}/keliling-360.png", full_page=True)
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()  # No. 1
+    expect(page.locator("[data-k=progress]")).to_have_text("2 / 5")
+    page.get_by_role("button", name="Kosong").click()  # No. 2
+    page.get_by_role("button", name="Titip").click()  # No. 3
+    page.locator("#k-other").fill("1000")  # No. 4 gave more
+    page.locator("#k-other").press("Enter")
+    expect(page.locator("[data-k=progress]")).to_have_text("5 / 5")
+    # Undo beats confirm: back one house, correct it, carry on.
+    page.get_by_role("button", name=re.compile("Rumah sebelumnya")).click()
+    expect(page.locator("[data-k=address]")).to_have_text("No. 4")
+    page.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()  # No. 4 corrected to 500
+    page.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()  # No. 5
+    expect(page.locator("[data-k=pending]")).to_have_text("6 belum terkirim")
+    page.screenshot(path=f"{screenshot_dir}/keliling-offline-360.png", full_page=True)
+    assert not Contribution.objects.exists()
+
+    # The phone reloads with no signal: the page comes from the service worker, the taps from IndexedDB.
+    page.reload()
+    expect(page.locator("[data-k=pending]")).to_have_text("6 belum terkirim")
+    expect(page.locator("[data-k=address]")).to_be_visible()
+    assert not Contribution.objects.exists()
+
+    page.context.set_offline(False)
+    expect(page.locator("[data-k=pending]")).to_be_hidden(timeout=15000)
+    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
+    stored = {c.household_id: (c.state, c.amount) for c in Contribution.objects.all()}
+    assert stored == {
+        houses[0].pk: ("dibayar", 500), houses[1].pk: ("kosong", 0), houses[2].pk: ("titip", 500),
+        houses[3].pk: ("dibayar", 500), houses[4].pk: ("dibayar", 500),
+    }
+    assert PhoneTap.objects.count() == 6
+    rnd = Round.objects.get()
+    assert rnd.total == 2000 and rnd.households_paid == 4
+
+    # Another reload online sends nothing twice.
+    page.reload()
+    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
+    assert PhoneTap.objects.count() == 6 and Contribution.objects.count() == 5
+
+
+def test_two_phones_on_one_rt_later_tap_wins_and_both_phones_see_it(live_server, page: Page, browser, petugas,
+                                                                    bendahara):
+    rt, houses = make_rt(number=5, households=3, usual_amount=500)
+    url = f"{live_server.url}/keliling/?rt={rt.pk}"
+    _sign_in(page, live_server.url, "petugas")
+    page.goto(url)
+    other_context = browser.new_context(viewport={"width": 360, "height": 740})
+    other = other_context.new_page()
+    _sign_in(other, live_server.url, "bendahara")
+    other.goto(url)
+    expect(other.locator("[data-k=address]")).to_have_text("No. 1")
+
+    page.get_by_role("button", name="Kosong").click()  # phone A: No. 1 empty
+    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
+    other.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()  # phone B, later: No. 1 paid after all
+    expect(other.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
+    contribution = Contribution.objects.get()
+    assert (contribution.state, contribution.amount) == ("dibayar", 500)
+    assert [h.state for h in contribution.history.order_by("history_date")] == ["kosong", "dibayar"]
+    assert Round.objects.get().total == 500
+
+    # Phone A opens the round again: it shows the later value, not its own earlier tap.
+    page.reload()
+    page.locator("#k-jump").fill("1")
+    page.locator("#k-jump").press("Enter")
+    expect(page.locator("[data-k=mark]")).to_have_text("✓ Ada Rp 500")
+    other_context.close()
