@@ -16,6 +16,7 @@ urlpatterns = [
     path("pengaturan/", views.profile_edit, name="profile"),
     path("healthz", views.healthz, name="healthz"),
     path("jimpitan/", include("nightly.urls")),
+    path("ronda/", include("nightly.urls_roster")),
     path("rumah/", include("households.urls")),
     path("kas/", include("spending.urls")),
     path("buku/", include("ledger.urls_books")),

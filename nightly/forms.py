@@ -106,3 +106,15 @@ class RoundFilter(django_filters.FilterSet):
     def filter_month(self, queryset, name, value):
         month = parse_month(value)
         return queryset.in_month(month) if month else queryset
+
+
+class RosterPasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Jadwal ronda"),
+        required=False,
+        max_length=40_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "font-monospace"}),
+        help_text=_("Satu baris per aturan: hari, pasaran, weton atau tanggal, lalu tab atau titik koma, lalu nama "
+                    "petugas dipisah koma. Contoh: “Senin⇥Pak Slamet, Bu Sri”, “Legi; Pak Darto”, "
+                    "“Kamis Pahing; Mas Joko”, “2026-12-24; Pak RT”. Kosongkan untuk menghapus jadwal."),
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jimpitan.lib.pasaran import pasaran_index
 from jimpitan.lib.querysets import DatedQuerySet
 
 
@@ -203,3 +204,80 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} · {self.evening.isoformat()} · {self.amount}"
+
+
+class RosterKind(models.TextChoices):
+    """What an assignment's rule follows. On a given evening the most specific kind that names anyone wins:
+    a single date over a weton pair over weekday and pasaran (those two add up)."""
+
+    WEEKDAY = "hari", _("Hari")
+    PASARAN = "pasaran", _("Pasaran")
+    WETON = "weton", _("Weton")
+    DATE = "tanggal", _("Tanggal")
+
+
+class RosterAssignment(models.Model):
+    """One petugas on an RT's duty roster (jadwal ronda), by one kind of rule."""
+
+    rt = models.ForeignKey("households.RT", on_delete=models.CASCADE, related_name="roster", verbose_name=_("RT"))
+    kind = models.CharField(_("aturan"), max_length=10, choices=RosterKind.choices)
+    # 0 = Senin … 6 = Minggu, like date.weekday(); 0 = Legi … 4 = Kliwon, like jimpitan.lib.pasaran.
+    weekday = models.PositiveSmallIntegerField(_("hari"), null=True, blank=True)
+    pasaran = models.PositiveSmallIntegerField(_("pasaran"), null=True, blank=True)
+    date = models.DateField(_("tanggal"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="roster_duties",
+        verbose_name=_("akun petugas"),
+    )
+    # For a petugas without an account.
+    name = models.CharField(_("nama"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rt", "kind", "weekday", "pasaran", "date", "position"]
+        verbose_name = _("Jadwal ronda")
+        verbose_name_plural = _("Jadwal ronda")
+        constraints = [
+            # Exactly the fields its kind needs, and no others: a weekday rule never carries a stray date.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=RosterKind.WEEKDAY, weekday__isnull=False, pasaran__isnull=True, date__isnull=True)
+                    | Q(kind=RosterKind.PASARAN, weekday__isnull=True, pasaran__isnull=False, date__isnull=True)
+                    | Q(kind=RosterKind.WETON, weekday__isnull=False, pasaran__isnull=False, date__isnull=True)
+                    | Q(kind=RosterKind.DATE, weekday__isnull=True, pasaran__isnull=True, date__isnull=False)
+                ),
+                name="roster_one_kind_of_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=True) | Q(weekday__lte=6), name="roster_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(pasaran__isnull=True) | Q(pasaran__lte=4), name="roster_pasaran_range"
+            ),
+            # An account or a plain name, never both and never neither.
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(name="")) | (Q(user__isnull=True) & ~Q(name="")),
+                name="roster_user_or_name",
+            ),
+        ]
+        indexes = [models.Index(fields=["rt", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.rt} · {self.kind} · {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id is None:
+            return self.name
+        return self.user.get_full_name() or self.user.get_username()
+
+    def matches(self, day) -> bool:
+        if self.kind == RosterKind.DATE:
+            return self.date == day
+        if self.kind == RosterKind.WEEKDAY:
+            return self.weekday == day.weekday()
+        if self.kind == RosterKind.PASARAN:
+            return self.pasaran == pasaran_index(day)
+        return self.weekday == day.weekday() and self.pasaran == pasaran_index(day)

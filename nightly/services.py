@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeGuard
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -20,11 +21,15 @@ from django.utils.translation import gettext as _
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.pasaran import weton_label
 from jimpitan.lib.sql import insert_sql
 from jimpitan.models import KampungProfile
+from jimpitan.roles import BENDAHARA, PETUGAS
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
-from nightly.models import NOT_COLLECTED, Contribution, ContributionState, Round
+from nightly.models import NOT_COLLECTED, Contribution, ContributionState, RosterAssignment, Round
+from nightly.roster import ParsedLine, parse_roster
+from nightly.selectors import on_duty_user_ids
 
 DEFAULT_AMOUNT_CAP = 10_000
 # Petugas correct their own recent work only: today's evening and the one before.
@@ -92,6 +97,21 @@ def can_record(user, evening: dt.date) -> bool:
 def assert_can_record(user, evening: dt.date) -> None:
     if not can_record(user, evening):
         raise PermissionDenied(_("Anda tidak boleh mencatat atau mengubah jimpitan malam ini."))
+
+
+def assert_on_duty(user, *, rt: RT, evening: dt.date) -> None:
+    """With the kampung's roster rule on, only that evening's rostered petugas may record the RT's round. Here,
+    in the path every saver takes, so a sheet, a total-only round and a queued phone record all get it."""
+    if user.has_perm("nightly.record_any_evening"):
+        return
+    profile = KampungProfile.load()
+    if profile is None or not profile.roster_only_on_duty:
+        return
+    if user.pk not in on_duty_user_ids(rt=rt, evening=evening):
+        raise PermissionDenied(
+            _("Anda tidak terjadwal ronda di %(rt)s malam ini (%(evening)s), jadi belum boleh mencatat. Minta "
+              "Bendahara mencatatnya, atau ajukan tukar jadwal.") % {"rt": rt, "evening": weton_label(evening)}
+        )
 
 
 def assert_not_future(evening: dt.date) -> None:
@@ -193,6 +213,7 @@ def _check_and_lock_round(*, rt: RT, evening: dt.date, user) -> Round | None:
     record it, its month open), then the stored round, locked (None: nothing saved yet)."""
     assert_not_future(evening)
     assert_can_record(user, evening)
+    assert_on_duty(user, rt=rt, evening=evening)
     # The ledger lock first, like every money writer: a month being closed waits for this round, or this
     # round waits for the closing and then finds its month closed.
     lock_ledger()
@@ -421,3 +442,66 @@ def save_total_only_round(
     except IntegrityError as error:
         raise RoundConflictError() from error
     return SaveResult(rnd, created=created)
+
+
+# --- duty roster --------------------------------------------------------------------------------------
+
+class RosterPasteError(ValidationError):
+    """Bad pasted lines: `line_errors` maps the line number (1-based) to its message. Nothing was saved."""
+
+    def __init__(self, line_errors: dict[int, str]):
+        self.line_errors = line_errors
+        super().__init__(_("Ada baris yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."),
+                         code="lines")
+
+
+def _roster_users() -> dict[str, object]:
+    """Accounts a pasted name may mean, by username and by full name, compared case-insensitively."""
+    users: dict[str, object] = {}
+    for account in get_user_model().objects.filter(is_active=True, groups__name__in=[PETUGAS, BENDAHARA]).distinct():
+        full = account.get_full_name().strip()
+        if full:
+            users.setdefault(full.casefold(), account)
+        users[account.get_username().casefold()] = account
+    return users
+
+
+def _wanted_assignments(rt: RT, lines: list[ParsedLine]) -> dict[tuple, RosterAssignment]:
+    users = _roster_users()
+    wanted: dict[tuple, RosterAssignment] = {}
+    for line in lines:
+        for position, name in enumerate(line.names):
+            account = users.get(name.casefold())
+            assignment = RosterAssignment(
+                rt=rt, kind=line.rule.kind, weekday=line.rule.weekday, pasaran=line.rule.pasaran,
+                date=line.rule.date, user=account, name="" if account else name, position=position,
+            )
+            wanted.setdefault(_roster_key(assignment), assignment)
+    return wanted
+
+
+def _roster_key(assignment: RosterAssignment) -> tuple:
+    return (assignment.kind, assignment.weekday, assignment.pasaran, assignment.date, assignment.user_id,
+            assignment.name)
+
+
+@transaction.atomic
+def replace_roster(*, rt: RT, text: str, user) -> int:
+    """Make the RT's roster what the pasted text says; returns the number of assignments. Unchanged assignments
+    stay as they are (no history noise); every line is checked before anything is written."""
+    lines, errors = parse_roster(text)
+    if errors:
+        raise RosterPasteError(errors)
+    wanted = _wanted_assignments(rt, lines)
+    stored = {_roster_key(a): a for a in RosterAssignment.objects.select_for_update().filter(rt=rt)}
+    for key, assignment in stored.items():
+        if key not in wanted:
+            assignment._history_user = user
+            assignment.delete()
+    for key, assignment in wanted.items():
+        current = stored.get(key, assignment)
+        if current.pk is None or current.position != assignment.position:
+            current.position = assignment.position
+            current._history_user = user
+            current.save()
+    return len(wanted)

@@ -88,6 +88,8 @@ MATRIX: dict[str, ObjectUrl] = {
     "nightly:round_history": _u("nightly:round_history", lambda w: w.round.pk, PETUGAS_UP, NAME),
     "nightly:household_month": _u("nightly:household_month", lambda w: w.household.pk, PETUGAS_UP, NAME),
     "nightly:round_export": _u("nightly:round_export", lambda w: "csv", PETUGAS_UP, b"RT 07"),
+    # The duty roster: the treasurer edits an RT's roster (the page and the print are not object URLs).
+    "roster:edit": _u("roster:edit", lambda w: w.rt.pk, BENDAHARA, b"RT 07"),
     # The household register holds phones and private codes: Pokja reads, the treasurer edits.
     "households:detail": _u("households:detail", lambda w: w.household.pk, POKJA_UP, PHONE),
     "households:export": _u("households:export", lambda w: "csv", POKJA_UP, PHONE),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from nightly.views import roster
+
+app_name = "roster"
+
+urlpatterns = [
+    path("", roster.roster_page, name="page"),
+    path("cetak/", roster.roster_pdf, name="pdf"),
+    path("rt/<int:pk>/ubah/", roster.roster_edit, name="edit"),
+]
