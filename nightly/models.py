@@ -281,3 +281,72 @@ class RosterAssignment(models.Model):
         if self.kind == RosterKind.PASARAN:
             return self.pasaran == pasaran_index(day)
         return self.weekday == day.weekday() and self.pasaran == pasaran_index(day)
+
+
+class SwapKind(models.TextChoices):
+    HANDOVER = "serah", _("Serahkan malam")
+    SWAP = "tukar", _("Tukar malam")
+
+
+class SwapStatus(models.TextChoices):
+    PENDING = "diajukan", _("Diajukan")
+    APPROVED = "disetujui", _("Disetujui")
+    REFUSED = "ditolak", _("Ditolak")
+
+
+class RosterSwap(models.Model):
+    """A petugas asks to hand an evening over to someone, or to swap it for one of theirs. The Bendahara
+    decides; an approved request is written into the roster as single-date assignments, so the roster's own
+    history and this record together say who changed what and why."""
+
+    rt = models.ForeignKey("households.RT", on_delete=models.CASCADE, related_name="roster_swaps",
+                           verbose_name=_("RT"))
+    kind = models.CharField(_("jenis"), max_length=10, choices=SwapKind.choices, default=SwapKind.HANDOVER)
+    evening = models.DateField(_("malam"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_swaps",
+                                     verbose_name=_("diajukan oleh"))
+    replacement_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                         related_name="+", verbose_name=_("pengganti (akun)"))
+    replacement_name = models.CharField(_("pengganti (nama)"), max_length=100, blank=True)
+    # For a swap: the replacement's evening that the requester takes in return.
+    swap_evening = models.DateField(_("malam pengganti"), null=True, blank=True)
+    reason = models.CharField(_("alasan"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=SwapStatus.choices, default=SwapStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("diputuskan oleh"))
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diajukan pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tukar jadwal ronda")
+        verbose_name_plural = _("tukar jadwal ronda")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="rosterswap_reason_given"),
+            models.CheckConstraint(
+                condition=(Q(replacement_user__isnull=False) & Q(replacement_name=""))
+                | (Q(replacement_user__isnull=True) & ~Q(replacement_name="")),
+                name="rosterswap_one_replacement",
+            ),
+            # Only an account can work someone else's evening in return.
+            models.CheckConstraint(
+                condition=(Q(kind=SwapKind.HANDOVER) & Q(swap_evening__isnull=True))
+                | (Q(kind=SwapKind.SWAP) & Q(swap_evening__isnull=False) & Q(replacement_user__isnull=False)),
+                name="rosterswap_evening_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SwapStatus.PENDING) | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="rosterswap_decision_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rt} · {self.evening.isoformat()} · {self.get_status_display()}"
+
+    @property
+    def replacement_display(self) -> str:
+        if self.replacement_user_id is None:
+            return self.replacement_name
+        return self.replacement_user.get_full_name() or self.replacement_user.get_username()

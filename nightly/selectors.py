@@ -19,7 +19,9 @@ from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.pasaran import pasaran_of, weekday_name
-from nightly.models import Contribution, ContributionState, RosterAssignment, RosterKind, Round
+from nightly.models import (
+    Contribution, ContributionState, RosterAssignment, RosterKind, RosterSwap, Round, SwapStatus,
+)
 
 
 def _sheet_households(rt: RT, rnd: Round | None):
@@ -396,9 +398,22 @@ def _assignments_by_rt(start: dt.date, end: dt.date, rts=None) -> dict[int, list
     return grouped
 
 
-def on_duty_user_ids(*, rt: RT, evening: dt.date) -> set[int]:
+def on_duty_assignments(*, rt: RT, evening: dt.date) -> list[RosterAssignment]:
     assignments = _assignments_by_rt(evening, evening + dt.timedelta(days=1), rts=[rt]).get(rt.pk, [])
-    return {a.user_id for a in on_duty(assignments, evening) if a.user_id is not None}
+    return on_duty(assignments, evening)
+
+
+def on_duty_user_ids(*, rt: RT, evening: dt.date) -> set[int]:
+    return {a.user_id for a in on_duty_assignments(rt=rt, evening=evening) if a.user_id is not None}
+
+
+def swap_requests(user, limit: int = 50) -> list[RosterSwap]:
+    """Pending requests first, then the latest decisions; a petugas without the Bendahara's view sees their own."""
+    queryset = RosterSwap.objects.select_related("rt", "requested_by", "replacement_user", "decided_by")
+    if not user.has_perm("nightly.change_rosterswap") and not user.has_perm("nightly.view_rosterassignment"):
+        queryset = queryset.filter(Q(requested_by=user) | Q(replacement_user=user))
+    decided = models.Case(models.When(status=SwapStatus.PENDING, then=0), default=1)
+    return list(queryset.alias(decided=decided).order_by("decided", "-created_at")[:limit])
 
 
 @dataclass(frozen=True)

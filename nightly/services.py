@@ -27,9 +27,12 @@ from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
-from nightly.models import NOT_COLLECTED, Contribution, ContributionState, RosterAssignment, Round
+from nightly.models import (
+    NOT_COLLECTED, Contribution, ContributionState, RosterAssignment, RosterKind, RosterSwap, Round, SwapKind,
+    SwapStatus,
+)
 from nightly.roster import ParsedLine, parse_roster
-from nightly.selectors import on_duty_user_ids
+from nightly.selectors import on_duty_assignments, on_duty_user_ids
 
 DEFAULT_AMOUNT_CAP = 10_000
 # Petugas correct their own recent work only: today's evening and the one before.
@@ -505,3 +508,76 @@ def replace_roster(*, rt: RT, text: str, user) -> int:
             current._history_user = user
             current.save()
     return len(wanted)
+
+
+# --- swaps ---------------------------------------------------------------------------------------------
+
+def request_roster_swap(
+    *, rt: RT, evening: dt.date, user, reason: str, kind: str = SwapKind.HANDOVER, replacement_user=None,
+    replacement_name: str = "", swap_evening: dt.date | None = None,
+) -> RosterSwap:
+    """A rostered petugas asks to hand over (or swap) an evening; nothing changes until the Bendahara approves."""
+    today = evening_of()
+    if evening < today or (swap_evening is not None and swap_evening < today):
+        raise ValidationError(_("Malam itu sudah lewat. Pilih malam ini atau malam yang akan datang."), code="past")
+    if user.pk not in on_duty_user_ids(rt=rt, evening=evening):
+        raise ValidationError(_("Anda tidak terjadwal di %(rt)s pada malam itu.") % {"rt": rt}, code="not_on_duty")
+    if not reason.strip():
+        raise ValidationError(_("Tulis alasannya."), code="reason")
+    if replacement_user is None and not replacement_name.strip():
+        raise ValidationError(_("Pilih atau tulis pengganti."), code="replacement")
+    if replacement_user is not None and replacement_user.pk == user.pk:
+        raise ValidationError(_("Pengganti harus orang lain."), code="self")
+    if kind == SwapKind.SWAP:
+        if replacement_user is None or swap_evening is None:
+            raise ValidationError(_("Untuk tukar malam, pilih akun pengganti dan malam yang Anda ambil."), code="swap")
+        if replacement_user.pk not in on_duty_user_ids(rt=rt, evening=swap_evening):
+            raise ValidationError(_("Pengganti tidak terjadwal pada malam tukarnya."), code="swap_not_on_duty")
+    else:
+        swap_evening = None
+    swap = RosterSwap(
+        rt=rt, kind=kind, evening=evening, requested_by=user, reason=reason.strip(), swap_evening=swap_evening,
+        replacement_user=replacement_user, replacement_name="" if replacement_user else replacement_name.strip(),
+    )
+    swap._history_user = user
+    swap.save()
+    return swap
+
+
+def _rewrite_evening(*, rt: RT, day: dt.date, leaving_id: int, joining, joining_name: str, user) -> None:
+    """Pin one evening's duty as single-date assignments: who was on, minus the one leaving, plus the one joining."""
+    people = [(a.user, a.name) for a in on_duty_assignments(rt=rt, evening=day) if a.user_id != leaving_id]
+    people.append((joining, "" if joining else joining_name))
+    for old in RosterAssignment.objects.filter(rt=rt, kind=RosterKind.DATE, date=day):
+        old._history_user = user
+        old.delete()
+    seen = set()
+    for position, (account, name) in enumerate(people):
+        key = account.pk if account else name.casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        assignment = RosterAssignment(rt=rt, kind=RosterKind.DATE, date=day, user=account, name=name,
+                                      position=position)
+        assignment._history_user = user
+        assignment.save()
+
+
+@transaction.atomic
+def decide_roster_swap(*, swap: RosterSwap, user, approve: bool) -> RosterSwap:
+    """The Bendahara approves (the roster changes for those evenings) or refuses a pending request."""
+    swap = RosterSwap.objects.select_for_update().select_related("rt", "requested_by", "replacement_user").get(
+        pk=swap.pk)
+    if swap.status != SwapStatus.PENDING:
+        raise ValidationError(_("Permintaan ini sudah diputuskan."), code="decided")
+    if approve:
+        _rewrite_evening(rt=swap.rt, day=swap.evening, leaving_id=swap.requested_by_id,
+                         joining=swap.replacement_user, joining_name=swap.replacement_name, user=user)
+        if swap.kind == SwapKind.SWAP:
+            _rewrite_evening(rt=swap.rt, day=swap.swap_evening, leaving_id=swap.replacement_user_id,
+                             joining=swap.requested_by, joining_name="", user=user)
+    swap.status = SwapStatus.APPROVED if approve else SwapStatus.REFUSED
+    swap.decided_by, swap.decided_at = user, timezone.now()
+    swap._history_user = user
+    swap.save()
+    return swap

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from jimpitan.lib.evening import evening_of
 from jimpitan.models import KampungProfile
-from nightly.models import RosterAssignment, RosterKind
+from nightly.models import RosterAssignment, RosterKind, RosterSwap, SwapStatus
 from nightly.roster import parse_roster
 from nightly.selectors import duty_audit, on_duty_user_ids, roster_month
 from nightly.services import RosterPasteError, SheetRow, replace_roster, save_sheet, save_total_only_round
@@ -213,3 +213,61 @@ def test_report_page_shows_the_audit(client_as, bendahara, petugas):
     save_sheet(rt=rt, evening=evening, user=petugas, version=0, rows=[SheetRow(households[0].pk, "dibayar", 500)])
     page = client_as("pokja").get(reverse("reports:month", args=[evening.strftime("%Y-%m")])).content.decode()
     assert "Pemeriksaan jadwal ronda" in page and "Bu Terjadwal" in page
+
+
+def test_swap_handover_approved_changes_the_roster_and_keeps_history(client_as, bendahara, petugas):
+    rt, _ = make_rt()
+    tonight = evening_of()
+    replace_roster(rt=rt, text=f"{tonight.isoformat()}\tPetugas, Pak Slamet", user=bendahara)
+    client = client_as("petugas")
+    response = client.post(reverse("roster:swaps"), {
+        "rt": rt.pk, "malam": tonight.isoformat(), "kind": "serah", "replacement_name": "Mas Joko",
+        "reason": "Ada hajatan keluarga"})
+    assert response.status_code == 302
+    swap = RosterSwap.objects.get()
+    assert swap.status == SwapStatus.PENDING
+    assert on_duty_user_ids(rt=rt, evening=tonight) == {petugas.pk}  # nothing changes before approval
+    assert client.post(reverse("roster:swap_decide", args=[swap.pk]), {"keputusan": "setuju"}).status_code == 403
+    client = client_as("bendahara")
+    assert client.post(reverse("roster:swap_decide", args=[swap.pk]), {"keputusan": "setuju"}).status_code == 302
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.APPROVED and swap.decided_by == bendahara
+    day = next(d for d in roster_month(tonight)[0].days if d.day == tonight)
+    assert day.names == ("Pak Slamet", "Mas Joko")
+    assert RosterAssignment.history.filter(rt=rt, history_type="-", user=petugas).exists()
+    # Decided once: a second decision is refused, not applied twice.
+    client.post(reverse("roster:swap_decide", args=[swap.pk]), {"keputusan": "tolak"})
+    swap.refresh_from_db()
+    assert swap.status == SwapStatus.APPROVED
+
+
+def test_swap_two_evenings_and_refusal(bendahara, petugas, django_user_model):
+    from nightly.services import decide_roster_swap, request_roster_swap
+
+    other = django_user_model.objects.create_user(username="joko", first_name="Joko")
+    other.groups.add(*petugas.groups.all())
+    rt, _ = make_rt()
+    first, second = evening_of() + dt.timedelta(days=1), evening_of() + dt.timedelta(days=2)
+    replace_roster(rt=rt, text=f"{first.isoformat()}\tPetugas\n{second.isoformat()}\tJoko", user=bendahara)
+    swap = request_roster_swap(rt=rt, evening=first, user=petugas, reason="Kerja malam", kind="tukar",
+                               replacement_user=other, swap_evening=second)
+    decide_roster_swap(swap=swap, user=bendahara, approve=True)
+    assert on_duty_user_ids(rt=rt, evening=first) == {other.pk}
+    assert on_duty_user_ids(rt=rt, evening=second) == {petugas.pk}
+    refused = request_roster_swap(rt=rt, evening=second, user=petugas, reason="x", replacement_name="Bu Sri")
+    decide_roster_swap(swap=refused, user=bendahara, approve=False)
+    assert on_duty_user_ids(rt=rt, evening=second) == {petugas.pk}
+    from django.core.exceptions import ValidationError
+    with pytest.raises(ValidationError, match="tidak terjadwal"):
+        request_roster_swap(rt=rt, evening=first, user=petugas, reason="x", replacement_name="Bu Sri")
+    with pytest.raises(ValidationError, match="alasan"):
+        request_roster_swap(rt=rt, evening=second, user=petugas, reason="  ", replacement_name="Bu Sri")
+
+
+def test_swap_form_shows_errors_next_to_fields(client_as):
+    rt, _ = make_rt()
+    response = client_as("petugas").post(reverse("roster:swaps"), {
+        "rt": rt.pk, "malam": evening_of().isoformat(), "kind": "serah", "replacement_name": "X", "reason": "Sakit"})
+    assert response.status_code == 200
+    assert "tidak terjadwal" in response.content.decode()
+    assert client_as("anonymous").get(reverse("roster:swaps")).status_code == 302

@@ -1,4 +1,4 @@
-"""Grant the roster's new permissions by the rules in jimpitan/roles.py (the Bendahara edits, the Pokja reads)."""
+"""Grant the roster and swap permissions by the rules in jimpitan/roles.py (the Bendahara edits, the Pokja reads)."""
 
 from django.db import migrations
 
@@ -7,7 +7,7 @@ from jimpitan.roles import sync_role_permissions
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("nightly", "0004_roster"),
+        ("nightly", "0005_roster_swap"),
         ("jimpitan", "0004_roster_only_on_duty"),
     ]
 
