@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import date_format
 
-from jimpitan.lib.dates import evening_label
 from jimpitan.lib.pasaran import pasaran_of
 from nightly.selectors import tonight_roster
 
@@ -14,4 +14,6 @@ register = template.Library()
 @register.simple_tag
 def roster_tonight() -> dict:
     evening, rows = tonight_roster()
-    return {"evening": evening, "label": evening_label(evening), "pasaran": pasaran_of(evening), "rows": rows}
+    # Named like the roster names it: the day the evening begins, with that day's pasaran ("Minggu Kliwon").
+    label = f"{date_format(evening, 'l')} {pasaran_of(evening)}, {date_format(evening, 'j F Y')}"
+    return {"evening": evening, "label": label, "rows": rows}

@@ -60,13 +60,12 @@ def roster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     line_errors: dict[int, str] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            count = replace_roster(rt=rt, text=form.cleaned_data["text"], user=request.user)
+            replace_roster(rt=rt, text=form.cleaned_data["text"], user=request.user)
         except RosterPasteError as error:
             line_errors = error.line_errors
             form.add_error("text", error.message)
         else:
-            messages.success(request, _("Jadwal ronda %(rt)s disimpan: %(count)d petugas-aturan.")
-                             % {"rt": rt, "count": count})
+            messages.success(request, _("Jadwal ronda %(rt)s disimpan.") % {"rt": rt})
             return redirect("roster:page")
     return render(request, "nightly/roster_edit.html", {
         "rt": rt, "form": form, "line_errors": sorted(line_errors.items()),
