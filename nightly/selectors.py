@@ -513,3 +513,45 @@ def duty_audit(month: dt.date, today: dt.date | None = None) -> DutyAudit:
     idle = [IdleDuty(name, len(days), tuple(days)) for name, days in sorted(rostered.items()) if not took_part[name]]
     off_roster.sort(key=lambda row: (row.round.evening, row.round.rt_id))
     return DutyAudit(idle, off_roster)
+
+
+# --- nightly WhatsApp recap ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RoundRecap:
+    round: Round
+    paid: int
+    empty: int
+    left: int
+    petugas: tuple[str, ...]
+    # None: the kampung's privacy level keeps addresses out of the recap (counts only).
+    empty_addresses: tuple[str, ...] | None
+
+
+def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bool = False) -> list[RoundRecap]:
+    """Each saved round of an evening (or one RT's) with its counts and petugas; three or four queries,
+    whatever the number of RTs and households."""
+    rounds = Round.objects.filter(evening=evening).select_related("rt").prefetch_related("collector_users")
+    if rt is not None:
+        rounds = rounds.filter(rt=rt)
+    rounds = list(rounds.order_by("rt__display_order", "rt__number"))
+    counts: dict[tuple[int, str], int] = {
+        (row["round_id"], row["state"]): row["n"]
+        for row in Contribution.objects.filter(round__in=rounds).order_by()
+        .values("round_id", "state").annotate(n=Count("id"))
+    }
+    addresses: dict[int, list[str]] = defaultdict(list)
+    if with_addresses and rounds:
+        for round_id, address in (Contribution.objects.filter(round__in=rounds, state=ContributionState.EMPTY)
+                                  .order_by("household__route_position").values_list("round_id", "household__address")):
+            addresses[round_id].append(address)
+    recaps = []
+    for rnd in rounds:
+        people = [u.get_full_name() or u.get_username() for u in rnd.collector_users.all()]
+        people += [name.strip() for name in rnd.collectors.split(",") if name.strip() and name.strip() not in people]
+        recaps.append(RoundRecap(
+            rnd, counts.get((rnd.pk, ContributionState.PAID), 0), counts.get((rnd.pk, ContributionState.EMPTY), 0),
+            counts.get((rnd.pk, ContributionState.LEFT_WITH_NEIGHBOUR), 0), tuple(people),
+            tuple(addresses.get(rnd.pk, ())) if with_addresses else None,
+        ))
+    return recaps
