@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -234,6 +236,8 @@ class RosterAssignment(models.Model):
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     history = HistoricalRecords()
+    # Set by the service before a save or delete: simple-history records who made the change.
+    _history_user: Any
 
     class Meta:
         ordering = ["rt", "kind", "weekday", "pasaran", "date", "position"]
@@ -318,6 +322,7 @@ class RosterSwap(models.Model):
     created_at = models.DateTimeField(_("diajukan pada"), auto_now_add=True)
 
     history = HistoricalRecords()
+    _history_user: Any
 
     class Meta:
         ordering = ["-created_at"]

@@ -531,10 +531,10 @@ class RoundRecap:
 def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bool = False) -> list[RoundRecap]:
     """Each saved round of an evening (or one RT's) with its counts and petugas; three or four queries,
     whatever the number of RTs and households."""
-    rounds = Round.objects.filter(evening=evening).select_related("rt").prefetch_related("collector_users")
+    queryset = Round.objects.filter(evening=evening).select_related("rt").prefetch_related("collector_users")
     if rt is not None:
-        rounds = rounds.filter(rt=rt)
-    rounds = list(rounds.order_by("rt__display_order", "rt__number"))
+        queryset = queryset.filter(rt=rt)
+    rounds = list(queryset.order_by("rt__display_order", "rt__number"))
     counts: dict[tuple[int, str], int] = {
         (row["round_id"], row["state"]): row["n"]
         for row in Contribution.objects.filter(round__in=rounds).order_by()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,7 +28,14 @@ from jimpitan.roles import BENDAHARA, PETUGAS
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
 from nightly.models import (
-    NOT_COLLECTED, Contribution, ContributionState, RosterAssignment, RosterKind, RosterSwap, Round, SwapKind,
+    NOT_COLLECTED,
+    Contribution,
+    ContributionState,
+    RosterAssignment,
+    RosterKind,
+    RosterSwap,
+    Round,
+    SwapKind,
     SwapStatus,
 )
 from nightly.roster import ParsedLine, parse_roster
@@ -458,9 +465,9 @@ class RosterPasteError(ValidationError):
                          code="lines")
 
 
-def _roster_users() -> dict[str, object]:
+def _roster_users() -> dict[str, Any]:
     """Accounts a pasted name may mean, by username and by full name, compared case-insensitively."""
-    users: dict[str, object] = {}
+    users: dict[str, Any] = {}
     for account in get_user_model().objects.filter(is_active=True, groups__name__in=[PETUGAS, BENDAHARA]).distinct():
         full = account.get_full_name().strip()
         if full:
@@ -573,7 +580,8 @@ def decide_roster_swap(*, swap: RosterSwap, user, approve: bool) -> RosterSwap:
     if approve:
         _rewrite_evening(rt=swap.rt, day=swap.evening, leaving_id=swap.requested_by_id,
                          joining=swap.replacement_user, joining_name=swap.replacement_name, user=user)
-        if swap.kind == SwapKind.SWAP:
+        # The swap_evening constraint guarantees both for a swap; the test keeps the type checker informed.
+        if swap.kind == SwapKind.SWAP and swap.swap_evening and swap.replacement_user_id:
             _rewrite_evening(rt=swap.rt, day=swap.swap_evening, leaving_id=swap.replacement_user_id,
                              joining=swap.requested_by, joining_name="", user=user)
     swap.status = SwapStatus.APPROVED if approve else SwapStatus.REFUSED

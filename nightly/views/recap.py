@@ -27,7 +27,8 @@ def recap_page(request: HttpRequest) -> HttpResponse:
     if not is_plausible_day(evening):
         evening = evening_of()
     kampung = KampungProfile.load()
-    recaps = evening_recaps(evening, rt=rt, with_addresses=addresses_allowed(kampung.privacy_level if kampung else None))
+    allowed = addresses_allowed(kampung.privacy_level if kampung else None)
+    recaps = evening_recaps(evening, rt=rt, with_addresses=allowed)
     text = recap_text(evening, recaps, kampung.name if kampung else "")
     return render(request, "nightly/recap.html", {
         "evening": evening, "title": evening_title(evening), "rt": rt, "rts": list(RT.objects.all()),

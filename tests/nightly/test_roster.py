@@ -7,9 +7,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 
 from jimpitan.lib.evening import evening_of
@@ -148,8 +147,9 @@ def test_roster_pdf_one_page_per_rt(client_as, bendahara):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
     assert len(PdfReader(io.BytesIO(response.content)).pages) == 3
 
 
