@@ -73,6 +73,7 @@ class KampungProfileForm(forms.ModelForm):
             "privacy_level",
             "publish_receipts",
             "show_head_name",
+            "roster_only_on_duty",
             "opening_balance",
             "opening_balance_date",
             "chair_name",

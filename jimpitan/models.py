@@ -51,6 +51,13 @@ class KampungProfile(models.Model):
         default=False,
         help_text=_("Halaman rumah terbuka bagi siapa saja yang memindai stikernya. Biasanya cukup alamatnya."),
     )
+    # Off by default: many RTs let whoever walked the round write it in.
+    roster_only_on_duty = models.BooleanField(
+        _("hanya petugas jadwal malam itu yang boleh mencatat"),
+        default=False,
+        help_text=_("Jika aktif, jimpitan malam suatu RT hanya bisa dicatat oleh petugas yang terjadwal malam itu. "
+                    "Bendahara selalu boleh mencatat."),
+    )
     opening_balance = models.BigIntegerField(
         _("saldo awal"), default=0, help_text=_("Uang kas yang sudah ada saat mulai memakai aplikasi.")
     )

@@ -19,6 +19,9 @@ PETUGAS_PERMISSIONS = {
     ("nightly", "add_contribution"),
     ("nightly", "change_contribution"),
     ("nightly", "view_contribution"),
+    # A petugas asks to swap or hand over an evening; the Bendahara decides.
+    ("nightly", "add_rosterswap"),
+    ("nightly", "view_rosterswap"),
     ("households", "view_household"),
     ("households", "view_rt"),
 }

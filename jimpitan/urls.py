@@ -18,6 +18,7 @@ urlpatterns = [
     path("jimpitan/", include("nightly.urls")),
     path("keliling/", include("nightly.urls_keliling")),
     path("", include("nightly.urls_pwa")),
+    path("ronda/", include("nightly.urls_roster")),
     path("rumah/", include("households.urls")),
     path("kas/", include("spending.urls")),
     path("buku/", include("ledger.urls_books")),

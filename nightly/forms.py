@@ -13,7 +13,7 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import is_plausible_day, parse_month
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.roles import BENDAHARA, PETUGAS
-from nightly.models import Round
+from nightly.models import Round, SwapKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -106,3 +106,43 @@ class RoundFilter(django_filters.FilterSet):
     def filter_month(self, queryset, name, value):
         month = parse_month(value)
         return queryset.in_month(month) if month else queryset
+
+
+class RosterPasteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Jadwal ronda"),
+        required=False,
+        max_length=40_000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "font-monospace"}),
+        help_text=_("Satu baris per aturan: hari, pasaran, weton atau tanggal, lalu tab atau titik koma, lalu nama "
+                    "petugas dipisah koma. Contoh: “Senin⇥Pak Slamet, Bu Sri”, “Legi; Pak Darto”, "
+                    "“Kamis Pahing; Mas Joko”, “2026-12-24; Pak RT”. Kosongkan untuk menghapus jadwal."),
+    )
+
+
+class RosterSwapForm(forms.Form):
+    """A petugas's request to hand over or swap an evening; the service checks the roster."""
+
+    rt = forms.ModelChoiceField(queryset=RT.objects.all(), label=_("RT"), empty_label=None)
+    malam = forms.DateField(label=_("Malam"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=SwapKind.choices, initial=SwapKind.HANDOVER)
+    replacement_user = forms.ModelChoiceField(
+        queryset=collector_user_queryset(), label=_("Pengganti (akun)"), required=False,
+    )
+    replacement_name = forms.CharField(label=_("atau nama pengganti tanpa akun"), max_length=100, required=False)
+    swap_evening = forms.DateField(
+        label=_("Malam pengganti yang Anda ambil (untuk tukar)"), widget=DATE_WIDGET, required=False,
+    )
+    reason = forms.CharField(label=_("Alasan"), max_length=300)
+
+    def clean_malam(self) -> dt.date:
+        evening = self.cleaned_data["malam"]
+        if not is_plausible_day(evening):
+            raise forms.ValidationError(_("Tanggal tidak wajar."))
+        return evening
+
+    def clean_swap_evening(self) -> dt.date | None:
+        evening = self.cleaned_data.get("swap_evening")
+        if evening and not is_plausible_day(evening):
+            raise forms.ValidationError(_("Tanggal tidak wajar."))
+        return evening

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jimpitan.lib.pasaran import pasaran_index
 from jimpitan.lib.querysets import DatedQuerySet
 
 
@@ -232,3 +235,152 @@ class PhoneTap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uuid} · {self.household_id} · {self.evening.isoformat()}"
+
+
+class RosterKind(models.TextChoices):
+    """What an assignment's rule follows. On a given evening the most specific kind that names anyone wins:
+    a single date over a weton pair over weekday and pasaran (those two add up)."""
+
+    WEEKDAY = "hari", _("Hari")
+    PASARAN = "pasaran", _("Pasaran")
+    WETON = "weton", _("Weton")
+    DATE = "tanggal", _("Tanggal")
+
+
+class RosterAssignment(models.Model):
+    """One petugas on an RT's duty roster (jadwal ronda), by one kind of rule."""
+
+    rt = models.ForeignKey("households.RT", on_delete=models.CASCADE, related_name="roster", verbose_name=_("RT"))
+    kind = models.CharField(_("aturan"), max_length=10, choices=RosterKind.choices)
+    # 0 = Senin … 6 = Minggu, like date.weekday(); 0 = Legi … 4 = Kliwon, like jimpitan.lib.pasaran.
+    weekday = models.PositiveSmallIntegerField(_("hari"), null=True, blank=True)
+    pasaran = models.PositiveSmallIntegerField(_("pasaran"), null=True, blank=True)
+    date = models.DateField(_("tanggal"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="roster_duties",
+        verbose_name=_("akun petugas"),
+    )
+    # For a petugas without an account.
+    name = models.CharField(_("nama"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    history = HistoricalRecords()
+    # Set by the service before a save or delete: simple-history records who made the change.
+    _history_user: Any
+
+    class Meta:
+        ordering = ["rt", "kind", "weekday", "pasaran", "date", "position"]
+        verbose_name = _("Jadwal ronda")
+        verbose_name_plural = _("Jadwal ronda")
+        constraints = [
+            # Exactly the fields its kind needs, and no others: a weekday rule never carries a stray date.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=RosterKind.WEEKDAY, weekday__isnull=False, pasaran__isnull=True, date__isnull=True)
+                    | Q(kind=RosterKind.PASARAN, weekday__isnull=True, pasaran__isnull=False, date__isnull=True)
+                    | Q(kind=RosterKind.WETON, weekday__isnull=False, pasaran__isnull=False, date__isnull=True)
+                    | Q(kind=RosterKind.DATE, weekday__isnull=True, pasaran__isnull=True, date__isnull=False)
+                ),
+                name="roster_one_kind_of_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=True) | Q(weekday__lte=6), name="roster_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(pasaran__isnull=True) | Q(pasaran__lte=4), name="roster_pasaran_range"
+            ),
+            # An account or a plain name, never both and never neither.
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(name="")) | (Q(user__isnull=True) & ~Q(name="")),
+                name="roster_user_or_name",
+            ),
+        ]
+        indexes = [models.Index(fields=["rt", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.rt} · {self.kind} · {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id is None:
+            return self.name
+        return self.user.get_full_name() or self.user.get_username()
+
+    def matches(self, day) -> bool:
+        if self.kind == RosterKind.DATE:
+            return self.date == day
+        if self.kind == RosterKind.WEEKDAY:
+            return self.weekday == day.weekday()
+        if self.kind == RosterKind.PASARAN:
+            return self.pasaran == pasaran_index(day)
+        return self.weekday == day.weekday() and self.pasaran == pasaran_index(day)
+
+
+class SwapKind(models.TextChoices):
+    HANDOVER = "serah", _("Serahkan malam")
+    SWAP = "tukar", _("Tukar malam")
+
+
+class SwapStatus(models.TextChoices):
+    PENDING = "diajukan", _("Diajukan")
+    APPROVED = "disetujui", _("Disetujui")
+    REFUSED = "ditolak", _("Ditolak")
+
+
+class RosterSwap(models.Model):
+    """A petugas asks to hand an evening over to someone, or to swap it for one of theirs. The Bendahara
+    decides; an approved request is written into the roster as single-date assignments, so the roster's own
+    history and this record together say who changed what and why."""
+
+    rt = models.ForeignKey("households.RT", on_delete=models.CASCADE, related_name="roster_swaps",
+                           verbose_name=_("RT"))
+    kind = models.CharField(_("jenis"), max_length=10, choices=SwapKind.choices, default=SwapKind.HANDOVER)
+    evening = models.DateField(_("malam"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_swaps",
+                                     verbose_name=_("diajukan oleh"))
+    replacement_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                         related_name="+", verbose_name=_("pengganti (akun)"))
+    replacement_name = models.CharField(_("pengganti (nama)"), max_length=100, blank=True)
+    # For a swap: the replacement's evening that the requester takes in return.
+    swap_evening = models.DateField(_("malam pengganti"), null=True, blank=True)
+    reason = models.CharField(_("alasan"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=SwapStatus.choices, default=SwapStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("diputuskan oleh"))
+    decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diajukan pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    _history_user: Any
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tukar jadwal ronda")
+        verbose_name_plural = _("tukar jadwal ronda")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="rosterswap_reason_given"),
+            models.CheckConstraint(
+                condition=(Q(replacement_user__isnull=False) & Q(replacement_name=""))
+                | (Q(replacement_user__isnull=True) & ~Q(replacement_name="")),
+                name="rosterswap_one_replacement",
+            ),
+            # Only an account can work someone else's evening in return.
+            models.CheckConstraint(
+                condition=(Q(kind=SwapKind.HANDOVER) & Q(swap_evening__isnull=True))
+                | (Q(kind=SwapKind.SWAP) & Q(swap_evening__isnull=False) & Q(replacement_user__isnull=False)),
+                name="rosterswap_evening_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SwapStatus.PENDING) | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="rosterswap_decision_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rt} · {self.evening.isoformat()} · {self.get_status_display()}"
+
+    @property
+    def replacement_display(self) -> str:
+        if self.replacement_user_id is None:
+            return self.replacement_name
+        return self.replacement_user.get_full_name() or self.replacement_user.get_username()

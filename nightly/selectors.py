@@ -18,7 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
-from nightly.models import Contribution, ContributionState, Round
+from jimpitan.lib.pasaran import pasaran_of, weekday_name
+from nightly.models import (
+    Contribution, ContributionState, RosterAssignment, RosterKind, RosterSwap, Round, SwapStatus,
+)
 
 
 def _sheet_households(rt: RT, rnd: Round | None):
@@ -364,3 +367,191 @@ def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
             recap.append(MissedRecap(household, household.empty, not_collected))
     recap.sort(key=lambda r: (-r.missed, r.household.rt.number, r.household.route_position))
     return recap[:limit]
+
+
+# --- duty roster --------------------------------------------------------------------------------------
+
+# The most specific kind that names anyone on an evening wins; weekday and pasaran rules add up.
+_ROSTER_PRECEDENCE = ((RosterKind.DATE,), (RosterKind.WETON,), (RosterKind.WEEKDAY, RosterKind.PASARAN))
+
+
+def on_duty(assignments: list[RosterAssignment], day: dt.date) -> list[RosterAssignment]:
+    """Who of one RT's assignments is on duty on the evening of `day`."""
+    matching = [a for a in assignments if a.matches(day)]
+    for kinds in _ROSTER_PRECEDENCE:
+        chosen = [a for a in matching if a.kind in kinds]
+        if chosen:
+            return chosen
+    return []
+
+
+def _assignments_by_rt(start: dt.date, end: dt.date, rts=None) -> dict[int, list[RosterAssignment]]:
+    """Every assignment that can apply between start and end (exclusive), by RT, in one query."""
+    queryset = RosterAssignment.objects.select_related("user").filter(
+        ~Q(kind=RosterKind.DATE) | Q(date__gte=start, date__lt=end)
+    ).order_by("rt_id", "kind", "weekday", "pasaran", "date", "position", "id")
+    if rts is not None:
+        queryset = queryset.filter(rt__in=rts)
+    grouped: dict[int, list[RosterAssignment]] = defaultdict(list)
+    for assignment in queryset:
+        grouped[assignment.rt_id].append(assignment)
+    return grouped
+
+
+def on_duty_assignments(*, rt: RT, evening: dt.date) -> list[RosterAssignment]:
+    assignments = _assignments_by_rt(evening, evening + dt.timedelta(days=1), rts=[rt]).get(rt.pk, [])
+    return on_duty(assignments, evening)
+
+
+def on_duty_user_ids(*, rt: RT, evening: dt.date) -> set[int]:
+    return {a.user_id for a in on_duty_assignments(rt=rt, evening=evening) if a.user_id is not None}
+
+
+def swap_requests(user, limit: int = 50) -> list[RosterSwap]:
+    """Pending requests first, then the latest decisions; a petugas without the Bendahara's view sees their own."""
+    queryset = RosterSwap.objects.select_related("rt", "requested_by", "replacement_user", "decided_by")
+    if not user.has_perm("nightly.change_rosterswap") and not user.has_perm("nightly.view_rosterassignment"):
+        queryset = queryset.filter(Q(requested_by=user) | Q(replacement_user=user))
+    decided = models.Case(models.When(status=SwapStatus.PENDING, then=0), default=1)
+    return list(queryset.alias(decided=decided).order_by("decided", "-created_at")[:limit])
+
+
+@dataclass(frozen=True)
+class RosterDay:
+    day: dt.date
+    weekday: str
+    pasaran: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RosterRT:
+    rt: RT
+    days: list[RosterDay]
+    assignments: list[RosterAssignment]
+
+
+def roster_month(month: dt.date, rts: list[RT] | None = None) -> list[RosterRT]:
+    """Every evening of the month with its weekday, pasaran and petugas, per RT. Two queries, whatever the
+    number of days, RTs or assignments."""
+    start, end = month_start(month), next_month(month)
+    rts = list(RT.objects.all()) if rts is None else rts
+    grouped = _assignments_by_rt(start, end, rts=rts)
+    days = [start + dt.timedelta(days=n) for n in range((end - start).days)]
+    result = []
+    for rt in rts:
+        assignments = grouped.get(rt.pk, [])
+        result.append(RosterRT(rt, [
+            RosterDay(day, weekday_name(day), pasaran_of(day), tuple(a.display_name for a in on_duty(assignments, day)))
+            for day in days
+        ], assignments))
+    return result
+
+
+def tonight_roster(evening: dt.date | None = None) -> tuple[dt.date, list[tuple[RT, tuple[str, ...]]]]:
+    """The running evening and who is on duty in each RT that has anyone."""
+    evening = evening or evening_of()
+    rows = []
+    for entry in roster_month(evening):
+        names = entry.days[evening.day - 1].names
+        if names:
+            rows.append((entry.rt, names))
+    return evening, rows
+
+
+@dataclass(frozen=True)
+class IdleDuty:
+    name: str
+    rostered: int
+    evenings: tuple[dt.date, ...]
+
+
+@dataclass(frozen=True)
+class OffRosterRound:
+    round: Round
+    recorder: str
+    rostered: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DutyAudit:
+    idle: list[IdleDuty]
+    off_roster: list[OffRosterRound]
+
+
+def _took_part(assignment: RosterAssignment, rnd: Round | None) -> bool:
+    if rnd is None:
+        return False
+    if assignment.user_id is not None:
+        return rnd.recorded_by_id == assignment.user_id or any(
+            u.pk == assignment.user_id for u in rnd.collector_users.all())
+    # A petugas without an account shows only as a name typed in the round's collectors.
+    return assignment.name.casefold() in rnd.collectors.casefold()
+
+
+def duty_audit(month: dt.date, today: dt.date | None = None) -> DutyAudit:
+    """Per month, up to the running evening: rostered petugas who took part in none of their evenings, and
+    rounds recorded by someone not rostered that evening. Four queries, whatever the month holds."""
+    start, end = month_start(month), min(next_month(month), (today or evening_of()) + dt.timedelta(days=1))
+    rts = list(RT.objects.all())
+    grouped = _assignments_by_rt(start, end, rts=rts)
+    rounds = {(r.rt_id, r.evening): r for r in Round.objects.filter(evening__gte=start, evening__lt=end)
+              .select_related("rt", "recorded_by").prefetch_related("collector_users").order_by()}
+    rostered: dict[str, list[dt.date]] = defaultdict(list)
+    took_part: dict[str, int] = defaultdict(int)
+    off_roster = []
+    for rt in rts:
+        for offset in range(max((end - start).days, 0)):
+            day = start + dt.timedelta(days=offset)
+            duty, rnd = on_duty(grouped.get(rt.pk, []), day), rounds.get((rt.pk, day))
+            for assignment in duty:
+                rostered[assignment.display_name].append(day)
+                took_part[assignment.display_name] += _took_part(assignment, rnd)
+            if rnd is not None and rnd.recorded_by_id and duty and rnd.recorded_by_id not in {a.user_id for a in duty}:
+                recorder = rnd.recorded_by.get_full_name() or rnd.recorded_by.get_username()
+                off_roster.append(OffRosterRound(rnd, recorder, tuple(a.display_name for a in duty)))
+    idle = [IdleDuty(name, len(days), tuple(days)) for name, days in sorted(rostered.items()) if not took_part[name]]
+    off_roster.sort(key=lambda row: (row.round.evening, row.round.rt_id))
+    return DutyAudit(idle, off_roster)
+
+
+# --- nightly WhatsApp recap ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RoundRecap:
+    round: Round
+    paid: int
+    empty: int
+    left: int
+    petugas: tuple[str, ...]
+    # None: the kampung's privacy level keeps addresses out of the recap (counts only).
+    empty_addresses: tuple[str, ...] | None
+
+
+def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bool = False) -> list[RoundRecap]:
+    """Each saved round of an evening (or one RT's) with its counts and petugas; three or four queries,
+    whatever the number of RTs and households."""
+    queryset = Round.objects.filter(evening=evening).select_related("rt").prefetch_related("collector_users")
+    if rt is not None:
+        queryset = queryset.filter(rt=rt)
+    rounds = list(queryset.order_by("rt__display_order", "rt__number"))
+    counts: dict[tuple[int, str], int] = {
+        (row["round_id"], row["state"]): row["n"]
+        for row in Contribution.objects.filter(round__in=rounds).order_by()
+        .values("round_id", "state").annotate(n=Count("id"))
+    }
+    addresses: dict[int, list[str]] = defaultdict(list)
+    if with_addresses and rounds:
+        for round_id, address in (Contribution.objects.filter(round__in=rounds, state=ContributionState.EMPTY)
+                                  .order_by("household__route_position").values_list("round_id", "household__address")):
+            addresses[round_id].append(address)
+    recaps = []
+    for rnd in rounds:
+        people = [u.get_full_name() or u.get_username() for u in rnd.collector_users.all()]
+        people += [name.strip() for name in rnd.collectors.split(",") if name.strip() and name.strip() not in people]
+        recaps.append(RoundRecap(
+            rnd, counts.get((rnd.pk, ContributionState.PAID), 0), counts.get((rnd.pk, ContributionState.EMPTY), 0),
+            counts.get((rnd.pk, ContributionState.LEFT_WITH_NEIGHBOUR), 0), tuple(people),
+            tuple(addresses.get(rnd.pk, ())) if with_addresses else None,
+        ))
+    return recaps

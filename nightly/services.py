@@ -10,9 +10,10 @@ import datetime as dt
 import uuid as uuid_mod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -27,7 +28,22 @@ from jimpitan.lib.sql import insert_sql
 from jimpitan.models import KampungProfile
 from ledger.guards import assert_month_open, closed_months, month_closed_error
 from ledger.lock import lock_ledger
-from nightly.models import NOT_COLLECTED, Contribution, ContributionState, PhoneTap, Round
+from jimpitan.lib.pasaran import weton_label
+from jimpitan.roles import BENDAHARA, PETUGAS
+from nightly.models import (
+    NOT_COLLECTED,
+    Contribution,
+    ContributionState,
+    PhoneTap,
+    RosterAssignment,
+    RosterKind,
+    RosterSwap,
+    Round,
+    SwapKind,
+    SwapStatus,
+)
+from nightly.roster import ParsedLine, parse_roster
+from nightly.selectors import on_duty_assignments, on_duty_user_ids
 
 DEFAULT_AMOUNT_CAP = 10_000
 # Petugas correct their own recent work only: today's evening and the one before.
@@ -95,6 +111,21 @@ def can_record(user, evening: dt.date) -> bool:
 def assert_can_record(user, evening: dt.date) -> None:
     if not can_record(user, evening):
         raise PermissionDenied(_("Anda tidak boleh mencatat atau mengubah jimpitan malam ini."))
+
+
+def assert_on_duty(user, *, rt: RT, evening: dt.date) -> None:
+    """With the kampung's roster rule on, only that evening's rostered petugas may record the RT's round. Here,
+    in the path every saver takes, so a sheet, a total-only round and a queued phone record all get it."""
+    if user.has_perm("nightly.record_any_evening"):
+        return
+    profile = KampungProfile.load()
+    if profile is None or not profile.roster_only_on_duty:
+        return
+    if user.pk not in on_duty_user_ids(rt=rt, evening=evening):
+        raise PermissionDenied(
+            _("Anda tidak terjadwal ronda di %(rt)s malam ini (%(evening)s), jadi belum boleh mencatat. Minta "
+              "Bendahara mencatatnya, atau ajukan tukar jadwal.") % {"rt": rt, "evening": weton_label(evening)}
+        )
 
 
 def assert_not_future(evening: dt.date) -> None:
@@ -196,6 +227,7 @@ def _check_and_lock_round(*, rt: RT, evening: dt.date, user) -> Round | None:
     record it, its month open), then the stored round, locked (None: nothing saved yet)."""
     assert_not_future(evening)
     assert_can_record(user, evening)
+    assert_on_duty(user, rt=rt, evening=evening)
     # The ledger lock first, like every money writer: a month being closed waits for this round, or this
     # round waits for the closing and then finds its month closed.
     lock_ledger()
@@ -600,6 +632,11 @@ def _refuse_group(taps: list[Tap], message: str) -> None:
 
 def _store_group(*, rt: RT, evening: dt.date, user, taps: list[Tap]) -> None:
     """One RT's evening: the taps applied with a constant number of queries, however many there are."""
+    try:
+        assert_on_duty(user, rt=rt, evening=evening)  # the roster rule holds for queued phone taps too
+    except PermissionDenied as refusal:
+        _refuse_group(taps, str(refusal))
+        return
     rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
     if rnd is not None and rnd.is_total_only:
         _refuse_group(taps, _("Jimpitan malam ini dicatat sebagai total saja. Ubah lewat lembar jimpitan."))
@@ -658,3 +695,138 @@ def sync_phone_taps(*, user, records: Sequence) -> list[dict]:
             except IntegrityError:
                 _refuse_group(group, _("Rumah ini sudah tercatat di RT lain malam itu. Minta Bendahara memeriksa."))
     return answers + [{"id": str(t.uuid), "status": t.answer, "message": str(t.message)} for t in taps]
+# --- duty roster --------------------------------------------------------------------------------------
+
+class RosterPasteError(ValidationError):
+    """Bad pasted lines: `line_errors` maps the line number (1-based) to its message. Nothing was saved."""
+
+    def __init__(self, line_errors: dict[int, str]):
+        self.line_errors = line_errors
+        super().__init__(_("Ada baris yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."),
+                         code="lines")
+
+
+def _roster_users() -> dict[str, Any]:
+    """Accounts a pasted name may mean, by username and by full name, compared case-insensitively."""
+    users: dict[str, Any] = {}
+    for account in get_user_model().objects.filter(is_active=True, groups__name__in=[PETUGAS, BENDAHARA]).distinct():
+        full = account.get_full_name().strip()
+        if full:
+            users.setdefault(full.casefold(), account)
+        users[account.get_username().casefold()] = account
+    return users
+
+
+def _wanted_assignments(rt: RT, lines: list[ParsedLine]) -> dict[tuple, RosterAssignment]:
+    users = _roster_users()
+    wanted: dict[tuple, RosterAssignment] = {}
+    for line in lines:
+        for position, name in enumerate(line.names):
+            account = users.get(name.casefold())
+            assignment = RosterAssignment(
+                rt=rt, kind=line.rule.kind, weekday=line.rule.weekday, pasaran=line.rule.pasaran,
+                date=line.rule.date, user=account, name="" if account else name, position=position,
+            )
+            wanted.setdefault(_roster_key(assignment), assignment)
+    return wanted
+
+
+def _roster_key(assignment: RosterAssignment) -> tuple:
+    return (assignment.kind, assignment.weekday, assignment.pasaran, assignment.date, assignment.user_id,
+            assignment.name)
+
+
+@transaction.atomic
+def replace_roster(*, rt: RT, text: str, user) -> int:
+    """Make the RT's roster what the pasted text says; returns the number of assignments. Unchanged assignments
+    stay as they are (no history noise); every line is checked before anything is written."""
+    lines, errors = parse_roster(text)
+    if errors:
+        raise RosterPasteError(errors)
+    wanted = _wanted_assignments(rt, lines)
+    stored = {_roster_key(a): a for a in RosterAssignment.objects.select_for_update().filter(rt=rt)}
+    for key, assignment in stored.items():
+        if key not in wanted:
+            assignment._history_user = user
+            assignment.delete()
+    for key, assignment in wanted.items():
+        current = stored.get(key, assignment)
+        if current.pk is None or current.position != assignment.position:
+            current.position = assignment.position
+            current._history_user = user
+            current.save()
+    return len(wanted)
+
+
+# --- swaps ---------------------------------------------------------------------------------------------
+
+def request_roster_swap(
+    *, rt: RT, evening: dt.date, user, reason: str, kind: str = SwapKind.HANDOVER, replacement_user=None,
+    replacement_name: str = "", swap_evening: dt.date | None = None,
+) -> RosterSwap:
+    """A rostered petugas asks to hand over (or swap) an evening; nothing changes until the Bendahara approves."""
+    today = evening_of()
+    if evening < today or (swap_evening is not None and swap_evening < today):
+        raise ValidationError(_("Malam itu sudah lewat. Pilih malam ini atau malam yang akan datang."), code="past")
+    if user.pk not in on_duty_user_ids(rt=rt, evening=evening):
+        raise ValidationError(_("Anda tidak terjadwal di %(rt)s pada malam itu.") % {"rt": rt}, code="not_on_duty")
+    if not reason.strip():
+        raise ValidationError(_("Tulis alasannya."), code="reason")
+    if replacement_user is None and not replacement_name.strip():
+        raise ValidationError(_("Pilih atau tulis pengganti."), code="replacement")
+    if replacement_user is not None and replacement_user.pk == user.pk:
+        raise ValidationError(_("Pengganti harus orang lain."), code="self")
+    if kind == SwapKind.SWAP:
+        if replacement_user is None or swap_evening is None:
+            raise ValidationError(_("Untuk tukar malam, pilih akun pengganti dan malam yang Anda ambil."), code="swap")
+        if replacement_user.pk not in on_duty_user_ids(rt=rt, evening=swap_evening):
+            raise ValidationError(_("Pengganti tidak terjadwal pada malam tukarnya."), code="swap_not_on_duty")
+    else:
+        swap_evening = None
+    swap = RosterSwap(
+        rt=rt, kind=kind, evening=evening, requested_by=user, reason=reason.strip(), swap_evening=swap_evening,
+        replacement_user=replacement_user, replacement_name="" if replacement_user else replacement_name.strip(),
+    )
+    swap._history_user = user
+    swap.save()
+    return swap
+
+
+def _rewrite_evening(*, rt: RT, day: dt.date, leaving_id: int, joining, joining_name: str, user) -> None:
+    """Pin one evening's duty as single-date assignments: who was on, minus the one leaving, plus the one joining."""
+    people = [(a.user, a.name) for a in on_duty_assignments(rt=rt, evening=day) if a.user_id != leaving_id]
+    people.append((joining, "" if joining else joining_name))
+    for old in RosterAssignment.objects.filter(rt=rt, kind=RosterKind.DATE, date=day):
+        old._history_user = user
+        old.delete()
+    seen = set()
+    for position, (account, name) in enumerate(people):
+        key = account.pk if account else name.casefold()
+        if key in seen:
+            continue
+        seen.add(key)
+        assignment = RosterAssignment(rt=rt, kind=RosterKind.DATE, date=day, user=account, name=name,
+                                      position=position)
+        assignment._history_user = user
+        assignment.save()
+
+
+@transaction.atomic
+def decide_roster_swap(*, swap: RosterSwap, user, approve: bool) -> RosterSwap:
+    """The Bendahara approves (the roster changes for those evenings) or refuses a pending request."""
+    swap = RosterSwap.objects.select_for_update().select_related("rt", "requested_by", "replacement_user").get(
+        pk=swap.pk)
+    if swap.status != SwapStatus.PENDING:
+        raise ValidationError(_("Permintaan ini sudah diputuskan."), code="decided")
+    if approve:
+        _rewrite_evening(rt=swap.rt, day=swap.evening, leaving_id=swap.requested_by_id,
+                         joining=swap.replacement_user, joining_name=swap.replacement_name, user=user)
+        # The swap_evening constraint guarantees both for a swap; the test keeps the type checker informed.
+        if swap.kind == SwapKind.SWAP and swap.swap_evening and swap.replacement_user_id:
+            _rewrite_evening(rt=swap.rt, day=swap.swap_evening, leaving_id=swap.replacement_user_id,
+                             joining=swap.requested_by, joining_name="", user=user)
+    swap.status = SwapStatus.APPROVED if approve else SwapStatus.REFUSED
+    swap.decided_by, swap.decided_at = user, timezone.now()
+    swap._history_user = user
+    swap.save()
+    return swap

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from jimpitan.lib.months import month_or_404
-from nightly.selectors import missed_evenings_recap
+from nightly.selectors import duty_audit, missed_evenings_recap
 from reports import data, formats, whatsapp
 
 
@@ -28,6 +28,7 @@ def report_page(request: HttpRequest, month: str) -> HttpResponse:
         "whatsapp_text": text,
         "whatsapp_url": "https://wa.me/?text=" + quote(text),
         "recap": missed_evenings_recap(report.month),
+        "audit": duty_audit(report.month),
         "back_url": reverse("books:months"),
     })
 

@@ -80,6 +80,15 @@ def _u(name: str, arg: Callable[[World], object], allowed: set[str], marker: byt
     return ObjectUrl(lambda w: reverse(name, args=[arg(w)]), allowed, (lambda w: marker) if marker else None, **kw)
 
 
+def _swap(w: World):
+    from django.contrib.auth import get_user_model
+
+    from nightly.models import RosterSwap
+
+    return RosterSwap.objects.create(rt=w.rt, evening=evening_of(), requested_by=get_user_model().objects.get(
+        username="petugas"), replacement_name="Pak Pengganti", reason="Sakit")
+
+
 NAME, PHONE = b"Rahasia Sukmawati", b"081299887766"
 EXPENSE, INCOME = b"Ban ambulans rahasia", b"Donasi rahasia"
 
@@ -92,6 +101,10 @@ MATRIX: dict[str, ObjectUrl] = {
     "keliling:route": ObjectUrl(
         lambda w: reverse("keliling:route", args=[w.rt.pk, w.round.evening.isoformat()]),
         {"petugas", "bendahara"}, lambda w: b"Gang Mawar 7"),
+    # The duty roster: the treasurer edits an RT's roster (the page and the print are not object URLs).
+    "roster:edit": _u("roster:edit", lambda w: w.rt.pk, BENDAHARA, b"RT 07"),
+    # A petugas asks for a swap; only the treasurer decides it.
+    "roster:swap_decide": _u("roster:swap_decide", lambda w: _swap(w).pk, BENDAHARA, method="post", ok=(302,)),
     # The household register holds phones and private codes: Pokja reads, the treasurer edits.
     "households:detail": _u("households:detail", lambda w: w.household.pk, POKJA_UP, PHONE),
     "households:export": _u("households:export", lambda w: "csv", POKJA_UP, PHONE),
