@@ -18,8 +18,8 @@ from bench.run import Case
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start
-from public.cache import invalidate_public_figures
 from nightly.models import Contribution, Round
+from public.cache import invalidate_public_figures
 
 
 def expect(response, *statuses: int):

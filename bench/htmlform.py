@@ -27,8 +27,12 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs) -> None:
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "form":
-            self._form = {"action": a.get("action", ""), "method": a.get("method", "get").lower(),
-                          "enctype": (a.get("enctype") or URLENCODED).lower(), "fields": []}
+            self._form = {
+                "action": a.get("action", ""),
+                "method": a.get("method", "get").lower(),
+                "enctype": (a.get("enctype") or URLENCODED).lower(),
+                "fields": [],
+            }
             self.forms.append(self._form)
             return
         if self._form is None:

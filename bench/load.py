@@ -15,8 +15,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections import Counter
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -92,9 +92,29 @@ def wait_until_up(base: str, seconds: float = 30) -> None:
 def run_locust(base: str, env: dict, label: str, classes: list[str], seconds: int) -> dict:
     prefix = common.BENCH_DIR / f"load-{label}"
     command = [
-        sys.executable, "-m", "locust", "-f", str(common.ROOT / "bench" / "locustfile.py"), "--headless",
-        "-u", str(USERS), "-r", str(USERS), "-t", f"{seconds}s", "--stop-timeout", "5", "--host", base,
-        "--json-file", str(prefix), "--only-summary", "--skip-log", "--exit-code-on-error", "0", *classes,
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(common.ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(USERS),
+        "-r",
+        str(USERS),
+        "-t",
+        f"{seconds}s",
+        "--stop-timeout",
+        "5",
+        "--host",
+        base,
+        "--json-file",
+        str(prefix),
+        "--only-summary",
+        "--skip-log",
+        "--exit-code-on-error",
+        "0",
+        *classes,
     ]
     print(f"locust {label}: {USERS} users for {seconds} s ({', '.join(classes)})", flush=True)
     with open(f"{prefix}.log", "w") as log:
@@ -108,7 +128,11 @@ def run_locust(base: str, env: dict, label: str, classes: list[str], seconds: in
     for entry in entries:
         histogram = Counter({int(float(k)): v for k, v in entry["response_times"].items()})
         everything.update(histogram)
-        label = entry["name"] if entry["method"] == "GET" or entry["name"] == "sheet POST" else f"{entry['method']} {entry['name']}"
+        label = (
+            entry["name"]
+            if entry["method"] == "GET" or entry["name"] == "sheet POST"
+            else f"{entry['method']} {entry['name']}"
+        )
         by_name[label] = summarise(entry["num_requests"], entry["num_failures"], histogram, duration)
     by_name["Aggregated"] = summarise(
         sum(e["num_requests"] for e in entries), sum(e["num_failures"] for e in entries), everything, duration
@@ -149,13 +173,27 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = common.BENCH_DIR / "gunicorn.log"
-    log = open(log_path, "w")
+    log = open(log_path, "w")  # noqa: SIM115 - the server writes to it for as long as it runs
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "jimpitan.wsgi:application", "--workers", str(WORKERS),
-            "--bind", f"127.0.0.1:{port}", "--error-logfile", "-", "--capture-output", "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "jimpitan.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--error-logfile",
+            "-",
+            "--capture-output",
+            "--log-level",
+            "warning",
         ],
-        env=env, cwd=common.ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=common.ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     started = time.perf_counter()
     try:
@@ -199,7 +237,8 @@ def main() -> int:
 
 def table(result: dict) -> str:
     lines = [
-        f"| {'run':<22} | {'requests':>8} | {'rps':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | {'errors':>6} |",
+        f"| {'run':<22} | {'requests':>8} | {'rps':>7} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} "
+        f"| {'errors':>6} |",
         f"|{'-' * 24}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|",
     ]
 

@@ -69,8 +69,9 @@ class Treasurer(HttpUser):
         form = biggest_post_form(page.text)
         data = dict(form["fields"])
         data.update(username=TARGETS["username"], password=TARGETS["password"])
-        with self.client.post(TARGETS["login"], data=data, name="login", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            TARGETS["login"], data=data, name="login", allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"login answered {response.status_code}")
 
@@ -81,8 +82,14 @@ class Treasurer(HttpUser):
         if form is None:
             return
         data = fill(form["fields"], random.choice(["200", "500"]))
-        with self.client.post(form["action"] or TARGETS["sheet"], data=data, name="sheet POST",
-                              allow_redirects=False, catch_response=True, timeout=30) as response:
+        with self.client.post(
+            form["action"] or TARGETS["sheet"],
+            data=data,
+            name="sheet POST",
+            allow_redirects=False,
+            catch_response=True,
+            timeout=30,
+        ) as response:
             if response.status_code not in (302, 303):
                 response.failure(f"sheet save answered {response.status_code}")
 

@@ -94,7 +94,9 @@ def seed_demo(*, households: int, months: int, seed: int, today_evening: dt.date
         recorder_ids = [treasurer.pk] * 4 + [collector.pk]
         rounds = seed_rounds(rng=rng, households=seeded_households, first=first, last=last, recorder_ids=recorder_ids)
         result.rounds, result.contributions, result.jimpitan_total = (
-            rounds.rounds, rounds.contributions, rounds.jimpitan_total
+            rounds.rounds,
+            rounds.contributions,
+            rounds.jimpitan_total,
         )
         seed_spending(rng=rng, first_month=month_start(first), last_month=month_start(last), recorded_by=treasurer)
         result.extras.append("spending")

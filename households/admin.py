@@ -20,8 +20,14 @@ class RTAdmin(admin.ModelAdmin):
 @admin.register(Household)
 class HouseholdAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
     form = HouseholdAdminForm
-    list_display = ["address", "head_name", "rt", "status", rupiah_column("usual_amount", _("Jumlah biasa")),
-                    "route_position"]
+    list_display = [
+        "address",
+        "head_name",
+        "rt",
+        "status",
+        rupiah_column("usual_amount", _("Jumlah biasa")),
+        "route_position",
+    ]
     list_display_links = ["address", "head_name"]
     list_editable = ["route_position"]
     list_filter = ["rt", "status"]
@@ -34,11 +40,18 @@ class HouseholdAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdm
         if request.user.is_superuser or request.user.groups.filter(name=BENDAHARA).exists():
             return self.search_fields
         return [field for field in self.search_fields if field != "phone"]
+
     ordering = ["rt__display_order", "rt__number", "route_position", "id"]
     history_list_display = ["status", "moved_on"]
     # The sum of usual amounts is what the filtered households would give on a full night.
     total_fields = [("usual_amount", _("Jumlah biasa"))]
-    export_columns = [("rt", _("RT")), ("address", _("Nomor rumah")), ("head_name", _("Kepala keluarga")),
-                      ("status", _("Status")), ("usual_amount", _("Jumlah biasa")), ("route_position", _("Urutan rute"))]
+    export_columns = [
+        ("rt", _("RT")),
+        ("address", _("Nomor rumah")),
+        ("head_name", _("Kepala keluarga")),
+        ("status", _("Status")),
+        ("usual_amount", _("Jumlah biasa")),
+        ("route_position", _("Urutan rute")),
+    ]
     export_money_columns = ["usual_amount"]
     export_filename = "daftar-rumah"

@@ -30,8 +30,18 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ["rt", "address", "head_name", "phone", "members", "status", "moved_on", "usual_amount",
-                  "joined_on", "notes"]
+        fields = [
+            "rt",
+            "address",
+            "head_name",
+            "phone",
+            "members",
+            "status",
+            "moved_on",
+            "usual_amount",
+            "joined_on",
+            "notes",
+        ]
         widgets = {
             "moved_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
             "joined_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
@@ -52,9 +62,9 @@ class HouseholdForm(forms.ModelForm):
         self.amount_cap = profile.amount_cap if profile else 10_000
         # The admin drops the fields a view-only user may not change; those have no widget to dress.
         if "usual_amount" in self.fields:
-            self.fields["usual_amount"].help_text = _(
-                "Kosongkan untuk memakai jumlah biasa kampung (%(amount)s)."
-            ) % {"amount": format_rupiah(self.default_amount)}
+            self.fields["usual_amount"].help_text = _("Kosongkan untuk memakai jumlah biasa kampung (%(amount)s).") % {
+                "amount": format_rupiah(self.default_amount)
+            }
         if "rt" in self.fields:
             self.fields["rt"].empty_label = None
             self.fields["rt"].error_messages["required"] = _("Pilih RT. Belum ada RT? Tambahkan dulu di halaman RT.")
@@ -113,9 +123,7 @@ class HouseholdAdminForm(HouseholdForm):
 
 
 class MoveForm(forms.Form):
-    moved_on = forms.DateField(
-        label=_("Tanggal pindah"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
-    )
+    moved_on = forms.DateField(label=_("Tanggal pindah"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,7 +192,10 @@ class ColumnMappingForm(forms.Form):
         self.columns = columns
         for column, guess in zip(columns, initial_mapping, strict=True):
             self.fields[f"kolom_{column.index}"] = forms.ChoiceField(
-                label=column.title, choices=choices, required=False, initial=guess,
+                label=column.title,
+                choices=choices,
+                required=False,
+                initial=guess,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
         self.problems = problems or {}

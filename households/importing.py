@@ -45,19 +45,67 @@ STATUS_WORDS = {
 }
 # Month names as treasurers type them, Indonesian and English, in full and abbreviated.
 MONTHS = {
-    "januari": 1, "jan": 1, "january": 1, "februari": 2, "feb": 2, "pebruari": 2, "peb": 2, "february": 2,
-    "maret": 3, "mar": 3, "march": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "jun": 6, "june": 6,
-    "juli": 7, "jul": 7, "july": 7, "agustus": 8, "agu": 8, "agt": 8, "agus": 8, "ags": 8, "aug": 8,
-    "august": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "oct": 10, "october": 10,
-    "november": 11, "nov": 11, "nop": 11, "nopember": 11, "desember": 12, "des": 12, "dec": 12, "december": 12,
+    "januari": 1,
+    "jan": 1,
+    "january": 1,
+    "februari": 2,
+    "feb": 2,
+    "pebruari": 2,
+    "peb": 2,
+    "february": 2,
+    "maret": 3,
+    "mar": 3,
+    "march": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "agustus": 8,
+    "agu": 8,
+    "agt": 8,
+    "agus": 8,
+    "ags": 8,
+    "aug": 8,
+    "august": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "oct": 10,
+    "october": 10,
+    "november": 11,
+    "nov": 11,
+    "nop": 11,
+    "nopember": 11,
+    "desember": 12,
+    "des": 12,
+    "dec": 12,
+    "december": 12,
 }
 _NUMERIC_DATE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})")
 _ISO_DATE = re.compile(r"(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})")
 _WORDED_DATE = re.compile(r"(\d{1,2})\s*[\s/.\-]\s*([a-z]+)\.?\s*[\s/.\-]\s*(\d{4}|\d{2})")
 _WEEKDAY = re.compile(r"^(senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)\s*,?\s*")
 # Fields compared to decide between "updated" and "unchanged".
-COMPARED_FIELDS = ("head_name", "phone", "members", "status", "moved_on", "usual_amount", "route_position",
-                   "joined_on", "notes", "address")
+COMPARED_FIELDS = (
+    "head_name",
+    "phone",
+    "members",
+    "status",
+    "moved_on",
+    "usual_amount",
+    "route_position",
+    "joined_on",
+    "notes",
+    "address",
+)
 
 
 class ImportFileError(Exception):
@@ -144,7 +192,9 @@ def read_table(data: bytes) -> list[tuple[int, list]]:
 
 
 def _not_a_table() -> ImportFileError:
-    return ImportFileError(_("Berkas ini bukan CSV atau XLSX. Unggah daftar rumah yang disimpan sebagai CSV atau XLSX."))
+    return ImportFileError(
+        _("Berkas ini bukan CSV atau XLSX. Unggah daftar rumah yang disimpan sebagai CSV atau XLSX.")
+    )
 
 
 def _read_csv(data: bytes) -> list[tuple[int, list]]:
@@ -170,20 +220,26 @@ def _read_csv(data: bytes) -> list[tuple[int, list]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         return [(reader.line_num, row) for row in reader]
     except csv.Error:
-        raise ImportFileError(_("Berkas CSV rusak: ada tanda kutip yang tidak ditutup. Simpan ulang dari Excel.")) from None
+        raise ImportFileError(
+            _("Berkas CSV rusak: ada tanda kutip yang tidak ditutup. Simpan ulang dari Excel.")
+        ) from None
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
     from openpyxl import load_workbook
 
-    broken = ImportFileError(_("Berkas XLSX rusak atau tidak bisa dibaca. Buka di Excel, simpan ulang, lalu unggah lagi."))
+    broken = ImportFileError(
+        _("Berkas XLSX rusak atau tidak bisa dibaca. Buka di Excel, simpan ulang, lalu unggah lagi.")
+    )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
         raise broken from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("Isi berkas XLSX terlalu besar. Salin daftar rumah saja ke berkas baru, lalu unggah lagi."))
+        raise ImportFileError(
+            _("Isi berkas XLSX terlalu besar. Salin daftar rumah saja ke berkas baru, lalu unggah lagi.")
+        )
     try:
         # read_only streams the sheet; data_only=False keeps formulas visible so that they can be refused.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -206,10 +262,16 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
 def _check_declared_size(rows: int, columns: int) -> None:
     if rows > MAX_DECLARED_ROWS or columns > MAX_COLUMNS:
         raise ImportFileError(
-            _("Lembar pertama berkas XLSX tercatat berukuran %(rows)s baris × %(columns)s kolom, lebih dari batas "
-              "%(max_rows)s baris × %(max_columns)s kolom. Salin daftar rumah saja ke berkas baru, lalu unggah lagi.")
-            % {"rows": _thousands(rows), "columns": _thousands(columns),
-               "max_rows": _thousands(MAX_DECLARED_ROWS), "max_columns": _thousands(MAX_COLUMNS)}
+            _(
+                "Lembar pertama berkas XLSX tercatat berukuran %(rows)s baris × %(columns)s kolom, lebih dari batas "
+                "%(max_rows)s baris × %(max_columns)s kolom. Salin daftar rumah saja ke berkas baru, lalu unggah lagi."
+            )
+            % {
+                "rows": _thousands(rows),
+                "columns": _thousands(columns),
+                "max_rows": _thousands(MAX_DECLARED_ROWS),
+                "max_columns": _thousands(MAX_COLUMNS),
+            }
         )
 
 
@@ -260,14 +322,16 @@ def read_upload(data: bytes) -> UploadedTable:
     for index in range(width):
         values = [_text(cells[index]) for _n, cells in body if index < len(cells)]
         values = [v for v in values if v]
-        columns.append(FileColumn(
-            index=index,
-            header=_text(header[index]) if index < len(header) else "",
-            words=canonical_words(_text(header[index])) if index < len(header) else "",
-            samples=values[:3],
-            has_values=bool(values),
-            numbered=bool(values) and all(v.isdigit() for v in values),
-        ))
+        columns.append(
+            FileColumn(
+                index=index,
+                header=_text(header[index]) if index < len(header) else "",
+                words=canonical_words(_text(header[index])) if index < len(header) else "",
+                samples=values[:3],
+                has_values=bool(values),
+                numbered=bool(values) and all(v.isdigit() for v in values),
+            )
+        )
     return UploadedTable(columns=columns, body=body)
 
 
@@ -302,9 +366,9 @@ def mapping_problems(table: UploadedTable, mapping: list[str]) -> tuple[dict[int
             by_column[column.index] = _("Kolom ini berisi data: pilih kolom rumah yang diisinya, atau pilih Lewati.")
         elif choice not in ("", SKIP):
             if choice in first_for:
-                by_column[column.index] = _("“%(field)s” sudah diisi dari kolom “%(column)s”. Pilih yang lain "
-                                            "atau Lewati.") % {"field": COLUMN_BY_KEY[choice].label,
-                                                                "column": first_for[choice].title}
+                by_column[column.index] = _(
+                    "“%(field)s” sudah diisi dari kolom “%(column)s”. Pilih yang lain atau Lewati."
+                ) % {"field": COLUMN_BY_KEY[choice].label, "column": first_for[choice].title}
             else:
                 first_for[choice] = column
     missing = [str(c.label) for c in COLUMNS if c.required and c.key not in first_for]
@@ -318,13 +382,18 @@ def check_mapping_fixable(table: UploadedTable, mapping: list[str]) -> None:
     undecided = any(c == "" and col.has_values for col, c in zip(table.columns, mapping, strict=True))
     if missing and not undecided:
         raise ImportFileError(
-            _("Baris judul tidak lengkap: kolom %(columns)s tidak ditemukan di baris pertama. Pakai templat yang "
-              "bisa diunduh di halaman ini.") % {"columns": ", ".join(f"“{m}”" for m in missing)}
+            _(
+                "Baris judul tidak lengkap: kolom %(columns)s tidak ditemukan di baris pertama. Pakai templat yang "
+                "bisa diunduh di halaman ini."
+            )
+            % {"columns": ", ".join(f"“{m}”" for m in missing)}
         )
     if not table.body:
         raise ImportFileError(_("Berkas hanya berisi baris judul. Isi satu baris per rumah di bawahnya."))
     if len(table.body) > MAX_ROWS:
-        raise ImportFileError(_("Berkas berisi lebih dari %(count)d baris. Bagi menjadi beberapa berkas.") % {"count": MAX_ROWS})
+        raise ImportFileError(
+            _("Berkas berisi lebih dari %(count)d baris. Bagi menjadi beberapa berkas.") % {"count": MAX_ROWS}
+        )
 
 
 # --- Validating cells ---------------------------------------------------------------------------
@@ -501,7 +570,9 @@ def build_plan(table: UploadedTable, mapping: list[str], *, default_amount: int,
     """Validate every row of `table`, its columns read as `mapping` says, against the current register."""
     columns = {key: column.index for column, key in zip(table.columns, mapping, strict=True) if key not in ("", SKIP)}
     plan = ImportPlan(
-        skipped_headers=[c.title for c, key in zip(table.columns, mapping, strict=True) if key == SKIP and c.has_values],
+        skipped_headers=[
+            c.title for c, key in zip(table.columns, mapping, strict=True) if key == SKIP and c.has_values
+        ],
         column_choices={c.words: key for c, key in zip(table.columns, mapping, strict=True) if c.words and key},
     )
     parsed = []
@@ -525,16 +596,20 @@ def _plan_rows(plan: ImportPlan, parsed: list[tuple[int, dict]], default_amount:
     existing_rts = {rt.number for rt in RT.objects.filter(number__in=rt_numbers)}
     plan.new_rt_numbers = sorted(rt_numbers - existing_rts)
     existing = {
-        (h.rt.number, h.address): h
-        for h in Household.objects.filter(rt__number__in=rt_numbers).select_related("rt")
+        (h.rt.number, h.address): h for h in Household.objects.filter(rt__number__in=rt_numbers).select_related("rt")
     }
     seen: dict[tuple[int, str], int] = {}
     for number, values in parsed:
         key = (values["rt"], values["address"])
         if key in seen:
-            plan.errors.append(RowError(number, "Nomor rumah/alamat", _(
-                "RT %(rt)02d “%(address)s” sudah ada di baris %(row)d; satu rumah cukup satu baris."
-            ) % {"rt": key[0], "address": key[1], "row": seen[key]}))
+            plan.errors.append(
+                RowError(
+                    number,
+                    "Nomor rumah/alamat",
+                    _("RT %(rt)02d “%(address)s” sudah ada di baris %(row)d; satu rumah cukup satu baris.")
+                    % {"rt": key[0], "address": key[1], "row": seen[key]},
+                )
+            )
             continue
         seen[key] = number
         household = existing.get(key)
@@ -543,8 +618,13 @@ def _plan_rows(plan: ImportPlan, parsed: list[tuple[int, dict]], default_amount:
             planned.changed = [f for f in COMPARED_FIELDS if getattr(household, f) != planned.values[f]]
         if planned.values["status"] == HouseholdStatus.MOVED and planned.values["moved_on"] is None:
             # Treasurers rarely know when a family left: it is imported as moved, its date unknown.
-            plan.warnings.append(RowWarning(number, "Tanggal pindah", _(
-                "Pindah tanpa tanggal: diimpor sebagai pindah, tanggal pindahnya tidak diketahui.")))
+            plan.warnings.append(
+                RowWarning(
+                    number,
+                    "Tanggal pindah",
+                    _("Pindah tanpa tanggal: diimpor sebagai pindah, tanggal pindahnya tidak diketahui."),
+                )
+            )
         plan.rows.append(planned)
 
 
@@ -575,4 +655,3 @@ def _resolve(values: dict, household: Household | None, default_amount: int) -> 
         "notes": pick("notes", ""),
     }
     return resolved
-

@@ -48,8 +48,9 @@ def _shown(field: str, value) -> str:
 
 def household_history(household: Household) -> list[HistoryEntry]:
     """The household's changes, newest first, each with what changed from what to what."""
-    records = list(household.history.select_related("history_user").order_by("-history_date", "-history_id")
-                   [: HISTORY_LIMIT + 1])
+    records = list(
+        household.history.select_related("history_user").order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1]
+    )
     entries = []
     for index, record in enumerate(records[:HISTORY_LIMIT]):
         older = records[index + 1] if index + 1 < len(records) else None

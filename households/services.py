@@ -126,8 +126,12 @@ def apply_import(plan: ImportPlan, *, user=None) -> dict[str, int]:
                 updated, Household, sorted(fields), batch_size=500, default_user=user, default_change_reason=reason
             )
         remember_import_columns(choices=plan.column_choices)
-    return {"created": len(new), "updated": len(updated), "unchanged": len(plan.unchanged),
-            "rts_created": len(plan.new_rt_numbers)}
+    return {
+        "created": len(new),
+        "updated": len(updated),
+        "unchanged": len(plan.unchanged),
+        "rts_created": len(plan.new_rt_numbers),
+    }
 
 
 def remember_import_columns(*, choices: dict[str, str]) -> None:

@@ -24,9 +24,7 @@ class HouseholdTable(tables.Table):
     )
     route_position = tables.Column(verbose_name=_("Urutan"), attrs=_cell_attrs(_("Urutan"), "amount"))
     address = tables.Column(verbose_name=_("Nomor rumah/alamat"), attrs=_cell_attrs(_("Nomor rumah/alamat")))
-    head_name = tables.Column(
-        verbose_name=_("Kepala keluarga"), linkify=True, attrs=_cell_attrs(_("Kepala keluarga"))
-    )
+    head_name = tables.Column(verbose_name=_("Kepala keluarga"), linkify=True, attrs=_cell_attrs(_("Kepala keluarga")))
     phone = tables.Column(verbose_name=_("Nomor HP"), attrs=_cell_attrs(_("Nomor HP")), orderable=False)
     status = tables.Column(verbose_name=_("Status"), attrs=_cell_attrs(_("Status")))
     moved_on = tables.DateColumn(
@@ -40,8 +38,19 @@ class HouseholdTable(tables.Table):
     class Meta:
         model = Household
         fields = ["rt", "route_position", "address", "head_name", "phone", "status", "usual_amount"]
-        sequence = ["rt", "route_position", "address", "head_name", "phone", "status", "usual_amount",
-                    "moved_on", "members", "joined_on", "notes"]
+        sequence = [
+            "rt",
+            "route_position",
+            "address",
+            "head_name",
+            "phone",
+            "status",
+            "usual_amount",
+            "moved_on",
+            "members",
+            "joined_on",
+            "notes",
+        ]
         order_by = ("rt",)
         attrs = {"class": "table table-sm align-middle stack"}
         empty_text = _("Belum ada rumah. Tambahkan satu per satu atau impor dari berkas.")
@@ -71,4 +80,3 @@ class HouseholdTable(tables.Table):
 
     def value_route_position(self, value) -> int:
         return value
-

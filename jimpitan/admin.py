@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from jimpitan.forms import KampungProfileForm
 from jimpitan.models import KampungProfile

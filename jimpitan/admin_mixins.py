@@ -19,17 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from jimpitan.lib.dates import month_label
-from jimpitan.lib.months import month_start
 from jimpitan.lib.exports import export_response
 from jimpitan.lib.money import format_rupiah
 
@@ -105,7 +100,9 @@ class ExportActionsMixin:
         headers = [label for _path, label in columns]
         rows = [[_cell(obj, path) for path, _label in columns] for obj in queryset]
         money = [i for i, (path, _label) in enumerate(columns) if path in self.export_money_columns]
-        return export_response(fmt, self.export_filename, headers, rows, money_columns=money, title=self.export_filename)
+        return export_response(
+            fmt, self.export_filename, headers, rows, money_columns=money, title=self.export_filename
+        )
 
     @admin.action(description=_("Unduh CSV (baris terpilih)"), permissions=["view"])
     def export_csv(self, request, queryset):

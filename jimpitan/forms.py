@@ -8,9 +8,9 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib import setup_code
-from jimpitan.services import check_opening_balance
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.models import KampungProfile
+from jimpitan.services import check_opening_balance
 
 
 class RupiahField(forms.CharField):
@@ -104,8 +104,10 @@ class SetupCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Kode penyiapan"),
         max_length=40,
-        help_text=_("Tampil saat server dinyalakan dengan make run. Bisa juga dilihat dengan perintah "
-                    "python manage.py setup_code di server."),
+        help_text=_(
+            "Tampil saat server dinyalakan dengan make run. Bisa juga dilihat dengan perintah "
+            "python manage.py setup_code di server."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         error_messages={"required": _("Isi kode penyiapan dari server.")},
     )

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.middleware.gzip import GZipMiddleware
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 

@@ -55,8 +55,10 @@ class KampungProfile(models.Model):
     roster_only_on_duty = models.BooleanField(
         _("hanya petugas jadwal malam itu yang boleh mencatat"),
         default=False,
-        help_text=_("Jika aktif, jimpitan malam suatu RT hanya bisa dicatat oleh petugas yang terjadwal malam itu. "
-                    "Bendahara selalu boleh mencatat."),
+        help_text=_(
+            "Jika aktif, jimpitan malam suatu RT hanya bisa dicatat oleh petugas yang terjadwal malam itu. "
+            "Bendahara selalu boleh mencatat."
+        ),
     )
     opening_balance = models.BigIntegerField(
         _("saldo awal"), default=0, help_text=_("Uang kas yang sudah ada saat mulai memakai aplikasi.")

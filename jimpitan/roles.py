@@ -27,8 +27,13 @@ PETUGAS_PERMISSIONS = {
 }
 # The Pokja checks the treasurer's spending: they may approve an expense someone else recorded.
 POKJA_EXTRA = {("ledger", "export_report"), ("spending", "approve_expense")}
-READ_ONLY_FOR_TREASURER = {"reopen_month", "change_monthclosing", "delete_monthclosing", "add_kampungprofile",
-                           "delete_kampungprofile"}
+READ_ONLY_FOR_TREASURER = {
+    "reopen_month",
+    "change_monthclosing",
+    "delete_monthclosing",
+    "add_kampungprofile",
+    "delete_kampungprofile",
+}
 
 
 def _wanted(role: str, app_label: str, codename: str) -> bool:
@@ -61,9 +66,7 @@ def sync_role_permissions(apps, schema_editor=None) -> None:
     permissions = list(Permission.objects.select_related("content_type"))
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            [p for p in permissions if _wanted(role, p.content_type.app_label, p.codename)]
-        )
+        group.permissions.set([p for p in permissions if _wanted(role, p.content_type.app_label, p.codename)])
 
 
 def user_roles(user) -> set[str]:

@@ -35,8 +35,9 @@ def _stored_opening(profile: KampungProfile) -> tuple[int, dt.date | None]:
     return _counted_on(stored["opening_balance"], stored["opening_balance_date"])
 
 
-def check_opening_balance(profile: KampungProfile, *, balance: int | None, day: dt.date | None,
-                          in_write: bool = False) -> None:
+def check_opening_balance(
+    profile: KampungProfile, *, balance: int | None, day: dt.date | None, in_write: bool = False
+) -> None:
     """Raise ValidationError when changing `profile`'s opening balance to (balance, day) is not allowed."""
     old, new = _stored_opening(profile), _counted_on(balance, day)
     if old != new:
@@ -46,8 +47,6 @@ def check_opening_balance(profile: KampungProfile, *, balance: int | None, day: 
 def save_profile(profile: KampungProfile) -> KampungProfile:
     """Save `profile` (its fields already set); its opening balance only under the ledger's rules."""
     with transaction.atomic():
-        check_opening_balance(
-            profile, balance=profile.opening_balance, day=profile.opening_balance_date, in_write=True
-        )
+        check_opening_balance(profile, balance=profile.opening_balance, day=profile.opening_balance_date, in_write=True)
         profile.save()
     return profile

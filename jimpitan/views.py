@@ -12,14 +12,20 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
 from django.templatetags.static import static
-from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_safe
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 
-from jimpitan.forms import KampungProfileForm, OwnPasswordChangeForm, SetupCodeForm, SetupKampungForm, SetupTreasurerForm
+from jimpitan.forms import (
+    KampungProfileForm,
+    OwnPasswordChangeForm,
+    SetupCodeForm,
+    SetupKampungForm,
+    SetupTreasurerForm,
+)
 from jimpitan.lib import setup_code
 from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile

@@ -26,8 +26,13 @@ class MonthClosingAdmin(ReadOnlyAdmin):
 
 @admin.register(MonthReopening)
 class MonthReopeningAdmin(ReadOnlyAdmin):
-    list_display = ["month", "reason", rupiah_column("previous_closing_balance", _("saldo akhir sebelumnya")),
-                    "reopened_by", "reopened_at"]
+    list_display = [
+        "month",
+        "reason",
+        rupiah_column("previous_closing_balance", _("saldo akhir sebelumnya")),
+        "reopened_by",
+        "reopened_at",
+    ]
     list_select_related = ["reopened_by"]
 
 

@@ -111,8 +111,9 @@ class ClosedMonthAdminMixin:
         if self.closed_month_field not in form.base_fields:  # a read-only page has no date field to check
             return form
         return type(form)(
-            form.__name__, (_ClosedMonthForm, form), {"closed_month_field": self.closed_month_field,
-                                                      "__module__": form.__module__}
+            form.__name__,
+            (_ClosedMonthForm, form),
+            {"closed_month_field": self.closed_month_field, "__module__": form.__module__},
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

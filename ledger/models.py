@@ -56,6 +56,9 @@ class MonthReopening(models.Model):
         verbose_name = _("Pembukaan kembali bulan")
         verbose_name_plural = _("Pembukaan kembali bulan")
 
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.reason[:40]}"
+
 
 class Adjustment(models.Model):
     """A correction entered in an open month for a mistake found in a closed one.

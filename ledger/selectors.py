@@ -90,7 +90,10 @@ def _collect(by_month: bool, start: dt.date | None = None, end: dt.date | None =
     totals: dict[dt.date, dict[str, int]] = defaultdict(dict)
     for source in cash_sources():
         name, queryset, date_field, amount_field = (
-            source.flow_field, source.rows(), source.date_field, source.amount_field
+            source.flow_field,
+            source.rows(),
+            source.date_field,
+            source.amount_field,
         )
         if start is not None:
             queryset = queryset.filter(**{f"{date_field}__gte": start})
@@ -207,9 +210,7 @@ def year_summaries(before: dt.date, flows: dict[dt.date, Flow] | None = None) ->
     summaries = []
     for year in range(first.year, month_start(before - dt.timedelta(days=1)).year + 1):
         months = cash_book(dt.date(year, 1, 1), dt.date(year, 12, 1), flows)
-        summaries.append(
-            YearSummary(year, months[0].opening, sum_flows(m.flow for m in months), months[-1].closing)
-        )
+        summaries.append(YearSummary(year, months[0].opening, sum_flows(m.flow for m in months), months[-1].closing))
     return list(reversed(summaries))
 
 

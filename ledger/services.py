@@ -100,9 +100,7 @@ def reopen_month(month: dt.date, user, reason: str) -> MonthReopening:
     return log
 
 
-def record_adjustment(
-    entry_date: dt.date, amount: int, reason: str, corrects_month: dt.date, user
-) -> Adjustment:
+def record_adjustment(entry_date: dt.date, amount: int, reason: str, corrects_month: dt.date, user) -> Adjustment:
     if not user.has_perm("ledger.add_adjustment"):
         raise PermissionDenied
     corrects_month = month_start(corrects_month)

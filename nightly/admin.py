@@ -25,16 +25,31 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, FilteredTotalsMixin, ExportActionsMixin,
 @admin.register(Round)
 class RoundAdmin(ClosedMonthAdminMixin, ReadOnlyAdmin):
     closed_month_field = "evening"
-    list_display = ["evening", "rt", rupiah_column("total", _("total")), "households_paid", "households_listed",
-                    rupiah_column("counted_cash", _("uang dihitung")), "is_total_only", "collectors", "version"]
+    list_display = [
+        "evening",
+        "rt",
+        rupiah_column("total", _("total")),
+        "households_paid",
+        "households_listed",
+        rupiah_column("counted_cash", _("uang dihitung")),
+        "is_total_only",
+        "collectors",
+        "version",
+    ]
     list_filter = ["rt", "is_total_only"]
     search_fields = ["collectors", "notes", "rt__name"]
     date_hierarchy = "evening"
     list_select_related = ["rt"]
     total_fields = [("total", _("total")), ("counted_cash", _("uang dihitung"))]
-    export_columns = [("evening", _("malam")), ("rt", _("RT")), ("total", _("total")),
-                      ("households_paid", _("rumah membayar")), ("households_listed", _("rumah terdaftar")),
-                      ("counted_cash", _("uang dihitung")), ("collectors", _("petugas ronda"))]
+    export_columns = [
+        ("evening", _("malam")),
+        ("rt", _("RT")),
+        ("total", _("total")),
+        ("households_paid", _("rumah membayar")),
+        ("households_listed", _("rumah terdaftar")),
+        ("counted_cash", _("uang dihitung")),
+        ("collectors", _("petugas ronda")),
+    ]
     export_money_columns = ["total", "counted_cash"]
     export_filename = "jimpitan-malam"
 
@@ -48,7 +63,13 @@ class ContributionAdmin(ClosedMonthAdminMixin, ReadOnlyAdmin):
     date_hierarchy = "evening"
     list_select_related = ["household__rt"]
     total_fields = [("amount", _("jumlah"))]
-    export_columns = [("evening", _("malam")), ("household__rt", _("RT")), ("household__address", _("rumah")),
-                      ("state", _("keadaan")), ("amount", _("jumlah")), ("note", _("catatan"))]
+    export_columns = [
+        ("evening", _("malam")),
+        ("household__rt", _("RT")),
+        ("household__address", _("rumah")),
+        ("state", _("keadaan")),
+        ("amount", _("jumlah")),
+        ("note", _("catatan")),
+    ]
     export_money_columns = ["amount"]
     export_filename = "setoran-rumah"

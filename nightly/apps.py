@@ -14,7 +14,5 @@ class NightlyConfig(AppConfig):
         from nightly.views.panels import household_month_context
 
         # A round's stored total is its money; its contributions are the detail that check_ledger sums again.
-        register_cash_source(
-            "rounds", CashSource("jimpitan", Round, "evening", "total", verify=round_total_mismatches)
-        )
+        register_cash_source("rounds", CashSource("jimpitan", Round, "evening", "total", verify=round_total_mismatches))
         register_detail_panel("nightly", DetailPanel("nightly/_household_panel.html", household_month_context))

@@ -18,8 +18,9 @@ def round_total_mismatches() -> list[str]:
             listed=Count("contributions"),
             paid=Count("contributions", filter=~Q(contributions__state=ContributionState.EMPTY)),
         )
-        .values_list("id", "evening", "rt__number", "total", "households_listed", "households_paid",
-                     "summed", "listed", "paid")
+        .values_list(
+            "id", "evening", "rt__number", "total", "households_listed", "households_paid", "summed", "listed", "paid"
+        )
     )
     problems = []
     for pk, evening, rt, total, listed, paid, summed, counted_listed, counted_paid in rounds:

@@ -35,8 +35,19 @@ BATCH_ROWS = 50_000
 _DAY = dt.timedelta(days=1)
 
 ROUND_FIELDS = [
-    "rt", "evening", "collectors", "counted_cash", "notes", "is_total_only", "total", "households_listed",
-    "households_paid", "recorded_by", "recorded_at", "updated_at", "version",
+    "rt",
+    "evening",
+    "collectors",
+    "counted_cash",
+    "notes",
+    "is_total_only",
+    "total",
+    "households_listed",
+    "households_paid",
+    "recorded_by",
+    "recorded_at",
+    "updated_at",
+    "version",
 ]
 TOTAL_COLUMN = ROUND_FIELDS.index("total")
 CONTRIBUTION_FIELDS = ["round", "household", "evening", "amount", "state", "note"]
@@ -145,8 +156,23 @@ def _month_rows(rng: random.Random, kampung: _Kampung, start: dt.date, end: dt.d
                 pending[(rt_id, day)] = rows
             counted, notes, stamp = _round_header(rng, day, total_only=total_only, total=total)
             collectors = kampung.rosters[rt_id][day.weekday()]
-            round_rows.append((rt_id, evening_value, collectors, counted, notes, total_only, total, len(rows), paid,
-                               rng.choice(kampung.recorder_ids), stamp, stamp, 1))
+            round_rows.append(
+                (
+                    rt_id,
+                    evening_value,
+                    collectors,
+                    counted,
+                    notes,
+                    total_only,
+                    total,
+                    len(rows),
+                    paid,
+                    rng.choice(kampung.recorder_ids),
+                    stamp,
+                    stamp,
+                    1,
+                )
+            )
         day += _DAY
     return round_rows, pending
 
@@ -206,8 +232,10 @@ def _insert_month(cursor, month: dt.date, round_rows: list[tuple], pending: dict
     if not round_rows:
         return 0
     cursor.executemany(insert_sql(Round, ROUND_FIELDS), round_rows)
-    cursor.execute(_round_ids_sql(), [connection.ops.adapt_datefield_value(month),
-                                      connection.ops.adapt_datefield_value(next_month(month))])
+    cursor.execute(
+        _round_ids_sql(),
+        [connection.ops.adapt_datefield_value(month), connection.ops.adapt_datefield_value(next_month(month))],
+    )
     contribution_sql = insert_sql(Contribution, CONTRIBUTION_FIELDS)
     written = 0
     batch: list[tuple] = []

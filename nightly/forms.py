@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from households.models import RT
 from jimpitan.forms import RupiahField
 from jimpitan.lib.evening import evening_of
-from jimpitan.lib.months import is_plausible_day, parse_month
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
+from jimpitan.lib.months import is_plausible_day, parse_month
 from jimpitan.roles import BENDAHARA, PETUGAS
 from nightly.models import Round, SwapKind
 
@@ -32,8 +32,10 @@ class SheetPickerForm(forms.Form):
 
 def collector_user_queryset():
     return (
-        get_user_model().objects.filter(is_active=True, groups__name__in=[PETUGAS, BENDAHARA])
-        .distinct().order_by("first_name", "username")
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[PETUGAS, BENDAHARA])
+        .distinct()
+        .order_by("first_name", "username")
     )
 
 
@@ -45,11 +47,15 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
 class SheetHeaderForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     collectors = forms.CharField(
-        label=_("Petugas ronda"), max_length=255, required=False,
+        label=_("Petugas ronda"),
+        max_length=255,
+        required=False,
         help_text=_("Nama petugas yang bertugas malam itu, dipisah koma."),
     )
     collector_users = UserChoiceField(
-        label=_("Akun petugas"), queryset=collector_user_queryset(), required=False,
+        label=_("Akun petugas"),
+        queryset=collector_user_queryset(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     counted_cash = RupiahField(label=_("Uang dihitung"), required=False)
@@ -96,8 +102,12 @@ class RoundFilter(django_filters.FilterSet):
     bulan = django_filters.CharFilter(
         label=_("Bulan"), method="filter_month", widget=forms.DateInput(attrs={"type": "month"})
     )
-    rt = django_filters.ModelChoiceFilter(queryset=RT.objects.all(), label=_("RT"), empty_label=_("Semua RT"),
-                                          widget=forms.Select(attrs={"class": "form-select"}))
+    rt = django_filters.ModelChoiceFilter(
+        queryset=RT.objects.all(),
+        label=_("RT"),
+        empty_label=_("Semua RT"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     class Meta:
         model = Round
@@ -114,9 +124,11 @@ class RosterPasteForm(forms.Form):
         required=False,
         max_length=40_000,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "font-monospace"}),
-        help_text=_("Satu baris per aturan: hari, pasaran, weton atau tanggal, lalu tab atau titik koma, lalu nama "
-                    "petugas dipisah koma. Contoh: “Senin⇥Pak Slamet, Bu Sri”, “Legi; Pak Darto”, "
-                    "“Kamis Pahing; Mas Joko”, “2026-12-24; Pak RT”. Kosongkan untuk menghapus jadwal."),
+        help_text=_(
+            "Satu baris per aturan: hari, pasaran, weton atau tanggal, lalu tab atau titik koma, lalu nama "
+            "petugas dipisah koma. Contoh: “Senin⇥Pak Slamet, Bu Sri”, “Legi; Pak Darto”, "
+            "“Kamis Pahing; Mas Joko”, “2026-12-24; Pak RT”. Kosongkan untuk menghapus jadwal."
+        ),
     )
 
 
@@ -127,11 +139,15 @@ class RosterSwapForm(forms.Form):
     malam = forms.DateField(label=_("Malam"), widget=DATE_WIDGET)
     kind = forms.ChoiceField(label=_("Jenis"), choices=SwapKind.choices, initial=SwapKind.HANDOVER)
     replacement_user = forms.ModelChoiceField(
-        queryset=collector_user_queryset(), label=_("Pengganti (akun)"), required=False,
+        queryset=collector_user_queryset(),
+        label=_("Pengganti (akun)"),
+        required=False,
     )
     replacement_name = forms.CharField(label=_("atau nama pengganti tanpa akun"), max_length=100, required=False)
     swap_evening = forms.DateField(
-        label=_("Malam pengganti yang Anda ambil (untuk tukar)"), widget=DATE_WIDGET, required=False,
+        label=_("Malam pengganti yang Anda ambil (untuk tukar)"),
+        widget=DATE_WIDGET,
+        required=False,
     )
     reason = forms.CharField(label=_("Alasan"), max_length=300)
 

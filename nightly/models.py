@@ -257,7 +257,11 @@ class RosterAssignment(models.Model):
     pasaran = models.PositiveSmallIntegerField(_("pasaran"), null=True, blank=True)
     date = models.DateField(_("tanggal"), null=True, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="roster_duties",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roster_duties",
         verbose_name=_("akun petugas"),
     )
     # For a petugas without an account.
@@ -283,12 +287,8 @@ class RosterAssignment(models.Model):
                 ),
                 name="roster_one_kind_of_rule",
             ),
-            models.CheckConstraint(
-                condition=Q(weekday__isnull=True) | Q(weekday__lte=6), name="roster_weekday_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(pasaran__isnull=True) | Q(pasaran__lte=4), name="roster_pasaran_range"
-            ),
+            models.CheckConstraint(condition=Q(weekday__isnull=True) | Q(weekday__lte=6), name="roster_weekday_range"),
+            models.CheckConstraint(condition=Q(pasaran__isnull=True) | Q(pasaran__lte=4), name="roster_pasaran_range"),
             # An account or a plain name, never both and never neither.
             models.CheckConstraint(
                 condition=(Q(user__isnull=False) & Q(name="")) | (Q(user__isnull=True) & ~Q(name="")),
@@ -332,21 +332,33 @@ class RosterSwap(models.Model):
     decides; an approved request is written into the roster as single-date assignments, so the roster's own
     history and this record together say who changed what and why."""
 
-    rt = models.ForeignKey("households.RT", on_delete=models.CASCADE, related_name="roster_swaps",
-                           verbose_name=_("RT"))
+    rt = models.ForeignKey("households.RT", on_delete=models.CASCADE, related_name="roster_swaps", verbose_name=_("RT"))
     kind = models.CharField(_("jenis"), max_length=10, choices=SwapKind.choices, default=SwapKind.HANDOVER)
     evening = models.DateField(_("malam"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_swaps",
-                                     verbose_name=_("diajukan oleh"))
-    replacement_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-                                         related_name="+", verbose_name=_("pengganti (akun)"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_swaps", verbose_name=_("diajukan oleh")
+    )
+    replacement_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pengganti (akun)"),
+    )
     replacement_name = models.CharField(_("pengganti (nama)"), max_length=100, blank=True)
     # For a swap: the replacement's evening that the requester takes in return.
     swap_evening = models.DateField(_("malam pengganti"), null=True, blank=True)
     reason = models.CharField(_("alasan"), max_length=300)
     status = models.CharField(_("status"), max_length=10, choices=SwapStatus.choices, default=SwapStatus.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("diputuskan oleh"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
     decided_at = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("diajukan pada"), auto_now_add=True)
 

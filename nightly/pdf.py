@@ -23,10 +23,16 @@ def _weasyprint_html():
 
 
 def render_roster_html(*, month: dt.date, roster, kampung) -> str:
-    return render_to_string("nightly/roster_pdf.html", {
-        "month": month, "month_label": month_label(month), "roster": roster, "kampung": kampung,
-        "printed_on": evening_of(timezone.now()),
-    })
+    return render_to_string(
+        "nightly/roster_pdf.html",
+        {
+            "month": month,
+            "month_label": month_label(month),
+            "roster": roster,
+            "kampung": kampung,
+            "printed_on": evening_of(timezone.now()),
+        },
+    )
 
 
 def build_roster_pdf(*, month: dt.date, roster, kampung) -> bytes:

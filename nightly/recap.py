@@ -30,12 +30,16 @@ def _round_lines(recap: RoundRecap) -> list[str]:
     if rnd.is_total_only:
         lines.append(_("Dicatat totalnya saja."))
     else:
-        lines.append(_("Ada %(paid)d · Kosong %(empty)d · Titip %(left)d")
-                     % {"paid": recap.paid, "empty": recap.empty, "left": recap.left})
+        lines.append(
+            _("Ada %(paid)d · Kosong %(empty)d · Titip %(left)d")
+            % {"paid": recap.paid, "empty": recap.empty, "left": recap.left}
+        )
     lines.append(f"{_('Total')}: {format_rupiah(rnd.total)}")
     if rnd.counted_cash is not None:
-        lines.append(f"{_('Uang dihitung')}: {format_rupiah(rnd.counted_cash)} "
-                     f"({_('selisih')} {format_rupiah(rnd.cash_difference, sign=True)})")
+        lines.append(
+            f"{_('Uang dihitung')}: {format_rupiah(rnd.counted_cash)} "
+            f"({_('selisih')} {format_rupiah(rnd.cash_difference, sign=True)})"
+        )
     if recap.empty_addresses:
         lines.append(f"{_('Kosong')}: {', '.join(recap.empty_addresses)}")
     if recap.petugas:

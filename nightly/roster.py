@@ -64,8 +64,10 @@ def _parse_line(line: str) -> ParsedLine:
     parts = re.split(r"\t|;", line, maxsplit=1)
     rule = parse_rule(parts[0].strip())
     if rule is None:
-        raise ValueError(_("“%(rule)s” bukan hari, pasaran, weton atau tanggal. Contoh: Senin, Legi, Kamis Pahing, "
-                           "2026-12-24.") % {"rule": parts[0].strip()[:40]})
+        raise ValueError(
+            _("“%(rule)s” bukan hari, pasaran, weton atau tanggal. Contoh: Senin, Legi, Kamis Pahing, 2026-12-24.")
+            % {"rule": parts[0].strip()[:40]}
+        )
     # Excel puts a tab between every cell: names may come as further cells or comma-separated in one.
     cells = re.split(r"[\t;,]", parts[1]) if len(parts) > 1 else []
     names = tuple(dict.fromkeys(name.strip() for name in cells if name.strip()))

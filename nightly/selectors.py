@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +19,13 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.pasaran import pasaran_of, weekday_name
 from nightly.models import (
-    Contribution, ContributionState, RosterAssignment, RosterKind, RosterSwap, Round, SwapStatus,
+    Contribution,
+    ContributionState,
+    RosterAssignment,
+    RosterKind,
+    RosterSwap,
+    Round,
+    SwapStatus,
 )
 
 
@@ -36,9 +41,11 @@ def _sheet_households(rt: RT, rnd: Round | None):
 
 def sheet_households(rt: RT, rnd: Round | None) -> list[Household]:
     """The RT's active households in route order; for a saved round also those with a row in it."""
-    return list(_sheet_households(rt, rnd).order_by("route_position", "id").only(
-        "id", "rt_id", "address", "head_name", "status", "usual_amount", "route_position"
-    ))
+    return list(
+        _sheet_households(rt, rnd)
+        .order_by("route_position", "id")
+        .only("id", "rt_id", "address", "head_name", "status", "usual_amount", "route_position")
+    )
 
 
 def sheet_household_ids(rt: RT, rnd: Round | None) -> list[int]:
@@ -83,12 +90,14 @@ class CalendarDay:
 def month_calendar(month: dt.date) -> tuple[list[RT], list[CalendarDay]]:
     """Each evening of the month against each RT: the round (with its stored total) or None."""
     rts = list(RT.objects.all())
-    rounds = {(r.evening, r.rt_id): r for r in Round.objects.in_month(month_start(month)).only(
-        "id", "rt_id", "evening", "total", "is_total_only", "households_listed", "households_paid"
-    )}
+    rounds = {
+        (r.evening, r.rt_id): r
+        for r in Round.objects.in_month(month_start(month)).only(
+            "id", "rt_id", "evening", "total", "is_total_only", "households_listed", "households_paid"
+        )
+    }
     days = [
-        CalendarDay(day, [CalendarCell(rt, rounds.get((day, rt.pk))) for rt in rts])
-        for day in month_evenings(month)
+        CalendarDay(day, [CalendarCell(rt, rounds.get((day, rt.pk))) for rt in rts]) for day in month_evenings(month)
     ]
     return rts, days
 
@@ -148,8 +157,7 @@ def participation(start: dt.date, end: dt.date) -> list[Participation]:
         .order_by("evening")
     )
     return [
-        Participation(row["evening"], int(row["listed"] or 0), int(row["paid"] or 0), row["total_only"])
-        for row in rows
+        Participation(row["evening"], int(row["listed"] or 0), int(row["paid"] or 0), row["total_only"]) for row in rows
     ]
 
 
@@ -206,8 +214,10 @@ class EveningStatus(models.TextChoices):
 
     @property
     def tone(self) -> str:
-        return "text-success-emphasis" if self.gave else (
-            "text-danger-emphasis" if self is EveningStatus.EMPTY else "text-body-secondary"
+        return (
+            "text-success-emphasis"
+            if self.gave
+            else ("text-danger-emphasis" if self is EveningStatus.EMPTY else "text-body-secondary")
         )
 
 
@@ -347,8 +357,12 @@ def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
     """
     first = month_start(month)
     rounds_per_rt = dict(
-        Round.objects.in_month(first).filter(is_total_only=False)
-        .order_by().values("rt").annotate(n=Count("id")).values_list("rt", "n")
+        Round.objects.in_month(first)
+        .filter(is_total_only=False)
+        .order_by()
+        .values("rt")
+        .annotate(n=Count("id"))
+        .values_list("rt", "n")
     )
     in_month = Q(contributions__evening__gte=first, contributions__evening__lt=next_month(first))
     households = (
@@ -387,9 +401,11 @@ def on_duty(assignments: list[RosterAssignment], day: dt.date) -> list[RosterAss
 
 def _assignments_by_rt(start: dt.date, end: dt.date, rts=None) -> dict[int, list[RosterAssignment]]:
     """Every assignment that can apply between start and end (exclusive), by RT, in one query."""
-    queryset = RosterAssignment.objects.select_related("user").filter(
-        ~Q(kind=RosterKind.DATE) | Q(date__gte=start, date__lt=end)
-    ).order_by("rt_id", "kind", "weekday", "pasaran", "date", "position", "id")
+    queryset = (
+        RosterAssignment.objects.select_related("user")
+        .filter(~Q(kind=RosterKind.DATE) | Q(date__gte=start, date__lt=end))
+        .order_by("rt_id", "kind", "weekday", "pasaran", "date", "position", "id")
+    )
     if rts is not None:
         queryset = queryset.filter(rt__in=rts)
     grouped: dict[int, list[RosterAssignment]] = defaultdict(list)
@@ -441,10 +457,21 @@ def roster_month(month: dt.date, rts: list[RT] | None = None) -> list[RosterRT]:
     result = []
     for rt in rts:
         assignments = grouped.get(rt.pk, [])
-        result.append(RosterRT(rt, [
-            RosterDay(day, weekday_name(day), pasaran_of(day), tuple(a.display_name for a in on_duty(assignments, day)))
-            for day in days
-        ], assignments))
+        result.append(
+            RosterRT(
+                rt,
+                [
+                    RosterDay(
+                        day,
+                        weekday_name(day),
+                        pasaran_of(day),
+                        tuple(a.display_name for a in on_duty(assignments, day)),
+                    )
+                    for day in days
+                ],
+                assignments,
+            )
+        )
     return result
 
 
@@ -484,7 +511,8 @@ def _took_part(assignment: RosterAssignment, rnd: Round | None) -> bool:
         return False
     if assignment.user_id is not None:
         return rnd.recorded_by_id == assignment.user_id or any(
-            u.pk == assignment.user_id for u in rnd.collector_users.all())
+            u.pk == assignment.user_id for u in rnd.collector_users.all()
+        )
     # A petugas without an account shows only as a name typed in the round's collectors.
     return assignment.name.casefold() in rnd.collectors.casefold()
 
@@ -495,8 +523,13 @@ def duty_audit(month: dt.date, today: dt.date | None = None) -> DutyAudit:
     start, end = month_start(month), min(next_month(month), (today or evening_of()) + dt.timedelta(days=1))
     rts = list(RT.objects.all())
     grouped = _assignments_by_rt(start, end, rts=rts)
-    rounds = {(r.rt_id, r.evening): r for r in Round.objects.filter(evening__gte=start, evening__lt=end)
-              .select_related("rt", "recorded_by").prefetch_related("collector_users").order_by()}
+    rounds = {
+        (r.rt_id, r.evening): r
+        for r in Round.objects.filter(evening__gte=start, evening__lt=end)
+        .select_related("rt", "recorded_by")
+        .prefetch_related("collector_users")
+        .order_by()
+    }
     rostered: dict[str, list[dt.date]] = defaultdict(list)
     took_part: dict[str, int] = defaultdict(int)
     off_roster = []
@@ -516,6 +549,7 @@ def duty_audit(month: dt.date, today: dt.date | None = None) -> DutyAudit:
 
 
 # --- nightly WhatsApp recap ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RoundRecap:
@@ -537,21 +571,31 @@ def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bo
     rounds = list(queryset.order_by("rt__display_order", "rt__number"))
     counts: dict[tuple[int, str], int] = {
         (row["round_id"], row["state"]): row["n"]
-        for row in Contribution.objects.filter(round__in=rounds).order_by()
-        .values("round_id", "state").annotate(n=Count("id"))
+        for row in Contribution.objects.filter(round__in=rounds)
+        .order_by()
+        .values("round_id", "state")
+        .annotate(n=Count("id"))
     }
     addresses: dict[int, list[str]] = defaultdict(list)
     if with_addresses and rounds:
-        for round_id, address in (Contribution.objects.filter(round__in=rounds, state=ContributionState.EMPTY)
-                                  .order_by("household__route_position").values_list("round_id", "household__address")):
+        for round_id, address in (
+            Contribution.objects.filter(round__in=rounds, state=ContributionState.EMPTY)
+            .order_by("household__route_position")
+            .values_list("round_id", "household__address")
+        ):
             addresses[round_id].append(address)
     recaps = []
     for rnd in rounds:
         people = [u.get_full_name() or u.get_username() for u in rnd.collector_users.all()]
         people += [name.strip() for name in rnd.collectors.split(",") if name.strip() and name.strip() not in people]
-        recaps.append(RoundRecap(
-            rnd, counts.get((rnd.pk, ContributionState.PAID), 0), counts.get((rnd.pk, ContributionState.EMPTY), 0),
-            counts.get((rnd.pk, ContributionState.LEFT_WITH_NEIGHBOUR), 0), tuple(people),
-            tuple(addresses.get(rnd.pk, ())) if with_addresses else None,
-        ))
+        recaps.append(
+            RoundRecap(
+                rnd,
+                counts.get((rnd.pk, ContributionState.PAID), 0),
+                counts.get((rnd.pk, ContributionState.EMPTY), 0),
+                counts.get((rnd.pk, ContributionState.LEFT_WITH_NEIGHBOUR), 0),
+                tuple(people),
+                tuple(addresses.get(rnd.pk, ())) if with_addresses else None,
+            )
+        )
     return recaps

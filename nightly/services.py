@@ -24,12 +24,12 @@ from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import month_start
+from jimpitan.lib.pasaran import weton_label
 from jimpitan.lib.sql import insert_sql
 from jimpitan.models import KampungProfile
+from jimpitan.roles import BENDAHARA, PETUGAS
 from ledger.guards import assert_month_open, closed_months, month_closed_error
 from ledger.lock import lock_ledger
-from jimpitan.lib.pasaran import weton_label
-from jimpitan.roles import BENDAHARA, PETUGAS
 from nightly.models import (
     NOT_COLLECTED,
     Contribution,
@@ -75,8 +75,10 @@ class RoundConflictError(ValidationError):
 
     def __init__(self):
         super().__init__(
-            _("Jimpitan malam ini sudah diubah orang lain sejak lembar ini dibuka. Isian Anda masih di bawah: "
-              "periksa bedanya, lalu Simpan lagi."),
+            _(
+                "Jimpitan malam ini sudah diubah orang lain sejak lembar ini dibuka. Isian Anda masih di bawah: "
+                "periksa bedanya, lalu Simpan lagi."
+            ),
             code="conflict",
         )
 
@@ -86,11 +88,13 @@ class SheetError(ValidationError):
 
     def __init__(self, row_errors: dict[int, str], message: str | None = None):
         self.row_errors = row_errors
-        super().__init__(message or _("Ada isian yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."),
-                         code="rows")
+        super().__init__(
+            message or _("Ada isian yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."), code="rows"
+        )
 
 
 # --- who may record which evening ------------------------------------------------------------------
+
 
 def editable_evenings_start(user, today: dt.date | None = None) -> dt.date | None:
     """The earliest evening `user` may record, or None when any (open-month) evening will do."""
@@ -123,19 +127,21 @@ def assert_on_duty(user, *, rt: RT, evening: dt.date) -> None:
         return
     if user.pk not in on_duty_user_ids(rt=rt, evening=evening):
         raise PermissionDenied(
-            _("Anda tidak terjadwal ronda di %(rt)s malam ini (%(evening)s), jadi belum boleh mencatat. Minta "
-              "Bendahara mencatatnya, atau ajukan tukar jadwal.") % {"rt": rt, "evening": weton_label(evening)}
+            _(
+                "Anda tidak terjadwal ronda di %(rt)s malam ini (%(evening)s), jadi belum boleh mencatat. Minta "
+                "Bendahara mencatatnya, atau ajukan tukar jadwal."
+            )
+            % {"rt": rt, "evening": weton_label(evening)}
         )
 
 
 def assert_not_future(evening: dt.date) -> None:
     if evening > evening_of():
-        raise ValidationError(
-            _("Malam itu belum terjadi. Pilih malam ini atau malam sebelumnya."), code="future"
-        )
+        raise ValidationError(_("Malam itu belum terjadi. Pilih malam ini atau malam sebelumnya."), code="future")
 
 
 # --- row rules --------------------------------------------------------------------------------------
+
 
 def amount_cap() -> int:
     profile = KampungProfile.load()
@@ -154,8 +160,11 @@ def check_total(total: int | None, *, rt: RT) -> None:
     cap = total_cap(rt)
     if total > cap:
         raise ValidationError(
-            _("Total di atas batas wajar %(cap)s untuk %(rt)s (semua rumahnya dikali batas per rumah). "
-              "Periksa lagi jumlahnya.") % {"cap": format_rupiah(cap), "rt": rt},
+            _(
+                "Total di atas batas wajar %(cap)s untuk %(rt)s (semua rumahnya dikali batas per rumah). "
+                "Periksa lagi jumlahnya."
+            )
+            % {"cap": format_rupiah(cap), "rt": rt},
             code="cap",
         )
 
@@ -250,7 +259,8 @@ def _read_stored_rows(rnd: Round | None) -> dict[int, StoredRow]:
         return {}
     return {
         hid: (pk, state, amount, note)
-        for pk, hid, state, amount, note in Contribution.objects.filter(round=rnd).order_by()
+        for pk, hid, state, amount, note in Contribution.objects.filter(round=rnd)
+        .order_by()
         .values_list("id", "household_id", "state", "amount", "note")
     }
 
@@ -300,9 +310,7 @@ def _diff_rows(stored: dict[int, StoredRow], wanted: dict[int, WantedRow], poste
     return RowDiff(create, update, delete, {**kept, **wanted}, len(posted | set(kept)))
 
 
-def _write_header(
-    rnd: Round | None, *, rt: RT, evening: dt.date, user, header: RoundHeader, diff: RowDiff
-) -> Round:
+def _write_header(rnd: Round | None, *, rt: RT, evening: dt.date, user, header: RoundHeader, diff: RowDiff) -> Round:
     rnd = rnd if rnd is not None else Round(rt=rt, evening=evening, recorded_by=user)
     rnd.write_header(
         user=user,
@@ -342,8 +350,9 @@ def _write_rows(rnd: Round, *, evening: dt.date, user, diff: RowDiff, reason: st
         # The new ids, for the history rows: one read, whatever the number of rows.
         ids = dict(Contribution.objects.filter(round=rnd).order_by().values_list("household_id", "id"))
         created = {hid: (ids[hid], *values) for hid, values in diff.create.items()}
-    _write_row_history(rnd, day=day, user=user, changes=(("-", diff.delete), ("~", diff.update), ("+", created)),
-                       reason=reason)
+    _write_row_history(
+        rnd, day=day, user=user, changes=(("-", diff.delete), ("~", diff.update), ("+", created)), reason=reason
+    )
 
 
 def _write_row_history(
@@ -360,11 +369,14 @@ def _write_row_history(
         raise ImproperlyConfigured(f"Contribution history tracks {sorted(tracked)}; update _write_row_history.")
     now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
     user_id = getattr(user, "pk", None)
-    _executemany(insert_sql(history, attnames), [
-        (pk, rnd.pk, hid, day, amount, state, note, now, reason, kind, user_id)
-        for kind, rows in changes
-        for hid, (pk, state, amount, note) in rows.items()
-    ])
+    _executemany(
+        insert_sql(history, attnames),
+        [
+            (pk, rnd.pk, hid, day, amount, state, note, now, reason, kind, user_id)
+            for kind, rows in changes
+            for hid, (pk, state, amount, note) in rows.items()
+        ],
+    )
 
 
 def _set_collectors(rnd: Round, *, created: bool, collector_users: Sequence) -> None:
@@ -440,9 +452,11 @@ def save_total_only_round(
     try:
         with transaction.atomic():
             rnd = _check_and_lock_round(rt=rt, evening=evening, user=user)
-            if _check_version(rnd, version=version,
-                              unchanged=lambda current: current.is_total_only and current.total == total
-                              and header.matches(current)):
+            if _check_version(
+                rnd,
+                version=version,
+                unchanged=lambda current: current.is_total_only and current.total == total and header.matches(current),
+            ):
                 return SaveResult(rnd, already_saved=True)
             if rnd is not None and not rnd.is_total_only and rnd.contributions.exists():
                 raise ValidationError(
@@ -451,8 +465,14 @@ def save_total_only_round(
             created = rnd is None
             rnd = rnd if rnd is not None else Round(rt=rt, evening=evening, recorded_by=user)
             rnd.write_header(
-                user=user, collectors=header.collectors, counted_cash=header.counted_cash, notes=header.notes,
-                total=total, households_listed=0, households_paid=0, is_total_only=True,
+                user=user,
+                collectors=header.collectors,
+                counted_cash=header.counted_cash,
+                notes=header.notes,
+                total=total,
+                households_listed=0,
+                households_paid=0,
+                is_total_only=True,
             )
     except IntegrityError as error:
         raise RoundConflictError() from error
@@ -585,13 +605,23 @@ def _last_written(rnd: Round | None) -> dict[int, dt.datetime]:
     a phone's tap at the time it was captured (it may reach the server an hour later). Two queries."""
     if rnd is None:
         return {}
-    taps = (PhoneTap.objects.filter(round=rnd, outcome=SAVED).order_by().values("household_id")
-            .annotate(last=Max("captured_at")).values_list("household_id", "last"))
+    taps = (
+        PhoneTap.objects.filter(round=rnd, outcome=SAVED)
+        .order_by()
+        .values("household_id")
+        .annotate(last=Max("captured_at"))
+        .values_list("household_id", "last")
+    )
     written = dict(taps)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        saves = (Contribution.history.filter(round_id=rnd.pk).exclude(history_change_reason=PHONE_REASON)
-                 .order_by().values("household_id").annotate(last=Max("history_date"))
-                 .values_list("household_id", "last"))
+        saves = (
+            Contribution.history.filter(round_id=rnd.pk)
+            .exclude(history_change_reason=PHONE_REASON)
+            .order_by()
+            .values("household_id")
+            .annotate(last=Max("history_date"))
+            .values_list("household_id", "last")
+        )
         for hid, last in saves:
             written[hid] = max(last, written.get(hid, last))
     return written
@@ -612,9 +642,14 @@ def _apply_taps(taps: list[Tap], stored: dict[int, StoredRow], written: dict[int
             if current[hid] == values:
                 tap.answered(SAVED, _("Tersimpan."))
             else:
-                tap.answered(CONFLICT, _("Rumah ini sudah diubah orang lain sesudah ketukan ini (%(state)s). "
-                                         "Ketukan ini tidak dipakai; periksa di lembar jimpitan.")
-                             % {"state": ContributionState(current[hid][0]).label})
+                tap.answered(
+                    CONFLICT,
+                    _(
+                        "Rumah ini sudah diubah orang lain sesudah ketukan ini (%(state)s). "
+                        "Ketukan ini tidak dipakai; periksa di lembar jimpitan."
+                    )
+                    % {"state": ContributionState(current[hid][0]).label},
+                )
             continue
         tap.answered(SAVED, _("Tersimpan."))
         if hid in stored and current[hid] != values:
@@ -656,8 +691,18 @@ def _store_group(*, rt: RT, evening: dt.date, user, taps: list[Tap]) -> None:
     _insert_phone_taps(rnd, evening=evening, user=user, taps=taps)
 
 
-PHONE_TAP_COLUMNS = ("uuid", "round_id", "household_id", "evening", "state", "amount", "captured_at", "received_at",
-                     "recorded_by_id", "outcome")
+PHONE_TAP_COLUMNS = (
+    "uuid",
+    "round_id",
+    "household_id",
+    "evening",
+    "state",
+    "amount",
+    "captured_at",
+    "received_at",
+    "recorded_by_id",
+    "outcome",
+)
 
 
 def _insert_phone_taps(rnd: Round, *, evening: dt.date, user, taps: list[Tap]) -> None:
@@ -666,11 +711,24 @@ def _insert_phone_taps(rnd: Round, *, evening: dt.date, user, taps: list[Tap]) -
     uuid_field, moment = fields.get_field("uuid"), fields.get_field("captured_at")
     day = fields.get_field("evening").get_db_prep_save(evening, connection)
     now = moment.get_db_prep_save(timezone.now(), connection)
-    _executemany(insert_sql(PhoneTap, PHONE_TAP_COLUMNS), [
-        (uuid_field.get_db_prep_save(t.uuid, connection), rnd.pk, t.house.pk, day, t.state, t.amount,
-         moment.get_db_prep_save(t.captured_at, connection), now, user.pk, t.answer)
-        for t in taps
-    ])
+    _executemany(
+        insert_sql(PhoneTap, PHONE_TAP_COLUMNS),
+        [
+            (
+                uuid_field.get_db_prep_save(t.uuid, connection),
+                rnd.pk,
+                t.house.pk,
+                day,
+                t.state,
+                t.amount,
+                moment.get_db_prep_save(t.captured_at, connection),
+                now,
+                user.pk,
+                t.answer,
+            )
+            for t in taps
+        ],
+    )
 
 
 def sync_phone_taps(*, user, records: Sequence) -> list[dict]:
@@ -695,15 +753,19 @@ def sync_phone_taps(*, user, records: Sequence) -> list[dict]:
             except IntegrityError:
                 _refuse_group(group, _("Rumah ini sudah tercatat di RT lain malam itu. Minta Bendahara memeriksa."))
     return answers + [{"id": str(t.uuid), "status": t.answer, "message": str(t.message)} for t in taps]
+
+
 # --- duty roster --------------------------------------------------------------------------------------
+
 
 class RosterPasteError(ValidationError):
     """Bad pasted lines: `line_errors` maps the line number (1-based) to its message. Nothing was saved."""
 
     def __init__(self, line_errors: dict[int, str]):
         self.line_errors = line_errors
-        super().__init__(_("Ada baris yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."),
-                         code="lines")
+        super().__init__(
+            _("Ada baris yang salah. Perbaiki baris yang ditandai; belum ada yang disimpan."), code="lines"
+        )
 
 
 def _roster_users() -> dict[str, Any]:
@@ -724,16 +786,28 @@ def _wanted_assignments(rt: RT, lines: list[ParsedLine]) -> dict[tuple, RosterAs
         for position, name in enumerate(line.names):
             account = users.get(name.casefold())
             assignment = RosterAssignment(
-                rt=rt, kind=line.rule.kind, weekday=line.rule.weekday, pasaran=line.rule.pasaran,
-                date=line.rule.date, user=account, name="" if account else name, position=position,
+                rt=rt,
+                kind=line.rule.kind,
+                weekday=line.rule.weekday,
+                pasaran=line.rule.pasaran,
+                date=line.rule.date,
+                user=account,
+                name="" if account else name,
+                position=position,
             )
             wanted.setdefault(_roster_key(assignment), assignment)
     return wanted
 
 
 def _roster_key(assignment: RosterAssignment) -> tuple:
-    return (assignment.kind, assignment.weekday, assignment.pasaran, assignment.date, assignment.user_id,
-            assignment.name)
+    return (
+        assignment.kind,
+        assignment.weekday,
+        assignment.pasaran,
+        assignment.date,
+        assignment.user_id,
+        assignment.name,
+    )
 
 
 @transaction.atomic
@@ -760,9 +834,17 @@ def replace_roster(*, rt: RT, text: str, user) -> int:
 
 # --- swaps ---------------------------------------------------------------------------------------------
 
+
 def request_roster_swap(
-    *, rt: RT, evening: dt.date, user, reason: str, kind: str = SwapKind.HANDOVER, replacement_user=None,
-    replacement_name: str = "", swap_evening: dt.date | None = None,
+    *,
+    rt: RT,
+    evening: dt.date,
+    user,
+    reason: str,
+    kind: str = SwapKind.HANDOVER,
+    replacement_user=None,
+    replacement_name: str = "",
+    swap_evening: dt.date | None = None,
 ) -> RosterSwap:
     """A rostered petugas asks to hand over (or swap) an evening; nothing changes until the Bendahara approves."""
     today = evening_of()
@@ -784,8 +866,14 @@ def request_roster_swap(
     else:
         swap_evening = None
     swap = RosterSwap(
-        rt=rt, kind=kind, evening=evening, requested_by=user, reason=reason.strip(), swap_evening=swap_evening,
-        replacement_user=replacement_user, replacement_name="" if replacement_user else replacement_name.strip(),
+        rt=rt,
+        kind=kind,
+        evening=evening,
+        requested_by=user,
+        reason=reason.strip(),
+        swap_evening=swap_evening,
+        replacement_user=replacement_user,
+        replacement_name="" if replacement_user else replacement_name.strip(),
     )
     swap._history_user = user
     swap.save()
@@ -805,8 +893,7 @@ def _rewrite_evening(*, rt: RT, day: dt.date, leaving_id: int, joining, joining_
         if key in seen:
             continue
         seen.add(key)
-        assignment = RosterAssignment(rt=rt, kind=RosterKind.DATE, date=day, user=account, name=name,
-                                      position=position)
+        assignment = RosterAssignment(rt=rt, kind=RosterKind.DATE, date=day, user=account, name=name, position=position)
         assignment._history_user = user
         assignment.save()
 
@@ -814,17 +901,30 @@ def _rewrite_evening(*, rt: RT, day: dt.date, leaving_id: int, joining, joining_
 @transaction.atomic
 def decide_roster_swap(*, swap: RosterSwap, user, approve: bool) -> RosterSwap:
     """The Bendahara approves (the roster changes for those evenings) or refuses a pending request."""
-    swap = RosterSwap.objects.select_for_update().select_related("rt", "requested_by", "replacement_user").get(
-        pk=swap.pk)
+    swap = (
+        RosterSwap.objects.select_for_update().select_related("rt", "requested_by", "replacement_user").get(pk=swap.pk)
+    )
     if swap.status != SwapStatus.PENDING:
         raise ValidationError(_("Permintaan ini sudah diputuskan."), code="decided")
     if approve:
-        _rewrite_evening(rt=swap.rt, day=swap.evening, leaving_id=swap.requested_by_id,
-                         joining=swap.replacement_user, joining_name=swap.replacement_name, user=user)
+        _rewrite_evening(
+            rt=swap.rt,
+            day=swap.evening,
+            leaving_id=swap.requested_by_id,
+            joining=swap.replacement_user,
+            joining_name=swap.replacement_name,
+            user=user,
+        )
         # The swap_evening constraint guarantees both for a swap; the test keeps the type checker informed.
         if swap.kind == SwapKind.SWAP and swap.swap_evening and swap.replacement_user_id:
-            _rewrite_evening(rt=swap.rt, day=swap.swap_evening, leaving_id=swap.replacement_user_id,
-                             joining=swap.requested_by, joining_name="", user=user)
+            _rewrite_evening(
+                rt=swap.rt,
+                day=swap.swap_evening,
+                leaving_id=swap.replacement_user_id,
+                joining=swap.requested_by,
+                joining_name="",
+                user=user,
+            )
     swap.status = SwapStatus.APPROVED if approve else SwapStatus.REFUSED
     swap.decided_by, swap.decided_at = user, timezone.now()
     swap._history_user = user

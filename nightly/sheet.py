@@ -102,8 +102,9 @@ class Sheet:
         """Read the posted lines (fields a-<id>, s-<id>, n-<id>) of the households on the sheet."""
         sheet = cls()
         for key in household_ids:
-            entry = SheetEntry(data.get(f"a-{key}", "").strip(), data.get(f"s-{key}", ""),
-                               data.get(f"n-{key}", "")[:NOTE_MAX_LENGTH])
+            entry = SheetEntry(
+                data.get(f"a-{key}", "").strip(), data.get(f"s-{key}", ""), data.get(f"n-{key}", "")[:NOTE_MAX_LENGTH]
+            )
             sheet.entries[key] = entry
             if entry.state not in SHEET_STATES:
                 sheet.errors[key] = _("Pilih Ada, Kosong atau Titip.")

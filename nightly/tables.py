@@ -29,15 +29,24 @@ class RoundTable(tables.Table):
     evening = tables.Column(verbose_name=_("Malam"), attrs=_label(_("Malam")), order_by=("evening",))
     rt = tables.Column(verbose_name=_("RT"), attrs=_label(_("RT")), order_by=("rt__number",))
     total = MoneyColumn(_("Total"))
-    participation = tables.Column(verbose_name=_("Partisipasi"), empty_values=(), orderable=False,
-                                  attrs={"td": {"class": "amount", "data-label": _("Partisipasi")},
-                                         "th": {"class": "amount"}})
+    participation = tables.Column(
+        verbose_name=_("Partisipasi"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "amount", "data-label": _("Partisipasi")}, "th": {"class": "amount"}},
+    )
     counted_cash = MoneyColumn(_("Uang dihitung"))
     difference = MoneyColumn(_("Selisih"), empty_values=(), orderable=False)
     collectors = tables.Column(verbose_name=_("Petugas ronda"), attrs=_label(_("Petugas ronda")))
     # accessor="pk": the default, record.history, builds a simple-history manager class on every row.
-    history = tables.Column(verbose_name=_("Riwayat"), empty_values=(), orderable=False, exclude_from_export=True,
-                            attrs=_label(_("Riwayat")), accessor="pk")
+    history = tables.Column(
+        verbose_name=_("Riwayat"),
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+        attrs=_label(_("Riwayat")),
+        accessor="pk",
+    )
 
     class Meta:
         model = Round

@@ -57,4 +57,6 @@ def connect() -> None:
         post_delete.connect(schedule_invalidation, sender=model, dispatch_uid=f"{uid}:delete")
         rows_changed_in_bulk.connect(schedule_invalidation, sender=model, dispatch_uid=f"{uid}:bulk")
         for field in model._meta.many_to_many:
-            m2m_changed.connect(schedule_invalidation, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
+            m2m_changed.connect(
+                schedule_invalidation, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}"
+            )

@@ -11,8 +11,14 @@ from reports.data import MonthReport, cash_lines
 
 def build_csv(report: MonthReport) -> bytes:
     # A context keeps "Masuk"/"Keluar" (money in/out) apart from the login and logout buttons' words.
-    headers = [_("Tanggal"), _("Jenis"), _("Keterangan"), pgettext("uang", "Masuk"), pgettext("uang", "Keluar"),
-               _("Saldo")]
+    headers = [
+        _("Tanggal"),
+        _("Jenis"),
+        _("Keterangan"),
+        pgettext("uang", "Masuk"),
+        pgettext("uang", "Keluar"),
+        _("Saldo"),
+    ]
     rows = [(None, _("Saldo awal"), "", None, None, report.summary.opening)]
     rows += [
         (line.day.isoformat(), line.kind, line.description, line.amount_in, line.amount_out, line.balance)

@@ -87,8 +87,15 @@ def cash_lines(report: MonthReport) -> list[CashLine]:
     entries: list[tuple[dt.date, int, str, str, int]] = []  # (day, order, kind, description, signed amount)
     profile = report.kampung
     if report.summary.brought_over and profile:
-        entries.append((profile.opening_balance_date, 0, _("Saldo dari buku lama"),
-                        _("Saldo yang dibawa dari buku kas lama (profil kampung)"), report.summary.brought_over))
+        entries.append(
+            (
+                profile.opening_balance_date,
+                0,
+                _("Saldo dari buku lama"),
+                _("Saldo yang dibawa dari buku kas lama (profil kampung)"),
+                report.summary.brought_over,
+            )
+        )
     for evening in report.evenings:
         entries.append((evening.evening, 1, _("Jimpitan"), _("Jimpitan malam"), evening.total))
     for income in report.incomes:
@@ -97,7 +104,9 @@ def cash_lines(report: MonthReport) -> list[CashLine]:
         entries.append((expense.spent_on, 3, _("Pengeluaran"), expense.description, -expense.amount))
     for adjustment in report.adjustments:
         text = _("Koreksi bulan %(month)s: %(reason)s") % {
-            "month": adjustment.corrects_month.strftime("%Y-%m"), "reason": adjustment.reason}
+            "month": adjustment.corrects_month.strftime("%Y-%m"),
+            "reason": adjustment.reason,
+        }
         entries.append((adjustment.entry_date, 4, _("Koreksi"), text, adjustment.amount))
     balance = report.summary.opening
     lines = []

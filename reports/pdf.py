@@ -7,8 +7,8 @@ import base64
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from jimpitan.lib.evening import evening_of
 from jimpitan.lib.charts import income_vs_spending_svg, participation_svg
+from jimpitan.lib.evening import evening_of
 from reports.data import MonthReport
 
 
@@ -17,14 +17,19 @@ def _svg_data_uri(svg: str) -> str:
 
 
 def render_html(report: MonthReport) -> str:
-    return render_to_string("reports/report_pdf.html", {
-        "report": report,
-        "summary": report.summary,
-        "kampung": report.kampung,
-        "income_chart": _svg_data_uri(income_vs_spending_svg(report.recent_months, horizontal=False)),
-        "participation_chart": _svg_data_uri(participation_svg(report.participation)) if report.participation else None,
-        "printed_on": evening_of(timezone.now()),
-    })
+    return render_to_string(
+        "reports/report_pdf.html",
+        {
+            "report": report,
+            "summary": report.summary,
+            "kampung": report.kampung,
+            "income_chart": _svg_data_uri(income_vs_spending_svg(report.recent_months, horizontal=False)),
+            "participation_chart": _svg_data_uri(participation_svg(report.participation))
+            if report.participation
+            else None,
+            "printed_on": evening_of(timezone.now()),
+        },
+    )
 
 
 def _weasyprint_html():

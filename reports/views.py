@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required, permission_required
@@ -15,22 +14,25 @@ from nightly.selectors import duty_audit, missed_evenings_recap
 from reports import data, formats, whatsapp
 
 
-
 @login_required
 @permission_required("ledger.export_report", raise_exception=True)
 def report_page(request: HttpRequest, month: str) -> HttpResponse:
     report = data.build(month_or_404(month))
     text = whatsapp.build_text(report, request.build_absolute_uri("/"))
-    return render(request, "reports/report_page.html", {
-        "report": report,
-        "summary": report.summary,
-        "month_param": f"{report.month:%Y-%m}",
-        "whatsapp_text": text,
-        "whatsapp_url": "https://wa.me/?text=" + quote(text),
-        "recap": missed_evenings_recap(report.month),
-        "audit": duty_audit(report.month),
-        "back_url": reverse("books:months"),
-    })
+    return render(
+        request,
+        "reports/report_page.html",
+        {
+            "report": report,
+            "summary": report.summary,
+            "month_param": f"{report.month:%Y-%m}",
+            "whatsapp_text": text,
+            "whatsapp_url": "https://wa.me/?text=" + quote(text),
+            "recap": missed_evenings_recap(report.month),
+            "audit": duty_audit(report.month),
+            "back_url": reverse("books:months"),
+        },
+    )
 
 
 @login_required

@@ -15,12 +15,17 @@ def build_text(report: MonthReport, public_url: str) -> str:
     title = _("Laporan Kas Jimpitan %(month)s") % {"month": month_label(report.month)}
     if report.is_provisional:
         title += " (" + _("sementara") + ")"
-    lines = [f"*{title}*", name, "", f"*{_('Ringkasan')}*",
-             f"{_('Saldo awal')}: {format_rupiah(s.opening)}",
-             f"{_('Saldo dari buku lama')}: {format_rupiah(s.brought_over, sign=True)}" if s.brought_over else None,
-             f"{_('Jimpitan')}: {format_rupiah(s.jimpitan)}",
-             f"{_('Pemasukan lain')}: {format_rupiah(s.other_income)}",
-             f"{_('Pengeluaran')}: {format_rupiah(s.expenses)}"]
+    lines = [
+        f"*{title}*",
+        name,
+        "",
+        f"*{_('Ringkasan')}*",
+        f"{_('Saldo awal')}: {format_rupiah(s.opening)}",
+        f"{_('Saldo dari buku lama')}: {format_rupiah(s.brought_over, sign=True)}" if s.brought_over else None,
+        f"{_('Jimpitan')}: {format_rupiah(s.jimpitan)}",
+        f"{_('Pemasukan lain')}: {format_rupiah(s.other_income)}",
+        f"{_('Pengeluaran')}: {format_rupiah(s.expenses)}",
+    ]
     if s.adjustments:
         lines.append(f"{_('Koreksi')}: {format_rupiah(s.adjustments, sign=True)}")
     lines.append(f"*{_('Saldo akhir')}: {format_rupiah(s.closing)}*")

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from households.models import Household, HouseholdStatus
-
 from jimpitan.lib.dates import month_label
 from jimpitan.lib.exports import RUPIAH_NUMBER_FORMAT, neutralise_cell
 from nightly.models import Contribution, ContributionState, Round
@@ -118,8 +117,7 @@ def _jimpitan_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
     # Each household's row of the grid, filled straight from the month's contributions.
     grid: dict[int, list] = {}
     for hid, evening, state, amount in (
-        Contribution.objects.in_month(first)
-        .order_by().values_list("household_id", "evening", "state", "amount")
+        Contribution.objects.in_month(first).order_by().values_list("household_id", "evening", "state", "amount")
     ):
         row = grid.get(hid)
         if row is None:
@@ -134,8 +132,10 @@ def _jimpitan_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
         .values_list("id", "address", "head_name", "rt__number")
     )
     total_only = (
-        Round.objects.in_month(first).filter(is_total_only=True)
-        .order_by("rt__display_order", "rt__number", "evening").values_list("rt__number", "evening", "total")
+        Round.objects.in_month(first)
+        .filter(is_total_only=True)
+        .order_by("rt__display_order", "rt__number", "evening")
+        .values_list("rt__number", "evening", "total")
     )
 
     _layout(sheet, [32, 5] + [9] * len(days) + [13], "C2")
@@ -160,12 +160,17 @@ def _jimpitan_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
     for rt_number, evening, amount in total_only:
         by_rt.setdefault(rt_number, {})[evening] = amount
     for rt_number, totals in by_rt.items():
-        sheet.append([_("RT %(rt)s — hanya total") % {"rt": rt_number}, rt_number]
-                     + [cell(sheet, totals.get(d), money) for d in days] + [cell(sheet, sum(totals.values()), money)])
+        sheet.append(
+            [_("RT %(rt)s — hanya total") % {"rt": rt_number}, rt_number]
+            + [cell(sheet, totals.get(d), money) for d in days]
+            + [cell(sheet, sum(totals.values()), money)]
+        )
     evening_totals = {e.evening: e.total for e in report.evenings}
-    sheet.append([cell(sheet, _("Total"), styles.bold), None]
-                 + [cell(sheet, evening_totals.get(d, 0), money_bold) for d in days]
-                 + [cell(sheet, report.summary.jimpitan, money_bold)])
+    sheet.append(
+        [cell(sheet, _("Total"), styles.bold), None]
+        + [cell(sheet, evening_totals.get(d, 0), money_bold) for d in days]
+        + [cell(sheet, report.summary.jimpitan, money_bold)]
+    )
 
 
 def _list_sheet(sheet, styles: _Styles, headers, rows, widths) -> None:
@@ -173,9 +178,11 @@ def _list_sheet(sheet, styles: _Styles, headers, rows, widths) -> None:
     _layout(sheet, widths, "B2")
     _header(sheet, styles, headers)
     for day, *texts, amount in rows:
-        sheet.append([styles.cell(sheet, day, styles.date)]
-                     + [neutralise_cell(v) if isinstance(v, str) else v for v in texts]
-                     + [styles.cell(sheet, amount, styles.money)])
+        sheet.append(
+            [styles.cell(sheet, day, styles.date)]
+            + [neutralise_cell(v) if isinstance(v, str) else v for v in texts]
+            + [styles.cell(sheet, amount, styles.money)]
+        )
 
 
 def build_xlsx(report: MonthReport) -> bytes:
@@ -187,22 +194,34 @@ def build_xlsx(report: MonthReport) -> bytes:
     _summary_sheet(summary, styles, report)
     _jimpitan_sheet(workbook.create_sheet(_("Jimpitan")), styles, report)
     expense_rows = [
-        (e.spent_on, e.description, e.payee, e.project.name if e.project else "", e.amount)
-        for e in report.expenses
+        (e.spent_on, e.description, e.payee, e.project.name if e.project else "", e.amount) for e in report.expenses
     ]
     expense_rows.append((None, _("Total"), "", "", report.summary.expenses))
-    _list_sheet(workbook.create_sheet(_("Pengeluaran")), styles,
-                [_("Tanggal"), _("Keterangan"), _("Dibayar kepada"), _("Program"), _("Jumlah")],
-                expense_rows, [12, 40, 24, 24, 16])
+    _list_sheet(
+        workbook.create_sheet(_("Pengeluaran")),
+        styles,
+        [_("Tanggal"), _("Keterangan"), _("Dibayar kepada"), _("Program"), _("Jumlah")],
+        expense_rows,
+        [12, 40, 24, 24, 16],
+    )
     income_rows = [
-        (i.received_on, i.description, i.source_name or i.get_source_display(),
-         i.project.name if i.project else "", i.amount)
+        (
+            i.received_on,
+            i.description,
+            i.source_name or i.get_source_display(),
+            i.project.name if i.project else "",
+            i.amount,
+        )
         for i in report.incomes
     ]
     income_rows.append((None, _("Total"), "", "", report.summary.other_income))
-    _list_sheet(workbook.create_sheet(_("Pemasukan Lain")), styles,
-                [_("Tanggal"), _("Keterangan"), _("Dari"), _("Program"), _("Jumlah")],
-                income_rows, [12, 40, 24, 24, 16])
+    _list_sheet(
+        workbook.create_sheet(_("Pemasukan Lain")),
+        styles,
+        [_("Tanggal"), _("Keterangan"), _("Dari"), _("Program"), _("Jumlah")],
+        income_rows,
+        [12, 40, 24, 24, 16],
+    )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

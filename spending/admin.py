@@ -130,8 +130,15 @@ class ExpenseAdmin(
     form = ExpenseAdminForm
     closed_month_field = "spent_on"
     delete_service = staticmethod(services.delete_expense)
-    list_display = ["spent_on", "description", "project", "payee", rupiah_column("amount", _("Jumlah")),
-                    "receipt_thumb", "approved_by"]
+    list_display = [
+        "spent_on",
+        "description",
+        "project",
+        "payee",
+        rupiah_column("amount", _("Jumlah")),
+        "receipt_thumb",
+        "approved_by",
+    ]
     list_display_links = ["spent_on", "description"]
     list_filter = ["project", ApprovalFilter, "spent_on"]
     search_fields = ["description", "payee", "project__name"]
@@ -193,8 +200,14 @@ class OtherIncomeAdmin(
     form = OtherIncomeAdminForm
     closed_month_field = "received_on"
     delete_service = staticmethod(services.delete_other_income)
-    list_display = ["received_on", "description", "source", "source_name", "project",
-                    rupiah_column("amount", _("Jumlah"))]
+    list_display = [
+        "received_on",
+        "description",
+        "source",
+        "source_name",
+        "project",
+        rupiah_column("amount", _("Jumlah")),
+    ]
     list_display_links = ["received_on", "description"]
     list_filter = ["source", "project", "received_on"]
     search_fields = ["description", "source_name", "project__name"]
@@ -220,9 +233,15 @@ class OtherIncomeAdmin(
 @admin.register(Project)
 class ProjectAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdmin):
     form = ProjectAdminForm
-    list_display = ["name", "status", rupiah_column("budget", _("Target anggaran")),
-                    rupiah_column("spent", _("Terpakai")), rupiah_column("earmarked", _("Pemasukan untuk program")),
-                    "starts_on", "ends_on"]
+    list_display = [
+        "name",
+        "status",
+        rupiah_column("budget", _("Target anggaran")),
+        rupiah_column("spent", _("Terpakai")),
+        rupiah_column("earmarked", _("Pemasukan untuk program")),
+        "starts_on",
+        "ends_on",
+    ]
     list_filter = ["status", "starts_on"]
     search_fields = ["name", "description"]
     date_hierarchy = "starts_on"

@@ -22,20 +22,55 @@ from spending.models import Expense, IncomeSource, OtherIncome, Project, Project
 
 # name, description, budget, (start, end) as fractions of the demo period, purchases
 PROJECTS = [
-    ("Kesekretariatan", "Meja, lemari arsip, printer, dan papan pengumuman untuk sekretariat Pokja.", 6_000_000,
-     (0.0, 0.2), ["Lemari arsip", "Printer dan tinta", "Papan pengumuman", "Meja dan kursi rapat"]),
-    ("Balai warga", "Balai pertemuan warga RW 05: atap, lantai keramik, dan pengecatan.", 40_000_000,
-     (0.05, 0.45), ["Semen dan pasir", "Rangka atap baja ringan", "Keramik lantai", "Upah tukang", "Cat tembok"]),
-    ("Dapur stunting", "Dapur sehat untuk makanan tambahan balita dan ibu hamil.", 12_000_000,
-     (0.3, 1.0), ["Kompor dan tabung gas", "Peralatan masak", "Bahan makanan tambahan balita", "Susu dan telur"]),
-    ("Ambulans", "Ambulans desa untuk warga, bersama program mitra.", 35_000_000,
-     (0.4, 0.75), ["Uang muka mobil", "Perlengkapan medis", "Pengecatan dan stiker", "Servis dan BBM"]),
-    ("Arena belajar dan bermain", "Taman baca dan area bermain anak di samping balai warga.", 15_000_000,
-     (0.55, 0.85), ["Rak dan buku bacaan", "Ayunan dan perosotan", "Paving block", "Karpet dan mainan edukatif"]),
-    ("Musala", "Renovasi musala: tempat wudu, karpet, dan pengeras suara.", 25_000_000,
-     (0.7, 1.0), ["Tempat wudu", "Karpet musala", "Pengeras suara", "Upah tukang"]),
-    ("Kelompok Wanita Tani (KWT)", "Kebun gizi KWT: bibit, polybag, pupuk, dan rak hidroponik.", 5_000_000,
-     (0.15, 1.0), ["Bibit sayur", "Polybag dan pupuk", "Rak hidroponik", "Selang dan alat siram"]),
+    (
+        "Kesekretariatan",
+        "Meja, lemari arsip, printer, dan papan pengumuman untuk sekretariat Pokja.",
+        6_000_000,
+        (0.0, 0.2),
+        ["Lemari arsip", "Printer dan tinta", "Papan pengumuman", "Meja dan kursi rapat"],
+    ),
+    (
+        "Balai warga",
+        "Balai pertemuan warga RW 05: atap, lantai keramik, dan pengecatan.",
+        40_000_000,
+        (0.05, 0.45),
+        ["Semen dan pasir", "Rangka atap baja ringan", "Keramik lantai", "Upah tukang", "Cat tembok"],
+    ),
+    (
+        "Dapur stunting",
+        "Dapur sehat untuk makanan tambahan balita dan ibu hamil.",
+        12_000_000,
+        (0.3, 1.0),
+        ["Kompor dan tabung gas", "Peralatan masak", "Bahan makanan tambahan balita", "Susu dan telur"],
+    ),
+    (
+        "Ambulans",
+        "Ambulans desa untuk warga, bersama program mitra.",
+        35_000_000,
+        (0.4, 0.75),
+        ["Uang muka mobil", "Perlengkapan medis", "Pengecatan dan stiker", "Servis dan BBM"],
+    ),
+    (
+        "Arena belajar dan bermain",
+        "Taman baca dan area bermain anak di samping balai warga.",
+        15_000_000,
+        (0.55, 0.85),
+        ["Rak dan buku bacaan", "Ayunan dan perosotan", "Paving block", "Karpet dan mainan edukatif"],
+    ),
+    (
+        "Musala",
+        "Renovasi musala: tempat wudu, karpet, dan pengeras suara.",
+        25_000_000,
+        (0.7, 1.0),
+        ["Tempat wudu", "Karpet musala", "Pengeras suara", "Upah tukang"],
+    ),
+    (
+        "Kelompok Wanita Tani (KWT)",
+        "Kebun gizi KWT: bibit, polybag, pupuk, dan rak hidroponik.",
+        5_000_000,
+        (0.15, 1.0),
+        ["Bibit sayur", "Polybag dan pupuk", "Rak hidroponik", "Selang dan alat siram"],
+    ),
 ]
 
 RUNNING_COSTS = [
@@ -180,8 +215,9 @@ def _running_costs(rng: random.Random, step: _Month) -> list[Expense]:
         day = _day_in(rng, step.month, step.latest)
         if day is None or spent + amount > step.cap:
             continue
-        expenses.append(Expense(spent_on=day, description=description, payee=payee, amount=amount,
-                                recorded_by=step.recorded_by))
+        expenses.append(
+            Expense(spent_on=day, description=description, payee=payee, amount=amount, recorded_by=step.recorded_by)
+        )
         spent += amount
     return expenses
 
@@ -202,8 +238,16 @@ def _project_purchases(
         day = _day_in(rng, step.month, step.latest, low=5)
         if amount < 100_000 or day is None:
             continue
-        expenses.append(Expense(spent_on=day, project=project, description=rng.choice(items),
-                                payee=rng.choice(PROJECT_PAYEES), amount=amount, recorded_by=step.recorded_by))
+        expenses.append(
+            Expense(
+                spent_on=day,
+                project=project,
+                description=rng.choice(items),
+                payee=rng.choice(PROJECT_PAYEES),
+                amount=amount,
+                recorded_by=step.recorded_by,
+            )
+        )
         spent += amount
         remaining[project.pk] -= amount
     return expenses
@@ -219,17 +263,35 @@ def _project_incomes(
         if day is None:
             continue
         if project.name.startswith("Kelompok Wanita Tani") and step.index > first_index:
-            incomes.append(OtherIncome(received_on=day, source=IncomeSource.KWT_SALES, source_name="KWT Melati",
-                                       description="Penjualan sayur hasil kebun KWT",
-                                       amount=rng.randint(5, 25) * 10_000, project=project,
-                                       recorded_by=step.recorded_by))
-        elif project.name in ("Ambulans", "Dapur stunting") and step.index == first_index + 1 \
-                and project.pk not in partner_given:
+            incomes.append(
+                OtherIncome(
+                    received_on=day,
+                    source=IncomeSource.KWT_SALES,
+                    source_name="KWT Melati",
+                    description="Penjualan sayur hasil kebun KWT",
+                    amount=rng.randint(5, 25) * 10_000,
+                    project=project,
+                    recorded_by=step.recorded_by,
+                )
+            )
+        elif (
+            project.name in ("Ambulans", "Dapur stunting")
+            and step.index == first_index + 1
+            and project.pk not in partner_given
+        ):
             amount = 15_000_000 if project.name == "Ambulans" else 4_000_000
             partner = "Program CSR Bank Daerah" if project.name == "Ambulans" else "Puskesmas Batuceper"
-            incomes.append(OtherIncome(received_on=day, source=IncomeSource.PARTNER, source_name=partner,
-                                       description=f"Bantuan program mitra untuk {project.name.lower()}",
-                                       amount=amount, project=project, recorded_by=step.recorded_by))
+            incomes.append(
+                OtherIncome(
+                    received_on=day,
+                    source=IncomeSource.PARTNER,
+                    source_name=partner,
+                    description=f"Bantuan program mitra untuk {project.name.lower()}",
+                    amount=amount,
+                    project=project,
+                    recorded_by=step.recorded_by,
+                )
+            )
             partner_given.add(project.pk)
     return incomes
 
@@ -242,5 +304,13 @@ def _donations(rng: random.Random, step: _Month) -> list[OtherIncome]:
     if day is None:
         return []
     amount = rng.choice([250_000, 500_000, 1_000_000, 2_000_000])
-    return [OtherIncome(received_on=day, source=IncomeSource.DONATION, source_name=rng.choice(DONORS),
-                        description="Donasi untuk kas kampung", amount=amount, recorded_by=step.recorded_by)]
+    return [
+        OtherIncome(
+            received_on=day,
+            source=IncomeSource.DONATION,
+            source_name=rng.choice(DONORS),
+            description="Donasi untuk kas kampung",
+            amount=amount,
+            recorded_by=step.recorded_by,
+        )
+    ]

@@ -13,7 +13,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class ExpenseFilter(django_filters.FilterSet):
     since = django_filters.DateFilter(field_name="spent_on", lookup_expr="gte", label=_("Dari tanggal"), widget=DATE)
     until = django_filters.DateFilter(field_name="spent_on", lookup_expr="lte", label=_("Sampai tanggal"), widget=DATE)
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("Program"), empty_label=_("Semua program"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(), label=_("Program"), empty_label=_("Semua program")
+    )
     q = django_filters.CharFilter(method="search", label=_("Cari"))
 
     class Meta:
@@ -26,9 +28,13 @@ class ExpenseFilter(django_filters.FilterSet):
 
 class OtherIncomeFilter(django_filters.FilterSet):
     since = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("Dari tanggal"), widget=DATE)
-    until = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label=_("Sampai tanggal"), widget=DATE)
+    until = django_filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label=_("Sampai tanggal"), widget=DATE
+    )
     source = django_filters.ChoiceFilter(choices=IncomeSource.choices, label=_("Sumber"), empty_label=_("Semua sumber"))
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("Program"), empty_label=_("Semua program"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(), label=_("Program"), empty_label=_("Semua program")
+    )
     q = django_filters.CharFilter(method="search", label=_("Cari"))
 
     class Meta:
@@ -40,7 +46,9 @@ class OtherIncomeFilter(django_filters.FilterSet):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"), empty_label=_("Semua status"))
+    status = django_filters.ChoiceFilter(
+        choices=ProjectStatus.choices, label=_("Status"), empty_label=_("Semua status")
+    )
     q = django_filters.CharFilter(method="search", label=_("Cari"))
 
     class Meta:

@@ -32,18 +32,19 @@ class ProjectAndAmountCells:
         return str(value) if value else ""
 
 
-
 class ExpenseTable(ProjectAndAmountCells, tables.Table):
     # The id tie-breaker keeps same-day rows in a stable order across pages (PostgreSQL has no implicit one).
-    spent_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True),
-                                 order_by=("spent_on", "id"))
+    spent_on = tables.DateColumn(
+        verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True), order_by=("spent_on", "id")
+    )
     description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")), linkify=False)
     project = tables.Column(verbose_name=_("Program"), attrs=_attrs(_("Program")), default="—")
     payee = tables.Column(verbose_name=_("Dibayar kepada"), attrs=_attrs(_("Dibayar kepada")), default="—")
     amount = MoneyColumn(_("Jumlah"))
     approved_by = tables.Column(verbose_name=_("Disetujui"), attrs=_attrs(_("Disetujui")), default="—")
-    receipt = tables.Column(verbose_name=_("Nota"), attrs=_attrs(_("Nota")), orderable=False, exclude_from_export=True,
-                            empty_values=())
+    receipt = tables.Column(
+        verbose_name=_("Nota"), attrs=_attrs(_("Nota")), orderable=False, exclude_from_export=True, empty_values=()
+    )
 
     class Meta:
         model = Expense
@@ -75,14 +76,17 @@ class ExpenseTable(ProjectAndAmountCells, tables.Table):
             thumb = reverse("spending:receipt_thumbnail", args=[record.pk])
             return format_html(
                 '<a href="{}"><img src="{}" alt="{}" width="48" height="48" loading="lazy" class="receipt-thumb"></a>',
-                url, thumb, _("Nota"),
+                url,
+                thumb,
+                _("Nota"),
             )
         return format_html('<a href="{}">{}</a>', url, _("PDF"))
 
 
 class OtherIncomeTable(ProjectAndAmountCells, tables.Table):
-    received_on = tables.DateColumn(verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True),
-                                    order_by=("received_on", "id"))
+    received_on = tables.DateColumn(
+        verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True), order_by=("received_on", "id")
+    )
     description = tables.Column(verbose_name=_("Keterangan"), attrs=_attrs(_("Keterangan")))
     source = tables.Column(verbose_name=_("Sumber"), attrs=_attrs(_("Sumber")))
     source_name = tables.Column(verbose_name=_("Dari"), attrs=_attrs(_("Dari")), default="—")

@@ -81,8 +81,10 @@ def _check_pdf(data: bytes) -> None:
 
 def _too_many_pixels(width: int, height: int, limit: int) -> ValidationError:
     return ValidationError(
-        _("Foto ini terlalu besar: %(width)s × %(height)s piksel, batasnya %(limit)s juta piksel. Kecilkan fotonya "
-          "atau foto ulang dengan resolusi biasa, lalu unggah lagi.")
+        _(
+            "Foto ini terlalu besar: %(width)s × %(height)s piksel, batasnya %(limit)s juta piksel. Kecilkan fotonya "
+            "atau foto ulang dengan resolusi biasa, lalu unggah lagi."
+        )
         % {"width": _thousands(width), "height": _thousands(height), "limit": limit // 1_000_000},
         code="too_many_pixels",
     )
@@ -184,7 +186,9 @@ def process_receipt(upload) -> ProcessedFile:
     data = _read(upload)
     if _is_pdf(data):
         _check_pdf(data)
-        return ProcessedFile(content=ContentFile(data, name=_random_name("pdf")), content_type="application/pdf", thumbnail=None)
+        return ProcessedFile(
+            content=ContentFile(data, name=_random_name("pdf")), content_type="application/pdf", thumbnail=None
+        )
     return _process_image(data, allow_pdf=True)
 
 

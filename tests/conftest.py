@@ -58,7 +58,9 @@ def _make_user(django_user_model, username: str, role: str | None, **extra):
         from jimpitan.roles import sync_role_permissions
 
         sync_role_permissions(apps)
-    user = django_user_model.objects.create_user(username=username, password=PASSWORD, first_name=username.title(), **extra)
+    user = django_user_model.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), **extra
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user

@@ -65,7 +65,12 @@ def peak_growth(function_path: str, data: bytes, *, as_upload: bool = False, tim
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jimpitan.settings_test", "PYTHONPATH": str(ROOT)}
         done = subprocess.run(
             [sys.executable, "-c", _SCRIPT, function_path, upload.name, "upload" if as_upload else "bytes"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
         )
     report = json.loads(done.stdout.strip().splitlines()[-1])
     return Peak(report["rss_kb"] / 1024, report["traced"] / (1024 * 1024), report["outcome"])

@@ -50,8 +50,14 @@ def _page(request: HttpRequest, form: ImportForm | None = None, **context) -> Ht
 
 
 def _mapping_page(request, mapping_form: ColumnMappingForm, filename: str, missing):
-    return _page(request, mapping_form=mapping_form, filename=filename, missing_fields=missing,
-                 token=upload_store.kept_token(request), mapping_step=True)
+    return _page(
+        request,
+        mapping_form=mapping_form,
+        filename=filename,
+        missing_fields=missing,
+        token=upload_store.kept_token(request),
+        mapping_step=True,
+    )
 
 
 def _preview(request, table: UploadedTable, mapping: list[str], filename: str) -> HttpResponse:

@@ -46,9 +46,7 @@ def household_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     _filter, table = _filtered(request)
     configure_table(request, table, per_page=None)
-    return table_export_response(
-        table, fmt, "daftar-rumah", title=_("Daftar Rumah")
-    )
+    return table_export_response(table, fmt, "daftar-rumah", title=_("Daftar Rumah"))
 
 
 @login_required
@@ -64,7 +62,6 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panels": render_detail_panels(request, household),
         },
     )
-
 
 
 @login_required
@@ -102,11 +99,17 @@ def household_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mark_moved(household, form.cleaned_data["moved_on"])
-        messages.success(request, _("%(name)s ditandai pindah. Rumah ini tidak muncul lagi di lembar jimpitan.")
-                         % {"name": household.head_name})
+        messages.success(
+            request,
+            _("%(name)s ditandai pindah. Rumah ini tidak muncul lagi di lembar jimpitan.")
+            % {"name": household.head_name},
+        )
         return redirect(household)
-    return render(request, "households/household_move.html", {"form": form, "household": household,
-                                                              "already_moved": household.status == HouseholdStatus.MOVED})
+    return render(
+        request,
+        "households/household_move.html",
+        {"form": form, "household": household, "already_moved": household.status == HouseholdStatus.MOVED},
+    )
 
 
 @login_required
@@ -128,4 +131,3 @@ def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
         {"household": household, "in_use": in_use, "in_use_message": services.in_use_message()},
         status=409 if in_use and request.method == "POST" else 200,
     )
-

@@ -81,8 +81,10 @@ def rt_list(request: HttpRequest) -> HttpResponse:
 @permission_required("households.add_rt", raise_exception=True)
 def rt_create(request: HttpRequest) -> HttpResponse:
     next_number = (RT.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    form = RTForm(request.POST if request.method == "POST" else None,
-                  initial={"number": next_number, "display_order": next_number})
+    form = RTForm(
+        request.POST if request.method == "POST" else None,
+        initial={"number": next_number, "display_order": next_number},
+    )
     if request.method == "POST" and form.is_valid():
         rt = form.save()
         messages.success(request, _("%(rt)s ditambahkan.") % {"rt": rt})

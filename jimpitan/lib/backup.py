@@ -83,8 +83,13 @@ def _pg_env() -> dict[str, str]:
     """libpq environment for pg_dump/pg_restore, so that the password never shows in `ps`."""
     db: Mapping[str, object] = settings.DATABASES["default"]
     env = dict(os.environ)
-    for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD"),
-                      ("NAME", "PGDATABASE")):
+    for key, name in (
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+        ("PASSWORD", "PGPASSWORD"),
+        ("NAME", "PGDATABASE"),
+    ):
         if db.get(key):
             env[name] = str(db[key])
     return env
@@ -152,7 +157,9 @@ def _dump_postgresql(target: Path) -> dict[str, int]:
         counts = row_counts()
         result = subprocess.run(
             [tool, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", f"--file={target}"],
-            env=_pg_env(), capture_output=True, text=True,
+            env=_pg_env(),
+            capture_output=True,
+            text=True,
         )
     if result.returncode != 0:
         raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
@@ -204,7 +211,7 @@ def create_backup(output: Path, keep: int | None = None) -> BackupResult:
         manifest = {
             "format": FORMAT_VERSION,
             "app": "jimpitan",
-            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "engine": kind,
             "database_file": db_file.name,
             "database_sha256": _sha256(db_file),
@@ -365,9 +372,20 @@ def _restore_sqlite(db_file: Path) -> None:
 
 def _restore_postgresql(dump: Path) -> None:
     result = subprocess.run(
-        [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-         "--exit-on-error", f"--dbname={_pg_env().get('PGDATABASE', '')}", str(dump)],
-        env=_pg_env(), capture_output=True, text=True,
+        [
+            _pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={_pg_env().get('PGDATABASE', '')}",
+            str(dump),
+        ],
+        env=_pg_env(),
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed; the database is as it was before: {result.stderr.strip()}")

@@ -38,7 +38,6 @@ STYLE = Style(
 )
 
 
-
 class MonthFigures(Protocol):
     """A month of the cash book (ledger.selectors.MonthSummary). Read-only: the summaries are frozen."""
 
@@ -109,10 +108,19 @@ def income_vs_spending_svg(months: Sequence[MonthFigures], title: str | None = N
     stay labelled on a 360-px phone. Vertical (the A4 report): oldest left, every month named when six or fewer.
     """
     if horizontal:
-        chart = pygal.HorizontalBar(**_config(
-            title=title, value_formatter=_short_rupiah, width=360, height=90 + 34 * max(len(months), 1),
-            x_label_rotation=0, y_label_rotation=0, show_minor_x_labels=True, max_scale=3, spacing=6,
-        ))
+        chart = pygal.HorizontalBar(
+            **_config(
+                title=title,
+                value_formatter=_short_rupiah,
+                width=360,
+                height=90 + 34 * max(len(months), 1),
+                x_label_rotation=0,
+                y_label_rotation=0,
+                show_minor_x_labels=True,
+                max_scale=3,
+                spacing=6,
+            )
+        )
         # pygal draws a horizontal chart's first label at the bottom: oldest first puts the newest on top.
     else:
         chart = pygal.Bar(**_config(title=title, value_formatter=_short_rupiah, x_label_rotation=-45))

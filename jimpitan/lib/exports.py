@@ -32,7 +32,9 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([neutralise_cell(str(h)) for h in headers])
     for row in rows:
-        writer.writerow(["" if v is None else neutralise_cell(v if isinstance(v, (int, float)) else str(v)) for v in row])
+        writer.writerow(
+            ["" if v is None else neutralise_cell(v if isinstance(v, (int, float)) else str(v)) for v in row]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -46,7 +46,10 @@ def _normalise(word: str) -> str:
 
 # Spellings people type: "Jum'at", "Ahad", "Paing", "Kliwon".
 _WEEKDAY_WORDS = {_normalise(name): i for i, name in enumerate(WEEKDAYS)} | {
-    "jum'at": 4, "jumat": 4, "ahad": 6, "minggu": 6,
+    "jum'at": 4,
+    "jumat": 4,
+    "ahad": 6,
+    "minggu": 6,
 }
 _PASARAN_WORDS = {_normalise(name): i for i, name in enumerate(PASARAN)} | {"paing": 1, "manis": 0}
 

@@ -35,4 +35,3 @@ def delete_all_rows(models: Iterable[type[Model]]) -> None:
         for model in models:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
             rows_changed_in_bulk.send(sender=model)
-

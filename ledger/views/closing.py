@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +12,11 @@ from django.utils.translation import gettext as _
 
 from jimpitan.lib.dates import month_label
 from jimpitan.lib.evening import evening_of
-from jimpitan.lib.months import month_start, next_month, month_or_404
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.months import month_or_404, month_start, next_month
 from ledger import selectors, services
 from ledger.forms import AdjustmentForm, ReopenForm
 from ledger.models import Adjustment, MonthClosing
-
 
 
 @login_required
@@ -42,12 +39,16 @@ def month_list(request: HttpRequest) -> HttpResponse:
         # Only the earliest open month with records may be closed next (months close in order).
         row["can_close"] = row["ended"] and row["closing"] is None and row["summary"].month == earliest_open
     latest_closed = max(closings) if closings else None
-    return render(request, "ledger/closing/month_list.html", {
-        "rows": list(reversed(rows)),
-        "latest_closed": latest_closed,
-        "has_brought_over": any(row["summary"].brought_over for row in rows),
-        "adjustments": Adjustment.objects.select_related("recorded_by")[:20],
-    })
+    return render(
+        request,
+        "ledger/closing/month_list.html",
+        {
+            "rows": list(reversed(rows)),
+            "latest_closed": latest_closed,
+            "has_brought_over": any(row["summary"].brought_over for row in rows),
+            "adjustments": Adjustment.objects.select_related("recorded_by")[:20],
+        },
+    )
 
 
 @login_required
@@ -61,8 +62,11 @@ def close(request: HttpRequest, month: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Buku bulan %(month)s ditutup dengan saldo akhir %(balance)s.")
-                             % {"month": month_label(first), "balance": format_rupiah(closing.closing_balance)})
+            messages.success(
+                request,
+                _("Buku bulan %(month)s ditutup dengan saldo akhir %(balance)s.")
+                % {"month": month_label(first), "balance": format_rupiah(closing.closing_balance)},
+            )
         return redirect("books:months")
     return render(request, "ledger/closing/close_confirm.html", {"month": first, "summary": summary})
 
@@ -94,13 +98,17 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
     closed = list(MonthClosing.objects.order_by("-month").values_list("month", flat=True))
     # ISO text: a date object would be rendered in the locale's format (28/11/2026), which an
     # <input type="date"> rejects, leaving the field empty.
-    form = AdjustmentForm(request.POST if request.method == "POST" else None, closed_months=closed,
-                          initial={"entry_date": evening_of(timezone.now()).isoformat(), "direction": "in"})
+    form = AdjustmentForm(
+        request.POST if request.method == "POST" else None,
+        closed_months=closed,
+        initial={"entry_date": evening_of(timezone.now()).isoformat(), "direction": "in"},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_adjustment(data["entry_date"], form.signed_amount(), data["reason"],
-                                       data["corrects_month"], request.user)
+            services.record_adjustment(
+                data["entry_date"], form.signed_amount(), data["reason"], data["corrects_month"], request.user
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():

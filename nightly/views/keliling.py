@@ -78,12 +78,19 @@ def _route_households(rt: RT, evening: dt.date) -> list[dict]:
     the sheet's taps show on this phone too). Two queries, whatever the size of the RT."""
     stored = {
         hid: (state, amount)
-        for hid, state, amount in Contribution.objects.filter(round__rt=rt, evening=evening).order_by()
+        for hid, state, amount in Contribution.objects.filter(round__rt=rt, evening=evening)
+        .order_by()
         .values_list("household_id", "state", "amount")
     }
     return [
-        {"code": h.private_code, "address": h.address, "number": index, "usual": h.usual_amount,
-         "state": stored.get(h.pk, ("", None))[0], "amount": stored.get(h.pk, ("", None))[1]}
+        {
+            "code": h.private_code,
+            "address": h.address,
+            "number": index,
+            "usual": h.usual_amount,
+            "state": stored.get(h.pk, ("", None))[0],
+            "amount": stored.get(h.pk, ("", None))[1],
+        }
         for index, h in enumerate(Household.objects.filter(rt=rt).active().in_route_order(), start=1)
     ]
 
@@ -100,11 +107,16 @@ def keliling_route(request: HttpRequest, rt_pk: int, evening: str) -> JsonRespon
         day = dt.date.fromisoformat(evening)
     except ValueError as error:
         raise Http404 from error
-    return JsonResponse({
-        "rt": str(rt), "rt_id": rt.pk, "evening": day.isoformat(), "evening_label": evening_label(day),
-        "states": {state.value: str(state.label) for state in ContributionState},
-        "households": _route_households(rt, day),
-    })
+    return JsonResponse(
+        {
+            "rt": str(rt),
+            "rt_id": rt.pk,
+            "evening": day.isoformat(),
+            "evening_label": evening_label(day),
+            "states": {state.value: str(state.label) for state in ContributionState},
+            "households": _route_households(rt, day),
+        }
+    )
 
 
 @login_required
@@ -148,10 +160,16 @@ def manifest(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the root so its scope may be `/`; the shell files it caches are named with
     their static URLs (hashed in production) so a new deploy replaces the cache."""
-    shell = [reverse("keliling:page"), static("vendor/bootstrap/css/bootstrap.min.css"), static("css/app.css"),
-             static("nightly/keliling.css"), static("nightly/keliling.js")]
+    shell = [
+        reverse("keliling:page"),
+        static("vendor/bootstrap/css/bootstrap.min.css"),
+        static("css/app.css"),
+        static("nightly/keliling.css"),
+        static("nightly/keliling.js"),
+    ]
     version = hashlib.sha256("|".join(shell).encode()).hexdigest()[:12]
-    response = render(request, SW_PATH, {"shell_json": json.dumps(shell), "version": version},
-                      content_type="application/javascript")
+    response = render(
+        request, SW_PATH, {"shell_json": json.dumps(shell), "version": version}, content_type="application/javascript"
+    )
     response["Service-Worker-Allowed"] = "/"
     return response

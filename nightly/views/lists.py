@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from households.models import Household
 from jimpitan.lib.dates import long_date, month_label
 from jimpitan.lib.evening import evening_of
-from jimpitan.lib.months import parse_month, month_start, next_month
 from jimpitan.lib.exports import table_export_response
+from jimpitan.lib.months import month_start, next_month, parse_month
 from jimpitan.lib.tables import configure_table
 from ledger.selectors import month_summary
 from nightly.forms import RoundFilter
@@ -37,10 +37,16 @@ def round_list(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
         return table_export_response(table, fmt, f"jimpitan-malam-{data['bulan']}", title="Jimpitan malam")
     configure_table(request, table, per_page=62)
     has_total_only = filterset.qs.filter(is_total_only=True).exists()
-    return render(request, "nightly/round_list.html", {
-        "filter": filterset, "table": table, "has_total_only": has_total_only,
-        "query": data.urlencode(),
-    })
+    return render(
+        request,
+        "nightly/round_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "has_total_only": has_total_only,
+            "query": data.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -49,13 +55,21 @@ def month_calendar_page(request: HttpRequest) -> HttpResponse:
     month = parse_month(request.GET.get("bulan")) or month_start(evening_of())
     rts, days = month_calendar(month)
     previous = month_start(month - dt.timedelta(days=1))
-    return render(request, "nightly/calendar.html", {
-        "month": month, "month_label": month_label(month), "rts": rts, "days": days,
-        "previous": previous, "next": next_month(month),
-        "show_next": next_month(month) <= evening_of(),
-        "summary": month_summary(month),
-        "missing": sum(day.missing for day in days),
-    })
+    return render(
+        request,
+        "nightly/calendar.html",
+        {
+            "month": month,
+            "month_label": month_label(month),
+            "rts": rts,
+            "days": days,
+            "previous": previous,
+            "next": next_month(month),
+            "show_next": next_month(month) <= evening_of(),
+            "summary": month_summary(month),
+            "missing": sum(day.missing for day in days),
+        },
+    )
 
 
 @login_required
@@ -69,10 +83,16 @@ def round_history(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("history_user", "household")
         .order_by("-history_date", "-history_id")
     )
-    return render(request, "nightly/round_history.html", {
-        "round": rnd, "round_records": round_records, "contribution_records": contribution_records,
-        "evening_text": long_date(rnd.evening),
-    })
+    return render(
+        request,
+        "nightly/round_history.html",
+        {
+            "round": rnd,
+            "round_records": round_records,
+            "contribution_records": contribution_records,
+            "evening_text": long_date(rnd.evening),
+        },
+    )
 
 
 @login_required

@@ -30,7 +30,15 @@ def recap_page(request: HttpRequest) -> HttpResponse:
     allowed = addresses_allowed(kampung.privacy_level if kampung else None)
     recaps = evening_recaps(evening, rt=rt, with_addresses=allowed)
     text = recap_text(evening, recaps, kampung.name if kampung else "")
-    return render(request, "nightly/recap.html", {
-        "evening": evening, "title": evening_title(evening), "rt": rt, "rts": list(RT.objects.all()),
-        "text": text, "whatsapp_url": "https://wa.me/?text=" + quote(text),
-    })
+    return render(
+        request,
+        "nightly/recap.html",
+        {
+            "evening": evening,
+            "title": evening_title(evening),
+            "rt": rt,
+            "rts": list(RT.objects.all()),
+            "text": text,
+            "whatsapp_url": "https://wa.me/?text=" + quote(text),
+        },
+    )

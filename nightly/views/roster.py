@@ -33,11 +33,18 @@ def _month(request: HttpRequest) -> dt.date:
 @permission_required("nightly.view_round", raise_exception=True)
 def roster_page(request: HttpRequest) -> HttpResponse:
     month = _month(request)
-    return render(request, "nightly/roster.html", {
-        "month": month, "month_label": month_label(month), "roster": roster_month(month),
-        "previous": month_start(month - dt.timedelta(days=1)), "next": next_month(month),
-        "today": evening_of(),
-    })
+    return render(
+        request,
+        "nightly/roster.html",
+        {
+            "month": month,
+            "month_label": month_label(month),
+            "roster": roster_month(month),
+            "previous": month_start(month - dt.timedelta(days=1)),
+            "next": next_month(month),
+            "today": evening_of(),
+        },
+    )
 
 
 @login_required
@@ -51,8 +58,10 @@ def roster_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required(("nightly.add_rosterassignment", "nightly.change_rosterassignment",
-                      "nightly.delete_rosterassignment"), raise_exception=True)
+@permission_required(
+    ("nightly.add_rosterassignment", "nightly.change_rosterassignment", "nightly.delete_rosterassignment"),
+    raise_exception=True,
+)
 def roster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rt = get_object_or_404(RT, pk=pk)
     current = list(RosterAssignment.objects.filter(rt=rt).select_related("user"))
@@ -67,9 +76,15 @@ def roster_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Jadwal ronda %(rt)s disimpan.") % {"rt": rt})
             return redirect("roster:page")
-    return render(request, "nightly/roster_edit.html", {
-        "rt": rt, "form": form, "line_errors": sorted(line_errors.items()),
-    })
+    return render(
+        request,
+        "nightly/roster_edit.html",
+        {
+            "rt": rt,
+            "form": form,
+            "line_errors": sorted(line_errors.items()),
+        },
+    )
 
 
 @login_required
@@ -81,13 +96,23 @@ def swap_page(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             request_roster_swap(
-                rt=data["rt"], evening=data["malam"], user=request.user, reason=data["reason"], kind=data["kind"],
-                replacement_user=data["replacement_user"], replacement_name=data["replacement_name"],
+                rt=data["rt"],
+                evening=data["malam"],
+                user=request.user,
+                reason=data["reason"],
+                kind=data["kind"],
+                replacement_user=data["replacement_user"],
+                replacement_name=data["replacement_name"],
                 swap_evening=data["swap_evening"],
             )
         except ValidationError as error:
-            field = {"past": "malam", "not_on_duty": "malam", "reason": "reason", "swap": "swap_evening",
-                     "swap_not_on_duty": "swap_evening"}.get(error.code, "replacement_user")
+            field = {
+                "past": "malam",
+                "not_on_duty": "malam",
+                "reason": "reason",
+                "swap": "swap_evening",
+                "swap_not_on_duty": "swap_evening",
+            }.get(error.code, "replacement_user")
             form.add_error(field, error)
         else:
             messages.success(request, _("Permintaan dikirim. Bendahara akan menyetujui atau menolaknya."))

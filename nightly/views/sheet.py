@@ -6,7 +6,6 @@ The view only moves things along: request -> Sheet (nightly.sheet) -> save_sheet
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -65,13 +64,15 @@ def _read_only_reason(request: HttpRequest, evening) -> str:
 
 
 def _stored_header(rnd: Round | None) -> SheetHeaderForm:
-    return SheetHeaderForm(initial={
-        "version": rnd.version if rnd else 0,
-        "collectors": rnd.collectors if rnd else "",
-        "collector_users": list(rnd.collector_users.all()) if rnd else [],
-        "counted_cash": rnd.counted_cash if rnd else None,
-        "notes": rnd.notes if rnd else "",
-    })
+    return SheetHeaderForm(
+        initial={
+            "version": rnd.version if rnd else 0,
+            "collectors": rnd.collectors if rnd else "",
+            "collector_users": list(rnd.collector_users.all()) if rnd else [],
+            "counted_cash": rnd.counted_cash if rnd else None,
+            "notes": rnd.notes if rnd else "",
+        }
+    )
 
 
 def _post_sheet(request: HttpRequest, *, rt: RT, evening, rnd: Round | None) -> HttpResponse | SheetDraft:
@@ -96,9 +97,15 @@ def _save(
     data = header.cleaned_data
     try:
         result = save_sheet(
-            rt=rt, evening=evening, user=request.user, version=data["version"], rows=sheet.rows,
-            collectors=data["collectors"], collector_users=list(data["collector_users"]),
-            counted_cash=data["counted_cash"], notes=data["notes"],
+            rt=rt,
+            evening=evening,
+            user=request.user,
+            version=data["version"],
+            rows=sheet.rows,
+            collectors=data["collectors"],
+            collector_users=list(data["collector_users"]),
+            counted_cash=data["counted_cash"],
+            notes=data["notes"],
         )
     except SheetError as error:
         sheet.add_errors(error.row_errors)
@@ -116,10 +123,14 @@ def _save(
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return SheetDraft(header, sheet, status=400)
-    text = (_("Jimpitan malam %(rt)s sudah tersimpan.") if result.already_saved
-            else _("Jimpitan malam %(rt)s disimpan: %(total)s dari %(paid)d rumah."))
-    messages.success(request, text % {"rt": rt, "total": format_rupiah(result.round.total),
-                                      "paid": result.round.households_paid})
+    text = (
+        _("Jimpitan malam %(rt)s sudah tersimpan.")
+        if result.already_saved
+        else _("Jimpitan malam %(rt)s disimpan: %(total)s dari %(paid)d rumah.")
+    )
+    messages.success(
+        request, text % {"rt": rt, "total": format_rupiah(result.round.total), "paid": result.round.households_paid}
+    )
     return redirect(sheet_url(evening, rt))
 
 
@@ -137,18 +148,20 @@ def _render_sheet(request: HttpRequest, context: dict, *, rnd: Round | None, dra
         counted = getattr(header, "cleaned_data", {}).get("counted_cash")
     else:
         counted = rnd.counted_cash if rnd else None
-    context.update({
-        "round": rnd,
-        "rows": lines,
-        "totals": totals,
-        "difference": None if counted is None else counted - totals.total,
-        "header": header,
-        "quick_amounts": profile.quick_amount_list() if profile else DEFAULT_QUICK_AMOUNTS,
-        "state_choices": ContributionState.choices,
-        "state_rule": STATE_RULE,
-        "conflict": draft.sheet.conflict,
-        "total_only": bool(rnd and rnd.is_total_only),
-    })
+    context.update(
+        {
+            "round": rnd,
+            "rows": lines,
+            "totals": totals,
+            "difference": None if counted is None else counted - totals.total,
+            "header": header,
+            "quick_amounts": profile.quick_amount_list() if profile else DEFAULT_QUICK_AMOUNTS,
+            "state_choices": ContributionState.choices,
+            "state_rule": STATE_RULE,
+            "conflict": draft.sheet.conflict,
+            "total_only": bool(rnd and rnd.is_total_only),
+        }
+    )
     return render(request, "nightly/sheet.html", context, status=draft.status)
 
 
@@ -160,8 +173,14 @@ def sheet(request: HttpRequest) -> HttpResponse:
     rts = list(RT.objects.all()) if rt is None or request.method != "POST" else None
     if rt is None and rts and request.method == "GET" and "rt" not in request.GET and len(rts) == 1:
         rt = rts[0]
-    context = {"picker": picker, "evening": evening, "rt": rt, "rts": rts, "evening_label": evening_label(evening),
-               "today": evening_of()}
+    context = {
+        "picker": picker,
+        "evening": evening,
+        "rt": rt,
+        "rts": rts,
+        "evening_label": evening_label(evening),
+        "today": evening_of(),
+    }
     if rt is None:
         return render(request, "nightly/sheet.html", context)
 
@@ -202,9 +221,16 @@ def total_only(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                save_total_only_round(rt=rt, evening=evening, user=request.user, version=data["version"],
-                                      total=data["total"], counted_cash=data["counted_cash"],
-                                      collectors=data["collectors"], notes=data["notes"])
+                save_total_only_round(
+                    rt=rt,
+                    evening=evening,
+                    user=request.user,
+                    version=data["version"],
+                    total=data["total"],
+                    counted_cash=data["counted_cash"],
+                    collectors=data["collectors"],
+                    notes=data["notes"],
+                )
             except RoundConflictError as error:
                 form.add_error(None, error.messages[0])
                 status = 409
@@ -214,7 +240,16 @@ def total_only(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Total jimpitan malam %(rt)s disimpan.") % {"rt": rt})
                 return redirect(reverse("nightly:round_list"))
-    return render(request, "nightly/total_only.html", {
-        "form": form, "rt": rt, "evening": evening, "evening_label": evening_label(evening),
-        "read_only": read_only, "round": rnd,
-    }, status=status)
+    return render(
+        request,
+        "nightly/total_only.html",
+        {
+            "form": form,
+            "rt": rt,
+            "evening": evening,
+            "evening_label": evening_label(evening),
+            "read_only": read_only,
+            "round": rnd,
+        },
+        status=status,
+    )

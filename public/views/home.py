@@ -1,8 +1,8 @@
 """The public ledger (Laporan Kas Warga): no login, no single-household data unless the profile allows.
 
 The figures of `/` are cached under `public.cache.public_cache_key`, so every committed change shows at
-once (`public.receivers` bumps the version). For anonymous visitors `/` and the project pages are served whole from the cache (`shared_page`):
-a WhatsApp crowd then costs a cache read per visit, not a render.
+once (`public.receivers` bumps the version). For anonymous visitors `/` and the project pages are served
+whole from the cache (`shared_page`): a WhatsApp crowd then costs a cache read per visit, not a render.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ def _home_figures(today: dt.date) -> dict:
     # Months before the first record would only be rows of zeros.
     shown = [m for m in months if first is None or m.month >= first] or months[:1]
     rts, evenings = nightly_selectors.evenings_in_month(today)
-    nights = nightly_selectors.participation(today - dt.timedelta(days=PARTICIPATION_EVENINGS - 1), today + dt.timedelta(days=1))
+    nights = nightly_selectors.participation(
+        today - dt.timedelta(days=PARTICIPATION_EVENINGS - 1), today + dt.timedelta(days=1)
+    )
     figures = {
         "today": today,
         "balance": selectors.current_balance(flows),

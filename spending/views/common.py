@@ -37,7 +37,6 @@ def list_page(
     )
 
 
-
 def delete_page(
     request: HttpRequest,
     record,
@@ -64,6 +63,12 @@ def delete_page(
     return render(
         request,
         "spending/confirm_delete.html",
-        {"object": record, "error": error, "title": title, "warning": warning, "cancel_url": cancel_url,
-         "closed_month": closed_month},
+        {
+            "object": record,
+            "error": error,
+            "title": title,
+            "warning": warning,
+            "cancel_url": cancel_url,
+            "closed_month": closed_month,
+        },
     )

@@ -74,8 +74,11 @@ def expense_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "spending/expense_detail.html",
-        {"expense": expense, "closed_month": closed,
-         "can_approve": not closed and services.can_approve(expense, request.user)},
+        {
+            "expense": expense,
+            "closed_month": closed,
+            "can_approve": not closed and services.can_approve(expense, request.user),
+        },
     )
 
 
@@ -95,8 +98,7 @@ def expense_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "spending/expense_form.html",
-        {"form": form, "expense": expense, "title": _("Ubah pengeluaran"),
-         "closed_month": closed},
+        {"form": form, "expense": expense, "title": _("Ubah pengeluaran"), "closed_month": closed},
     )
 
 

@@ -72,8 +72,7 @@ def income_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "spending/income_form.html",
-        {"form": form, "income": income, "title": _("Ubah pemasukan lain"),
-         "closed_month": closed},
+        {"form": form, "income": income, "title": _("Ubah pemasukan lain"), "closed_month": closed},
     )
 
 

@@ -28,8 +28,15 @@ def test_reads_the_post_forms_as_a_browser_submits_them():
     assert [f["action"] for f in forms] == ["/jimpitan/lembar/", "/keluar/"]
     fields = dict(biggest_post_form(SHEET)["fields"])
     assert fields == {
-        "csrfmiddlewaretoken": "tok", "version": "3", "a-11": "", "s-11": "", "a-12": "200", "s-12": "dibayar",
-        "n-12": "titip", "rt": "2", "notes": "hujan & angin",
+        "csrfmiddlewaretoken": "tok",
+        "version": "3",
+        "a-11": "",
+        "s-11": "",
+        "a-12": "200",
+        "s-12": "dibayar",
+        "n-12": "titip",
+        "rt": "2",
+        "notes": "hujan & angin",
     }
     assert biggest_post_form(SHEET, having="version")["action"] == "/jimpitan/lembar/"
     assert biggest_post_form(SHEET, having="token") is None
@@ -56,10 +63,14 @@ def test_percentile_and_ratios():
 
     assert percentile(list(range(1, 101)), 0.95) == 95
     assert percentile([5.0], 0.95) == 5.0
-    ratios = compute_ratios({
-        "trivial_view": {"median_ms": 2.0}, "ledger_public_uncached": {"median_ms": 6.0},
-        "sql_floor_ledger": {"median_ms": 12.0}, "sheet_post_500": {"median_ms": 30.0},
-    })
+    ratios = compute_ratios(
+        {
+            "trivial_view": {"median_ms": 2.0},
+            "ledger_public_uncached": {"median_ms": 6.0},
+            "sql_floor_ledger": {"median_ms": 12.0},
+            "sheet_post_500": {"median_ms": 30.0},
+        }
+    )
     assert ratios["ledger_vs_trivial"] == 3.0 and ratios["ledger_vs_sql_floor"] == 0.5
     # A ratio whose floor was not measured in this run (BENCH_ONLY) is unknown, not zero.
     assert ratios["sheet_post_vs_sql_floor"] is None and ratios["xlsx_vs_floor"] is None

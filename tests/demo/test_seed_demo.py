@@ -25,7 +25,14 @@ pytestmark = pytest.mark.django_db
 def seed(households: int = 40, months: int = 2, seed_value: int = 7, *extra: str) -> str:
     out = StringIO()
     call_command(
-        "seed_demo", "--households", str(households), "--months", str(months), "--seed", str(seed_value), *extra,
+        "seed_demo",
+        "--households",
+        str(households),
+        "--months",
+        str(months),
+        "--seed",
+        str(seed_value),
+        *extra,
         stdout=out,
     )
     return out.getvalue()

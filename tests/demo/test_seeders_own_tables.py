@@ -79,8 +79,9 @@ def test_the_nightly_seeder_writes_only_nightly_tables(bendahara, rng):
 def test_the_spending_seeder_writes_only_spending_tables(bendahara, rng):
     _rounds(rng, _households(rng), bendahara)
     changed = _changed_tables(
-        lambda: seed_spending(rng=rng, first_month=month_start(FIRST), last_month=month_start(LAST),
-                              recorded_by=bendahara)
+        lambda: seed_spending(
+            rng=rng, first_month=month_start(FIRST), last_month=month_start(LAST), recorded_by=bendahara
+        )
     )
     assert _apps_of(changed) == {"spending"}
 
@@ -93,12 +94,15 @@ def test_closing_the_old_months_writes_only_ledger_tables(bendahara, rng):
     assert _apps_of(changed) == {"ledger"}
 
 
-@pytest.mark.parametrize("wipe, app", [
-    (wipe_ledger, "ledger"),
-    (wipe_rounds, "nightly"),
-    (wipe_spending, "spending"),
-    (wipe_households, "households"),
-])
+@pytest.mark.parametrize(
+    "wipe, app",
+    [
+        (wipe_ledger, "ledger"),
+        (wipe_rounds, "nightly"),
+        (wipe_spending, "spending"),
+        (wipe_households, "households"),
+    ],
+)
 def test_each_wipe_empties_only_its_own_tables(kampung, wipe, app):
     seed_demo(households=30, months=4, seed=3, today_evening=dt.date(2025, 5, 10))
     # Each wipe needs the ones before it (closings guard rows; rounds point at households).

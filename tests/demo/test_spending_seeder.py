@@ -53,12 +53,16 @@ def test_creates_the_real_projects_and_never_overspends(bendahara):
 
 def test_is_deterministic(bendahara):
     _seed(bendahara)
-    first = list(Expense.objects.order_by("spent_on", "amount", "description").values_list("spent_on", "amount", "description"))
+    first = list(
+        Expense.objects.order_by("spent_on", "amount", "description").values_list("spent_on", "amount", "description")
+    )
     Expense.objects.all().delete()
     OtherIncome.objects.all().delete()
     Round.objects.all().delete()
     RT.objects.all().delete()
     Project.objects.all().delete()
     _seed(bendahara)
-    second = list(Expense.objects.order_by("spent_on", "amount", "description").values_list("spent_on", "amount", "description"))
+    second = list(
+        Expense.objects.order_by("spent_on", "amount", "description").values_list("spent_on", "amount", "description")
+    )
     assert first == second

@@ -11,8 +11,8 @@ from Django's development handler), so the bytes a phone downloads are the bytes
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -52,8 +52,15 @@ def _seed() -> dict:
     get_user_model().objects.filter(username="bendahara").update(is_superuser=False)
     big = RT.objects.create(number=20, name="Griya Panjang", display_order=20)
     Household.objects.bulk_create(
-        [Household(rt=big, address=f"Jl. Flamboyan Raya Gg. Musala No. {n}", head_name=f"Hj. Siti Nurhayati {n}",
-                   route_position=n) for n in range(1, SHEET_ROWS + 1)],
+        [
+            Household(
+                rt=big,
+                address=f"Jl. Flamboyan Raya Gg. Musala No. {n}",
+                head_name=f"Hj. Siti Nurhayati {n}",
+                route_position=n,
+            )
+            for n in range(1, SHEET_ROWS + 1)
+        ],
         batch_size=500,
     )
     rows_changed_in_bulk.send(sender=Household)
@@ -65,7 +72,9 @@ def _seed() -> dict:
         "household": Household.objects.filter(rt=round_.rt).order_by("route_position").first(),
         "round": round_,
         "open_month": round_.evening.strftime("%Y-%m"),
-        "closed_month": closed.month.strftime("%Y-%m") if closed else (round_.evening - dt.timedelta(days=62)).strftime("%Y-%m"),
+        "closed_month": closed.month.strftime("%Y-%m")
+        if closed
+        else (round_.evening - dt.timedelta(days=62)).strftime("%Y-%m"),
         "expense": Expense.objects.order_by("-spent_on", "pk").first(),
         "income": OtherIncome.objects.order_by("-received_on", "pk").first(),
         "project": Project.objects.order_by("pk").first(),
@@ -84,7 +93,8 @@ def _session_for(username: str) -> str:
 
 def _compressed_static(root) -> None:
     """What `make run` serves: every static file collected, the text ones with a gzip copy beside them (as
-    whitenoise's storage makes; brotli is left out, it took most of a minute and plain-HTTP browsers don't ask for it)."""
+    whitenoise's storage makes; brotli is left out: it took most of a minute, and plain-HTTP browsers don't ask
+    for it)."""
     call_command("collectstatic", interactive=False, verbosity=0)
     compressor = Compressor(extensions=[*settings.WHITENOISE_SKIP_COMPRESS_EXTENSIONS], use_brotli=False, quiet=True)
     for path in Path(root).rglob("*"):

@@ -54,9 +54,22 @@ class App:
     def start(self) -> None:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
-            [str(gunicorn), "jimpitan.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
-             "--timeout", "120", "--graceful-timeout", "1"],
-            cwd=ROOT, env=self.env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
+            [
+                str(gunicorn),
+                "jimpitan.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "120",
+                "--graceful-timeout",
+                "1",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "ab"),  # noqa: SIM115 - gunicorn writes to it until it is killed
+            stderr=subprocess.STDOUT,
         )
         self.wait_ready()
 
@@ -153,13 +166,20 @@ def _round_state(rt_id: int, evening: dt.date) -> dict:
     if rnd is None:
         return {"exists": False, "contributions": Contribution.objects.filter(evening=evening).count()}
     amounts = dict(Contribution.objects.filter(round=rnd).values_list("household_id", "amount"))
-    return {"exists": True, "version": rnd.version, "total": rnd.total, "amounts": amounts,
-            "paid": rnd.households_paid, "listed": rnd.households_listed}
+    return {
+        "exists": True,
+        "version": rnd.version,
+        "total": rnd.total,
+        "amounts": amounts,
+        "paid": rnd.households_paid,
+        "listed": rnd.households_listed,
+    }
 
 
 def _check_ledger(env: dict) -> tuple[bool, str]:
-    result = subprocess.run([sys.executable, "manage.py", "check_ledger"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check_ledger"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     return result.returncode == 0, (result.stdout + result.stderr).strip()
 
 
@@ -180,8 +200,15 @@ def run(trials: int, seed: int = 1) -> dict:
     work = Path(tempfile.mkdtemp(prefix="jimpitan-crash-"))
     db_path = work / "db.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JIMPITAN_"))}
-    env.update({"JIMPITAN_VAR_DIR": str(work), "JIMPITAN_SQLITE_PATH": str(db_path), "DJANGO_DEBUG": "1",
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "PYTHONPATH": str(ROOT)})
+    env.update(
+        {
+            "JIMPITAN_VAR_DIR": str(work),
+            "JIMPITAN_SQLITE_PATH": str(db_path),
+            "DJANGO_DEBUG": "1",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     _django(env)
 
@@ -235,17 +262,17 @@ def run(trials: int, seed: int = 1) -> dict:
             # Even trials: a first save of a new evening. Odd trials: a correction of the previous one.
             correction = trial % 2 == 1
             evening = today - dt.timedelta(days=trial // 2)
-            if correction and not _round_state(rt.pk, evening)["exists"]:
-                # The round to correct: saved whole first, without a crash.
-                if browser.post(sheet_path(evening), sheet_data(version_of(evening), 50)) != 302:
-                    raise RuntimeError("could not save the round to correct")
+            # A correction needs its round saved whole first, without a crash.
+            needs_round = correction and not _round_state(rt.pk, evening)["exists"]
+            if needs_round and browser.post(sheet_path(evening), sheet_data(version_of(evening), 50)) != 302:
+                raise RuntimeError("could not save the round to correct")
             before = _round_state(rt.pk, evening)
             version = version_of(evening)
             amount = 100 * (trial + 1)
             mode = "whole-app" if trial == trials - 1 else ("mid-transaction" if trial % 3 != 2 else "random-moment")
             outcome: dict = {}
 
-            def save():
+            def save(outcome=outcome, evening=evening, version=version, amount=amount):
                 try:
                     outcome["status"] = browser.post(sheet_path(evening), sheet_data(version, amount))
                 except (urllib.error.URLError, ConnectionError, http.client.HTTPException) as error:
@@ -273,7 +300,7 @@ def run(trials: int, seed: int = 1) -> dict:
             else:
                 app.wait_ready()  # gunicorn's master starts a new worker
             after = _round_state(rt.pk, evening)
-            expected_new = {hid: amount for hid in household_ids}
+            expected_new = dict.fromkeys(household_ids, amount)
             if after["exists"] and after["amounts"] == expected_new and after["total"] == amount * HOUSEHOLDS:
                 verdict = "wholly saved"
             elif not before["exists"] and not after["exists"] and after["contributions"] == 0:
@@ -282,9 +309,16 @@ def run(trials: int, seed: int = 1) -> dict:
                 verdict = "wholly old"
             else:
                 verdict = "BROKEN"
-            results.append({"trial": trial, "mode": mode, "correction": correction,
-                            "killed_in_transaction": killed_in_transaction, "verdict": verdict,
-                            "response": outcome})
+            results.append(
+                {
+                    "trial": trial,
+                    "mode": mode,
+                    "correction": correction,
+                    "killed_in_transaction": killed_in_transaction,
+                    "verdict": verdict,
+                    "response": outcome,
+                }
+            )
         ledger_ok, ledger_text = _check_ledger(env)
         from jimpitan.lib.backup import _sqlite_connect  # knows Django's SQL functions used by CHECKs
 
@@ -292,8 +326,15 @@ def run(trials: int, seed: int = 1) -> dict:
     finally:
         app.stop()
     ok = all(r["verdict"] != "BROKEN" for r in results) and ledger_ok and integrity == "ok"
-    return {"ok": ok, "trials": results, "check_ledger_ok": ledger_ok, "check_ledger": ledger_text,
-            "integrity_check": integrity, "save_seconds": round(request_seconds, 2), "folder": str(work)}
+    return {
+        "ok": ok,
+        "trials": results,
+        "check_ledger_ok": ledger_ok,
+        "check_ledger": ledger_text,
+        "integrity_check": integrity,
+        "save_seconds": round(request_seconds, 2),
+        "folder": str(work),
+    }
 
 
 def main() -> int:
@@ -311,8 +352,10 @@ def main() -> int:
             where = "inside the transaction" if trial["killed_in_transaction"] else "at a random moment"
             print(f"trial {trial['trial']}: {kind}, kill -9 ({trial['mode']}) {where}: {trial['verdict']}")
         print(f"check_ledger: {'passed' if result['check_ledger_ok'] else 'FAILED'} {result['check_ledger']}")
-        print(f"SQLite integrity_check: {result['integrity_check']}; one 500-row save took {result['save_seconds']} s; "
-              f"drill took {time.monotonic() - started:.0f} s")
+        print(
+            f"SQLite integrity_check: {result['integrity_check']}; one 500-row save took {result['save_seconds']} s; "
+            f"drill took {time.monotonic() - started:.0f} s"
+        )
         print("CRASH DRILL PASSED" if result["ok"] else f"CRASH DRILL FAILED (files kept in {result['folder']})")
     if result["ok"]:
         import shutil

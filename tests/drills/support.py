@@ -63,7 +63,11 @@ class DrillDatabase:
 
     def manage(self, *args: str, check: bool = True, timeout: int = 180) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
         if check and result.returncode != 0:
@@ -73,8 +77,12 @@ class DrillDatabase:
     def task(self, name: str, *args: str, timeout: int = 180) -> dict:
         """Run a task of this module in a child process; returns its JSON answer."""
         result = subprocess.run(
-            [sys.executable, "-m", "tests.drills.support", name, *args], cwd=ROOT, env=self.env,
-            capture_output=True, text=True, timeout=timeout,
+            [sys.executable, "-m", "tests.drills.support", name, *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if result.returncode != 0:
             raise AssertionError(f"drill task {name} failed:\n{result.stdout}\n{result.stderr}")
@@ -106,8 +114,14 @@ def seed_kampung(rts: int = 3, per_rt: int = 30) -> dict:
     for number in range(1, rts + 1):
         rt = RT.objects.create(number=number, display_order=number)
         Household.objects.bulk_create(
-            Household(rt=rt, address=f"No. {i}", head_name=f"Warga {number}-{i}", phone=f"08123{number:02d}{i:04d}",
-                      route_position=i, usual_amount=500)
+            Household(
+                rt=rt,
+                address=f"No. {i}",
+                head_name=f"Warga {number}-{i}",
+                phone=f"08123{number:02d}{i:04d}",
+                route_position=i,
+                usual_amount=500,
+            )
             for i in range(1, per_rt + 1)
         )
     return {"user_id": user.pk}
@@ -122,13 +136,22 @@ def write_round(rt, evening: dt.date, households: list, rng: random.Random, user
     amounts = [rng.choice([0, 100, 200, 500, 500, 1000]) for _ in households]
     with transaction.atomic():
         round_ = Round.objects.create(
-            rt=rt, evening=evening, recorded_by_id=user_id, total=sum(amounts),
-            households_listed=len(households), households_paid=sum(1 for a in amounts if a),
+            rt=rt,
+            evening=evening,
+            recorded_by_id=user_id,
+            total=sum(amounts),
+            households_listed=len(households),
+            households_paid=sum(1 for a in amounts if a),
         )
         Contribution.objects.bulk_create(
-            Contribution(round=round_, household=h, evening=evening, amount=a,
-                         state=ContributionState.PAID if a else ContributionState.EMPTY)
-            for h, a in zip(households, amounts)
+            Contribution(
+                round=round_,
+                household=h,
+                evening=evening,
+                amount=a,
+                state=ContributionState.PAID if a else ContributionState.EMPTY,
+            )
+            for h, a in zip(households, amounts, strict=False)
         )
         if pause:
             time.sleep(pause)  # keeps the transaction open: a backup must not see half of it
@@ -190,8 +213,9 @@ def task_backup_during_writes(archive: str) -> dict:
     from spending.models import Expense
 
     info = seed_kampung()
-    expense = Expense(spent_on=dt.date(2026, 3, 2), description="Sapu lidi", amount=25_000,
-                      recorded_by_id=info["user_id"])
+    expense = Expense(
+        spent_on=dt.date(2026, 3, 2), description="Sapu lidi", amount=25_000, recorded_by_id=info["user_id"]
+    )
     expense.receipt.save("nota-sapu.jpg", ContentFile(b"\xff\xd8 nota sapu lidi"), save=True)
     rts = list(RT.objects.all())
     households = {rt.pk: list(Household.objects.filter(rt=rt)) for rt in rts}
@@ -226,8 +250,14 @@ def task_backup_during_writes(archive: str) -> dict:
         time.sleep(0.01)
     stop.set()
     thread.join()
-    return {"committed": committed, "before": before, "after": after, "errors": errors,
-            "backup_seconds": round(seconds, 3), "manifest": result.manifest}
+    return {
+        "committed": committed,
+        "before": before,
+        "after": after,
+        "errors": errors,
+        "backup_seconds": round(seconds, 3),
+        "manifest": result.manifest,
+    }
 
 
 def task_dump(keep_ids_json: str = "") -> dict:
@@ -336,8 +366,15 @@ def task_concurrency(threads: str = "8", saves: str = "100", per_rt: str = "10")
                     barrier.wait(timeout=60)  # everyone read the same version; now all save at once
                     outcome = post(client, shared_rt, evening, amounts, version, thread)
                     with lock:
-                        race_log.append({"race": race, "evening": evening.isoformat(), "thread": thread,
-                                         "outcome": outcome, "amounts": amounts})
+                        race_log.append(
+                            {
+                                "race": race,
+                                "evening": evening.isoformat(),
+                                "thread": thread,
+                                "outcome": outcome,
+                                "amounts": amounts,
+                            }
+                        )
                         if outcome == "saved":
                             expected[(shared_rt.pk, evening.isoformat())] = amounts
                     barrier.wait(timeout=60)  # the race is over before anyone reads the next version
@@ -384,9 +421,15 @@ def task_concurrency(threads: str = "8", saves: str = "100", per_rt: str = "10")
         if entry["outcome"] == "saved":
             winners_per_race[entry["race"]] = winners_per_race.get(entry["race"], 0) + 1
     return {
-        **counts, "errors": errors, "seconds": round(seconds, 1), "lost": lost, "mismatched": mismatched,
-        "races": races, "winners_per_race": winners_per_race,
-        "rounds": Round.objects.count(), "contributions": Contribution.objects.count(),
+        **counts,
+        "errors": errors,
+        "seconds": round(seconds, 1),
+        "lost": lost,
+        "mismatched": mismatched,
+        "races": races,
+        "winners_per_race": winners_per_race,
+        "rounds": Round.objects.count(),
+        "contributions": Contribution.objects.count(),
         "expected_rounds": len(expected),
         "expected_contributions": sum(len(a) for a in expected.values()),
     }

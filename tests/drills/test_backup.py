@@ -59,5 +59,7 @@ def test_backup_while_saving_restores_a_consistent_moment(drill_dbs, tmp_path):
         names = tar.getnames()
     assert names[0] == "manifest.json"
     assert any(n.startswith("media/receipts/nota-sapu") for n in names)
-    print(f"\nbackup drill ({source.backend}): {len(committed)} rounds saved, {k} in the copy "
-          f"(between {run['before']} and {run['after'] + 1}), backup took {run['backup_seconds']} s")
+    print(
+        f"\nbackup drill ({source.backend}): {len(committed)} rounds saved, {k} in the copy "
+        f"(between {run['before']} and {run['after'] + 1}), backup took {run['backup_seconds']} s"
+    )

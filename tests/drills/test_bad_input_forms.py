@@ -51,15 +51,22 @@ RIGHT_SETUP_CODE = "<the code the server printed>"
 
 
 @FUZZ
-@given(data=st.fixed_dictionaries({
-    "kampung-name": hostile_text(200), "kampung-rw": hostile_text(10), "kampung-kelurahan": hostile_text(),
-    "kampung-kecamatan": hostile_text(), "kampung-city": hostile_text(),
-    "user-username": st.one_of(hostile_text(160), st.sampled_from(["bendahara", "sri.w", "a b"])),
-    "user-first_name": hostile_text(160),
-    "user-password1": st.one_of(hostile_text(40), st.just(PASSWORD)),
-    "user-password2": st.one_of(hostile_text(40), st.just(PASSWORD)),
-    "setup-code": st.one_of(hostile_text(20), st.just(RIGHT_SETUP_CODE)),
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "kampung-name": hostile_text(200),
+            "kampung-rw": hostile_text(10),
+            "kampung-kelurahan": hostile_text(),
+            "kampung-kecamatan": hostile_text(),
+            "kampung-city": hostile_text(),
+            "user-username": st.one_of(hostile_text(160), st.sampled_from(["bendahara", "sri.w", "a b"])),
+            "user-first_name": hostile_text(160),
+            "user-password1": st.one_of(hostile_text(40), st.just(PASSWORD)),
+            "user-password2": st.one_of(hostile_text(40), st.just(PASSWORD)),
+            "setup-code": st.one_of(hostile_text(20), st.just(RIGHT_SETUP_CODE)),
+        }
+    )
+)
 def test_setup_form(db, data):
     if data["setup-code"] == RIGHT_SETUP_CODE:
         data = {**data, "setup-code": current_code()}
@@ -69,13 +76,21 @@ def test_setup_form(db, data):
 
 # --- login -----------------------------------------------------------------------------------------
 
+
 @FUZZ
-@given(data=st.fixed_dictionaries({
-    "username": st.one_of(hostile_text(200), st.just("bendahara")),
-    "password": st.one_of(hostile_text(200), st.just(PASSWORD)),
-    "next": st.one_of(st.just(""), st.sampled_from(["/beranda/", "https://jahat.example/", "//jahat.example", "javascript:x"]),
-                      hostile_text(50)),
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "username": st.one_of(hostile_text(200), st.just("bendahara")),
+            "password": st.one_of(hostile_text(200), st.just(PASSWORD)),
+            "next": st.one_of(
+                st.just(""),
+                st.sampled_from(["/beranda/", "https://jahat.example/", "//jahat.example", "javascript:x"]),
+                hostile_text(50),
+            ),
+        }
+    )
+)
 def test_login_form(bendahara, data):
     with rolled_back():
         response = submit("login", Client(), "/masuk/", data)
@@ -89,14 +104,28 @@ def test_login_form(bendahara, data):
 
 # --- kampung profile -------------------------------------------------------------------------------
 
+
 @FUZZ
-@given(data=st.fixed_dictionaries({
-    "name": hostile_text(200), "rw": hostile_text(10), "kelurahan": hostile_text(), "kecamatan": hostile_text(),
-    "city": hostile_text(), "usual_amount": amount_text(), "quick_amounts": hostile_text(120),
-    "amount_cap": amount_text(), "privacy_level": st.one_of(st.sampled_from(["rt", "total", "nama", "x"]), hostile_text(12)),
-    "publish_receipts": st.sampled_from(["", "on", "1", "bukan"]), "opening_balance": amount_text(),
-    "opening_balance_date": date_text(), "chair_name": hostile_text(), "treasurer_name": hostile_text(),
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "name": hostile_text(200),
+            "rw": hostile_text(10),
+            "kelurahan": hostile_text(),
+            "kecamatan": hostile_text(),
+            "city": hostile_text(),
+            "usual_amount": amount_text(),
+            "quick_amounts": hostile_text(120),
+            "amount_cap": amount_text(),
+            "privacy_level": st.one_of(st.sampled_from(["rt", "total", "nama", "x"]), hostile_text(12)),
+            "publish_receipts": st.sampled_from(["", "on", "1", "bukan"]),
+            "opening_balance": amount_text(),
+            "opening_balance_date": date_text(),
+            "chair_name": hostile_text(),
+            "treasurer_name": hostile_text(),
+        }
+    )
+)
 def test_profile_form(bendahara, data):
     with rolled_back():
         client = Client()
@@ -105,6 +134,7 @@ def test_profile_form(bendahara, data):
 
 
 # --- the nightly sheet -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def small_rt(kampung):
@@ -121,8 +151,14 @@ STATE = st.one_of(st.sampled_from(["", "dibayar", "kosong", "titip", "DIBAYAR", 
     rows=st.lists(st.tuples(amount_text(), STATE, hostile_text(250)), min_size=4, max_size=4),
     version=st.one_of(st.sampled_from(["0", "1", "-1", "", "x", "99999999999999999999"]), st.text(max_size=5)),
     evening_back=st.one_of(st.integers(-3, 60), st.none()),
-    header=st.fixed_dictionaries({"collectors": hostile_text(300), "counted_cash": amount_text(), "notes": hostile_text(),
-                                  "action": st.sampled_from(["save", "fill", "", "x"])}),
+    header=st.fixed_dictionaries(
+        {
+            "collectors": hostile_text(300),
+            "counted_cash": amount_text(),
+            "notes": hostile_text(),
+            "action": st.sampled_from(["save", "fill", "", "x"]),
+        }
+    ),
     extra_household=st.booleans(),
     role=st.sampled_from(["bendahara", "petugas"]),
 )
@@ -130,7 +166,7 @@ def test_nightly_sheet_form(users, small_rt, rows, version, evening_back, header
     rt, households = small_rt
     evening = "kemarin" if evening_back is None else (evening_of() - dt.timedelta(days=evening_back)).isoformat()
     data = {"malam": evening, "rt": str(rt.pk), "version": version, **header}
-    for household, (amount, state, note) in zip(households, rows):
+    for household, (amount, state, note) in zip(households, rows, strict=False):
         data[f"a-{household.pk}"], data[f"s-{household.pk}"], data[f"n-{household.pk}"] = amount, state, note
     if extra_household:
         data["a-999999"], data["s-999999"] = "500", "dibayar"  # a household of no RT: ignored or refused
@@ -141,10 +177,18 @@ def test_nightly_sheet_form(users, small_rt, rows, version, evening_back, header
 
 
 @FUZZ
-@given(data=st.fixed_dictionaries({
-    "version": st.sampled_from(["0", "1", "-1", "", "abc"]), "total": amount_text(), "counted_cash": amount_text(),
-    "collectors": hostile_text(300), "notes": hostile_text(), "malam": date_text(),
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "version": st.sampled_from(["0", "1", "-1", "", "abc"]),
+            "total": amount_text(),
+            "counted_cash": amount_text(),
+            "collectors": hostile_text(300),
+            "notes": hostile_text(),
+            "malam": date_text(),
+        }
+    )
+)
 def test_nightly_total_only_form(bendahara, small_rt, data):
     rt, _households = small_rt
     with rolled_back():
@@ -154,6 +198,7 @@ def test_nightly_total_only_form(bendahara, small_rt, data):
 
 
 # --- households ------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def register(kampung, settings, tmp_path):
@@ -167,16 +212,24 @@ def register(kampung, settings, tmp_path):
 
 
 HOUSEHOLD_FIELDS = {
-    "address": hostile_text(120), "head_name": hostile_text(160), "phone": st.one_of(hostile_text(25), st.just("0812 3456 789")),
+    "address": hostile_text(120),
+    "head_name": hostile_text(160),
+    "phone": st.one_of(hostile_text(25), st.just("0812 3456 789")),
     "members": st.one_of(amount_text(), st.just("4")),
     "status": st.one_of(st.sampled_from(["aktif", "dibebaskan", "pindah", "x"]), hostile_text(12)),
-    "moved_on": date_text(), "usual_amount": amount_text(), "joined_on": date_text(), "notes": hostile_text(),
+    "moved_on": date_text(),
+    "usual_amount": amount_text(),
+    "joined_on": date_text(),
+    "notes": hostile_text(),
 }
 
 
 @FUZZ
-@given(data=st.fixed_dictionaries(HOUSEHOLD_FIELDS), rt_choice=st.sampled_from(["own", "none", "999", "x"]),
-       edit=st.booleans())
+@given(
+    data=st.fixed_dictionaries(HOUSEHOLD_FIELDS),
+    rt_choice=st.sampled_from(["own", "none", "999", "x"]),
+    edit=st.booleans(),
+)
 def test_household_form(bendahara, register, data, rt_choice, edit):
     from households.models import Household
 
@@ -193,22 +246,39 @@ CELL = st.one_of(hostile_text(40), amount_text(), date_text(), st.sampled_from([
 
 @FUZZ
 @given(
-    header=st.one_of(st.just("RT,Nomor rumah/alamat,Kepala keluarga,Nomor HP/WhatsApp,Status,Jumlah biasa,Tanggal pindah"),
-                     hostile_text(80)),
+    header=st.one_of(
+        st.just("RT,Nomor rumah/alamat,Kepala keluarga,Nomor HP/WhatsApp,Status,Jumlah biasa,Tanggal pindah"),
+        hostile_text(80),
+    ),
     rows=st.one_of(
         st.lists(st.lists(CELL, min_size=0, max_size=8), max_size=6),
         # Rows that mostly fit the template, so that the preview and the commit are reached too.
-        st.lists(st.tuples(st.sampled_from(["3", "4", "03", "x"]),
-                           st.one_of(st.sampled_from(["No. 9", "No. 10", "No. 1"]), hostile_text(20)),
-                           st.one_of(st.sampled_from(["Warga Baru", "Sri Lestari"]), hostile_text(30)),
-                           st.sampled_from(["", "0812 3456 789", "12"]), st.sampled_from(["aktif", "", "pindah", "bebas"]),
-                           st.one_of(st.sampled_from(["", "500", "1.000"]), amount_text()),
-                           st.one_of(st.just(""), date_text()))
-                 .map(list), min_size=1, max_size=4),
-        st.lists(st.tuples(st.sampled_from(["3", "03"]), st.sampled_from(["No. 9", "No. 10", "No. 1", "Blok C/2"]),
-                           st.sampled_from(["Warga Baru", "Sri Lestari", "<b>Budi</b>"]),
-                           st.sampled_from(["", "0812 3456 789"]), st.sampled_from(["aktif", "", "bebas"]),
-                           st.sampled_from(["", "500", "1.000"]), st.just("")).map(list), min_size=1, max_size=4),
+        st.lists(
+            st.tuples(
+                st.sampled_from(["3", "4", "03", "x"]),
+                st.one_of(st.sampled_from(["No. 9", "No. 10", "No. 1"]), hostile_text(20)),
+                st.one_of(st.sampled_from(["Warga Baru", "Sri Lestari"]), hostile_text(30)),
+                st.sampled_from(["", "0812 3456 789", "12"]),
+                st.sampled_from(["aktif", "", "pindah", "bebas"]),
+                st.one_of(st.sampled_from(["", "500", "1.000"]), amount_text()),
+                st.one_of(st.just(""), date_text()),
+            ).map(list),
+            min_size=1,
+            max_size=4,
+        ),
+        st.lists(
+            st.tuples(
+                st.sampled_from(["3", "03"]),
+                st.sampled_from(["No. 9", "No. 10", "No. 1", "Blok C/2"]),
+                st.sampled_from(["Warga Baru", "Sri Lestari", "<b>Budi</b>"]),
+                st.sampled_from(["", "0812 3456 789"]),
+                st.sampled_from(["aktif", "", "bebas"]),
+                st.sampled_from(["", "500", "1.000"]),
+                st.just(""),
+            ).map(list),
+            min_size=1,
+            max_size=4,
+        ),
     ),
     raw=st.sampled_from([None, None, None, b"", b"\xff\xfe\x00R\x00T", b"PK\x03\x04 not really a workbook"]),
     name=st.sampled_from(["rumah.csv", "rumah.csv", "rumah.csv", "rumah.xlsx", "rumah.txt", "../../etc/passwd.csv"]),
@@ -238,6 +308,7 @@ def test_household_import_upload(bendahara, register, header, rows, raw, name, c
 
 # --- spending --------------------------------------------------------------------------------------
 
+
 def _jpeg() -> bytes:
     import io
 
@@ -257,10 +328,18 @@ RECEIPT = st.one_of(
 
 
 @FUZZ
-@given(data=st.fixed_dictionaries({
-    "spent_on": date_text(), "description": hostile_text(300), "payee": hostile_text(160), "amount": amount_text(),
-    "project": st.sampled_from(["", "1", "999", "x"]),
-}), receipt=RECEIPT)
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "spent_on": date_text(),
+            "description": hostile_text(300),
+            "payee": hostile_text(160),
+            "amount": amount_text(),
+            "project": st.sampled_from(["", "1", "999", "x"]),
+        }
+    ),
+    receipt=RECEIPT,
+)
 def test_expense_form(bendahara, register, data, receipt):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -274,11 +353,18 @@ def test_expense_form(bendahara, register, data, receipt):
 
 
 @FUZZ
-@given(data=st.fixed_dictionaries({
-    "received_on": date_text(), "source": st.sampled_from(["donasi", "mitra", "lain", "x", ""]),
-    "source_name": hostile_text(160), "description": hostile_text(300), "amount": amount_text(),
-    "project": st.sampled_from(["", "1", "999", "x"]),
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "received_on": date_text(),
+            "source": st.sampled_from(["donasi", "mitra", "lain", "x", ""]),
+            "source_name": hostile_text(160),
+            "description": hostile_text(300),
+            "amount": amount_text(),
+            "project": st.sampled_from(["", "1", "999", "x"]),
+        }
+    )
+)
 def test_income_form(bendahara, register, data):
     with rolled_back():
         client = Client()
@@ -287,6 +373,7 @@ def test_income_form(bendahara, register, data):
 
 
 # --- month closing: corrections and reopening -------------------------------------------------------
+
 
 @pytest.fixture
 def closed_month(bendahara, small_rt):
@@ -303,11 +390,17 @@ def closed_month(bendahara, small_rt):
 
 
 @FUZZ
-@given(data=st.fixed_dictionaries({
-    "entry_date": st.one_of(date_text(), st.just("today")), "direction": st.sampled_from(["in", "out", "", "x"]),
-    "amount": amount_text(), "corrects_month": st.one_of(st.sampled_from(["closed", "", "2026-13-01"]), date_text()),
-    "reason": hostile_text(),
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "entry_date": st.one_of(date_text(), st.just("today")),
+            "direction": st.sampled_from(["in", "out", "", "x"]),
+            "amount": amount_text(),
+            "corrects_month": st.one_of(st.sampled_from(["closed", "", "2026-13-01"]), date_text()),
+            "reason": hostile_text(),
+        }
+    )
+)
 def test_adjustment_form(bendahara, closed_month, data):
     if data["entry_date"] == "today":
         data = {**data, "entry_date": evening_of().isoformat()}

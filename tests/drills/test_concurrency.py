@@ -20,8 +20,10 @@ def drill_db(request, tmp_path):
 
 def test_eight_savers_at_once_lose_nothing(drill_db):
     run = drill_db.task("concurrency", str(THREADS), str(SAVES_EACH), "10", timeout=300)
-    print(f"\nconcurrency drill ({drill_db.backend}): {run['attempted']} saves attempted, {run['saved']} saved, "
-          f"{run['conflicts']} conflict messages, {run['lost']} contributions lost, {run['seconds']} s")
+    print(
+        f"\nconcurrency drill ({drill_db.backend}): {run['attempted']} saves attempted, {run['saved']} saved, "
+        f"{run['conflicts']} conflict messages, {run['lost']} contributions lost, {run['seconds']} s"
+    )
     # No "database is locked", no 500, nothing but success or the conflict message reached a user.
     assert run["errors"] == []
     assert run["attempted"] == THREADS * SAVES_EACH

@@ -82,8 +82,15 @@ PAGES: dict[str, object] = {
 # Pages whose form is submitted empty as well, to crawl its error state. Only forms that create something or
 # check a password: an empty submit can never change the seeded data.
 EMPTY_FORMS = {
-    "login", "password_change", "households:create", "households:rt_create", "households:import",
-    "spending:expense_create", "spending:income_create", "spending:project_create", "books:adjustment_create",
+    "login",
+    "password_change",
+    "households:create",
+    "households:rt_create",
+    "households:import",
+    "spending:expense_create",
+    "spending:income_create",
+    "spending:project_create",
+    "books:adjustment_create",
 }
 
 NOT_PAGES = {
@@ -150,10 +157,16 @@ class Watch:
         page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.errors.append(f"exception: {e}"))
         # ERR_ABORTED is a load the next navigation cut short (the icon, mostly); a missing asset answers 4xx.
-        page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
-                and self.errors.append(f"failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
-                and self.errors.append(f"{r.status}: {r.url}"))
+        page.on(
+            "requestfailed",
+            lambda r: "ERR_ABORTED" not in (r.failure or "") and self.errors.append(f"failed: {r.url} {r.failure}"),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400 and r.request.resource_type != "document" and self.errors.append(f"{r.status}: {r.url}")
+            ),
+        )
 
     def take(self) -> list[str]:
         errors, self.errors = self.errors, []
@@ -190,8 +203,9 @@ def _check(page: Page, name: str, label: str, watch: Watch, found: dict, axe_key
     for violation in page.evaluate(AXE_RUN):
         found[violation["id"]] = found.get(violation["id"], 0) + violation["count"]
         if (violation["id"], name) not in ALLOWED:
-            problems.append(f"{label}: axe {violation['impact']} {violation['id']} ×{violation['count']}: "
-                            f"{violation['first']}")
+            problems.append(
+                f"{label}: axe {violation['impact']} {violation['id']} ×{violation['count']}: {violation['first']}"
+            )
     return problems
 
 
@@ -230,7 +244,9 @@ def test_every_page_fits_and_passes_axe(browser: Browser, site: Site, role, widt
     host = site.url.split("//")[1].split(":")[0]
     cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}]
     if role != "anonymous":
-        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": site.sessions[role], "domain": host, "path": "/"})
+        cookies.append(
+            {"name": settings.SESSION_COOKIE_NAME, "value": site.sessions[role], "domain": host, "path": "/"}
+        )
     context.add_cookies(cookies)
     page = context.new_page()
     watch = Watch(page)
@@ -244,7 +260,9 @@ def test_every_page_fits_and_passes_axe(browser: Browser, site: Site, role, widt
             problems += page_problems
     finally:
         context.close()
-    print(f"\n{role}/{width}/{language}: {len(seen)} pages in {time.perf_counter() - started:.1f} s; "
-          f"serious/critical by rule: {found or 'none'}")
+    print(
+        f"\n{role}/{width}/{language}: {len(seen)} pages in {time.perf_counter() - started:.1f} s; "
+        f"serious/critical by rule: {found or 'none'}"
+    )
     assert len(seen) >= {"anonymous": 4, "petugas": 10, "pokja": 20, "bendahara": 35}[role], seen
     assert not problems, "\n".join(problems)

@@ -43,20 +43,40 @@ def seeded(bendahara, settings, tmp_path):
     households = []
     for number in (1, 2):
         rt = RT.objects.create(number=number, display_order=number)
-        for i, (name, phone) in enumerate(RESIDENTS[(number - 1) * 3:number * 3], start=1):
-            households.append(Household.objects.create(rt=rt, address=f"Gang Kenanga {number}{i}", head_name=name,
-                                                       phone=phone, route_position=i))
+        for i, (name, phone) in enumerate(RESIDENTS[(number - 1) * 3 : number * 3], start=1):
+            households.append(
+                Household.objects.create(
+                    rt=rt, address=f"Gang Kenanga {number}{i}", head_name=name, phone=phone, route_position=i
+                )
+            )
     today = evening_of()
     for back in range(1, 12):
         evening = today - dt.timedelta(days=back)
         for rt in RT.objects.all():
-            rows = [SheetRow(h.pk, "dibayar" if (h.pk + back) % 4 else "kosong", 500 if (h.pk + back) % 4 else 0,
-                             note="") for h in households if h.rt_id == rt.pk]
-            save_sheet(rt=rt, evening=evening, user=bendahara, version=0, rows=rows,
-                       collectors=RESIDENTS[back % 6][0], notes=f"Dititipkan {RESIDENTS[(back + 1) % 6][0]}")
+            rows = [
+                SheetRow(h.pk, "dibayar" if (h.pk + back) % 4 else "kosong", 500 if (h.pk + back) % 4 else 0, note="")
+                for h in households
+                if h.rt_id == rt.pk
+            ]
+            save_sheet(
+                rt=rt,
+                evening=evening,
+                user=bendahara,
+                version=0,
+                rows=rows,
+                collectors=RESIDENTS[back % 6][0],
+                notes=f"Dititipkan {RESIDENTS[(back + 1) % 6][0]}",
+            )
     project = Project.objects.create(name="Musala Al-Ikhlas", budget=5_000_000)
-    expense = Expense(spent_on=today - dt.timedelta(days=2), description="Semen 10 sak", amount=650_000,
-                      project=project, payee=RESIDENTS[2][0], recorded_by=bendahara, receipt_content_type="image/jpeg")
+    expense = Expense(
+        spent_on=today - dt.timedelta(days=2),
+        description="Semen 10 sak",
+        amount=650_000,
+        project=project,
+        payee=RESIDENTS[2][0],
+        recorded_by=bendahara,
+        receipt_content_type="image/jpeg",
+    )
     expense.receipt.save("nota.jpg", ContentFile(b"\xff\xd8\xff nota"), save=True)
     return households
 
@@ -66,8 +86,13 @@ def _public_patterns(seeded_households) -> list[str]:
     from spending.models import Project
 
     today = evening_of() - dt.timedelta(days=1)
-    fill = {"year": str(today.year), "evening": today.isoformat(), "pk": str(Project.objects.get().pk),
-            "expense_id": "1", "fmt": "csv"}
+    fill = {
+        "year": str(today.year),
+        "evening": today.isoformat(),
+        "pk": str(Project.objects.get().pk),
+        "expense_id": "1",
+        "fmt": "csv",
+    }
     urls = []
 
     def walk(patterns, prefix):

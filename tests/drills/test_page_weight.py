@@ -31,8 +31,9 @@ def first_visit(browser: Browser, site: Site, role: str | None, path: str) -> di
     context = browser.new_context(viewport={"width": 360, "height": 740})
     if role:
         host = site.url.split("//")[1].split(":")[0]
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": site.sessions[role], "domain": host,
-                              "path": "/"}])
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": site.sessions[role], "domain": host, "path": "/"}]
+        )
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     urls, sizes = {}, {}

@@ -31,5 +31,13 @@ def csv_file(rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8")
     return buffer.getvalue().encode(encoding)
 
 
-HEADER = ["RT", "Nomor rumah/alamat", "Kepala keluarga", "Nomor HP/WhatsApp", "Status", "Tanggal pindah",
-          "Jumlah biasa", "Urutan rute"]
+HEADER = [
+    "RT",
+    "Nomor rumah/alamat",
+    "Kepala keluarga",
+    "Nomor HP/WhatsApp",
+    "Status",
+    "Tanggal pindah",
+    "Jumlah biasa",
+    "Urutan rute",
+]

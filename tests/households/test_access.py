@@ -101,9 +101,19 @@ def test_admin_route_position_is_editable_in_the_list_for_the_treasurer_only(cli
 def test_admin_normalises_phone_like_the_register_pages(client_as, objects):
     rt = objects["rt"]
     client = client_as("bendahara")
-    data = {"rt": rt, "address": "No. 2", "head_name": "Bu Ani", "phone": "0812 1111 2222", "status": "aktif",
-            "usual_amount": "700", "route_position": "3", "members": "", "moved_on": "", "joined_on": "",
-            "notes": ""}
+    data = {
+        "rt": rt,
+        "address": "No. 2",
+        "head_name": "Bu Ani",
+        "phone": "0812 1111 2222",
+        "status": "aktif",
+        "usual_amount": "700",
+        "route_position": "3",
+        "members": "",
+        "moved_on": "",
+        "joined_on": "",
+        "notes": "",
+    }
     response = client.post("/admin/households/household/add/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Household.objects.get(address="No. 2").phone == "+6281211112222"

@@ -1,4 +1,5 @@
-"""The household admin for a view-only staff user (Pokja): the change page opens, and phone search is the treasurer's."""
+"""The household admin for a view-only staff user (Pokja): the change page opens, and phone search is the
+treasurer's."""
 
 import pytest
 from django.urls import reverse

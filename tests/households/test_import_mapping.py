@@ -57,13 +57,23 @@ PHONES = ("0812-3456-{:04d}", "+62 813 4455 {:04d}", "62857{:08d}", "0878.1234.{
 def treasurers_export() -> bytes:
     """330 households as a treasurer's Excel saves them: other headers, Windows-1252, ';', CRLF, a row number
     column, a Javanese name with é, amounts as 'Rp 500' and '1.000', and 13 families marked Pindah, undated."""
-    rows = [["No.", "RT", "No. Rumah", "Nama KK", "No. HP/WA", "Iuran per malam (Rp)", "Status", "Tgl. Pindah",
-             "Ket."]]
+    rows = [["No.", "RT", "No. Rumah", "Nama KK", "No. HP/WA", "Iuran per malam (Rp)", "Status", "Tgl. Pindah", "Ket."]]
     for i in range(330):
         moved = i % 25 == 7  # 13 of them
         amount = "Rp 500" if i % 2 else "1.000"
-        rows.append([str(i + 1), f"{i % 6 + 1:02d}", f"Blok {chr(65 + i % 6)} No. {i}", f"Pak Séno {i}",
-                     PHONES[i % 4].format(i), amount, "Pindah" if moved else "Aktif", "", "pagar hijau" if i == 3 else ""])
+        rows.append(
+            [
+                str(i + 1),
+                f"{i % 6 + 1:02d}",
+                f"Blok {chr(65 + i % 6)} No. {i}",
+                f"Pak Séno {i}",
+                PHONES[i % 4].format(i),
+                amount,
+                "Pindah" if moved else "Aktif",
+                "",
+                "pagar hijau" if i == 3 else "",
+            ]
+        )
     return _csv(rows)
 
 
@@ -94,25 +104,39 @@ def test_330_households_from_a_treasurers_export_import_with_phones_and_amounts(
 
 @pytest.mark.parametrize(
     "delimiter,encoding,lineterminator",
-    [(",", "utf-8", "\n"), (";", "utf-8-sig", "\r\n"), ("\t", "utf-8-sig", "\n"), ("\t", "cp1252", "\r\n"),
-     (",", "cp1252", "\r\n")],
+    [
+        (",", "utf-8", "\n"),
+        (";", "utf-8-sig", "\r\n"),
+        ("\t", "utf-8-sig", "\n"),
+        ("\t", "cp1252", "\r\n"),
+        (",", "cp1252", "\r\n"),
+    ],
     ids=["comma-utf8", "semicolon-bom", "tab-bom", "tab-cp1252", "comma-cp1252"],
 )
 def test_separators_and_encodings(treasurer, delimiter, encoding, lineterminator):
-    rows = [["RT", "Alamat", "Nama", "Telp.", "Jumlah"], ["1", "Jl. Kenanga 1, Gg. 2", "Bu Ratna Ayu", "081211112222", "700"]]
+    rows = [
+        ["RT", "Alamat", "Nama", "Telp.", "Jumlah"],
+        ["1", "Jl. Kenanga 1, Gg. 2", "Bu Ratna Ayu", "081211112222", "700"],
+    ]
     preview = upload(treasurer, _csv(rows, delimiter=delimiter, encoding=encoding, lineterminator=lineterminator))
     assert preview.context["plan"].ok, preview.context["plan"].errors
     commit(treasurer)
     household = Household.objects.get()
-    assert (household.address, household.phone, household.usual_amount) == ("Jl. Kenanga 1, Gg. 2", "+6281211112222", 700)
+    assert (household.address, household.phone, household.usual_amount) == (
+        "Jl. Kenanga 1, Gg. 2",
+        "+6281211112222",
+        700,
+    )
 
 
 def test_text_dates_and_xlsx_date_cells(treasurer):
-    rows = [["RT", "Nomor rumah", "Kepala keluarga", "Status", "Tanggal pindah", "Tgl masuk"],
-            ["1", "No. 1", "A", "pindah", "17/08/2024", "1-2-19"],
-            ["1", "No. 2", "B", "pindah", "17 Agustus 2024", "2019-02-01"],
-            ["1", "No. 3", "C", "pindah", "Sabtu, 17 Agt 2024", "01.02.2019"],
-            ["1", "No. 4", "D", "pindah", "17-aug-24", "1 Februari 2019"]]
+    rows = [
+        ["RT", "Nomor rumah", "Kepala keluarga", "Status", "Tanggal pindah", "Tgl masuk"],
+        ["1", "No. 1", "A", "pindah", "17/08/2024", "1-2-19"],
+        ["1", "No. 2", "B", "pindah", "17 Agustus 2024", "2019-02-01"],
+        ["1", "No. 3", "C", "pindah", "Sabtu, 17 Agt 2024", "01.02.2019"],
+        ["1", "No. 4", "D", "pindah", "17-aug-24", "1 Februari 2019"],
+    ]
     upload(treasurer, _csv(rows))
     commit(treasurer)
     assert set(Household.objects.values_list("moved_on", "joined_on")) == {(dt.date(2024, 8, 17), dt.date(2019, 2, 1))}
@@ -134,8 +158,11 @@ def test_unreadable_date_is_named_on_its_row(treasurer):
 
 
 def test_column_with_values_that_maps_to_nothing_needs_an_explicit_skip_then_is_remembered(treasurer):
-    rows = [["RT", "No Rumah", "Nama", "No. KK", "Catatan warga lain"],
-            ["1", "No. 1", "Bu Ani", "3301234567890001", ""], ["1", "No. 2", "Pak Budi", "3301234567890002", ""]]
+    rows = [
+        ["RT", "No Rumah", "Nama", "No. KK", "Catatan warga lain"],
+        ["1", "No. 1", "Bu Ani", "3301234567890001", ""],
+        ["1", "No. 2", "Pak Budi", "3301234567890002", ""],
+    ]
     step = upload(treasurer, _csv(rows))
     assert step.context["mapping_step"] and "plan" not in step.context
     assert set(step.context["mapping_form"].problems) == {3}  # the empty unknown column is skipped by itself
@@ -174,7 +201,7 @@ def test_missing_required_column_can_be_chosen_from_an_unknown_one(treasurer):
     step = upload(treasurer, _csv(rows))
     assert step.context["missing_fields"] == ["Kepala keluarga"]
     assert "Belum ada kolom berkas untuk" in step.content.decode()
-    preview = choose(treasurer, step, kolom_2="head_name")
+    choose(treasurer, step, kolom_2="head_name")
     commit(treasurer)
     assert Household.objects.get().head_name == "Bu Ani"
 
@@ -187,18 +214,52 @@ def test_commit_without_a_mapping_in_the_session_is_refused(treasurer):
 
 @pytest.mark.parametrize(
     "header,field",
-    [("No", "row_number"), ("NO.", "row_number"), ("Nomor urut", "row_number"), ("RT", "rt"), ("No. RT", "rt"),
-     ("Nomor RT", "rt"), ("No Rumah", "address"), ("No. Rmh", "address"), ("ALAMAT", "address"),
-     ("Blok/No", "address"), ("Nama KK", "head_name"), ("KK", "head_name"), ("Nama", "head_name"),
-     ("  nama   kepala keluarga ", "head_name"), ("Kepala Rumah Tangga", "head_name"), ("No. KK", ""), ("NIK", ""),
-     ("No. HP", "phone"), ("HP", "phone"), ("WA", "phone"), ("No. WA", "phone"), ("HP/WA", "phone"),
-     ("Telp.", "phone"), ("No Telp", "phone"), ("Nomor Telepon", "phone"), ("WhatsApp", "phone"),
-     ("Iuran", "usual_amount"), ("Iuran/malam (Rp)", "usual_amount"), ("Per malam", "usual_amount"),
-     ("Nominal", "usual_amount"), ("Jumlah", "usual_amount"), ("Jml. Iuran", "usual_amount"),
-     ("Jimpitan per malam", "usual_amount"), ("Jumlah Anggota", "members"), ("Jml Jiwa", "members"),
-     ("Status", "status"), ("Status (aktif/pindah)", "status"), ("Tgl. Pindah", "moved_on"),
-     ("Tanggal pindah", "moved_on"), ("Tgl Masuk", "joined_on"), ("Urutan", "route_position"),
-     ("Ket.", "notes"), ("Keterangan", "notes"), ("Hobi", "")],
+    [
+        ("No", "row_number"),
+        ("NO.", "row_number"),
+        ("Nomor urut", "row_number"),
+        ("RT", "rt"),
+        ("No. RT", "rt"),
+        ("Nomor RT", "rt"),
+        ("No Rumah", "address"),
+        ("No. Rmh", "address"),
+        ("ALAMAT", "address"),
+        ("Blok/No", "address"),
+        ("Nama KK", "head_name"),
+        ("KK", "head_name"),
+        ("Nama", "head_name"),
+        ("  nama   kepala keluarga ", "head_name"),
+        ("Kepala Rumah Tangga", "head_name"),
+        ("No. KK", ""),
+        ("NIK", ""),
+        ("No. HP", "phone"),
+        ("HP", "phone"),
+        ("WA", "phone"),
+        ("No. WA", "phone"),
+        ("HP/WA", "phone"),
+        ("Telp.", "phone"),
+        ("No Telp", "phone"),
+        ("Nomor Telepon", "phone"),
+        ("WhatsApp", "phone"),
+        ("Iuran", "usual_amount"),
+        ("Iuran/malam (Rp)", "usual_amount"),
+        ("Per malam", "usual_amount"),
+        ("Nominal", "usual_amount"),
+        ("Jumlah", "usual_amount"),
+        ("Jml. Iuran", "usual_amount"),
+        ("Jimpitan per malam", "usual_amount"),
+        ("Jumlah Anggota", "members"),
+        ("Jml Jiwa", "members"),
+        ("Status", "status"),
+        ("Status (aktif/pindah)", "status"),
+        ("Tgl. Pindah", "moved_on"),
+        ("Tanggal pindah", "moved_on"),
+        ("Tgl Masuk", "joined_on"),
+        ("Urutan", "route_position"),
+        ("Ket.", "notes"),
+        ("Keterangan", "notes"),
+        ("Hobi", ""),
+    ],
 )
 def test_header_variants(header, field):
     assert guess_field(header) == field

@@ -107,7 +107,11 @@ def test_xlsx_with_number_and_date_cells(treasurer, kampung):
     commit(treasurer)
     household = Household.objects.get()
     assert (household.phone, household.usual_amount, household.route_position, household.joined_on) == (
-        "+6281234567890", 700, 5, dt.date(2020, 1, 2))
+        "+6281234567890",
+        700,
+        5,
+        dt.date(2020, 1, 2),
+    )
 
 
 def test_bad_rows_are_listed_by_row_column_and_reason_and_nothing_is_imported(treasurer, kampung):
@@ -163,8 +167,9 @@ def test_reimport_updates_matching_households_instead_of_duplicating(treasurer, 
 
 def test_reimport_keeps_later_edits_where_the_file_is_blank(treasurer, kampung):
     rt = make_rt(1)
-    make_household(rt, "No. 1", "Bu Ani", status=HouseholdStatus.MOVED, moved_on=dt.date(2026, 3, 1),
-                   usual_amount=800, position=9)
+    make_household(
+        rt, "No. 1", "Bu Ani", status=HouseholdStatus.MOVED, moved_on=dt.date(2026, 3, 1), usual_amount=800, position=9
+    )
     rows = [["RT", "Nomor rumah", "Kepala keluarga", "Status", "Jumlah biasa"], ["1", "No. 1", "Bu Ani", "", ""]]
     plan = upload(treasurer, csv_file(rows)).context["plan"]
     assert len(plan.unchanged) == 1
@@ -172,8 +177,17 @@ def test_reimport_keeps_later_edits_where_the_file_is_blank(treasurer, kampung):
 
 def test_exported_list_imports_back_unchanged(treasurer, kampung):
     rt = make_rt(1)
-    make_household(rt, "-7", "@Bu Ani", phone="+6281234567890", usual_amount=800, position=2, members=4,
-                   joined_on=dt.date(2020, 5, 1), notes="pagar hijau")
+    make_household(
+        rt,
+        "-7",
+        "@Bu Ani",
+        phone="+6281234567890",
+        usual_amount=800,
+        position=2,
+        members=4,
+        joined_on=dt.date(2020, 5, 1),
+        notes="pagar hijau",
+    )
     make_household(rt, "No. 8", "Pak Budi", status=HouseholdStatus.MOVED, moved_on=dt.date(2026, 3, 1), position=3)
     for fmt in ("csv", "xlsx"):
         exported = treasurer.get(reverse("households:export", args=[fmt])).content
@@ -230,8 +244,20 @@ def _good_xlsx() -> bytes:
         (b"PK\x03\x04garbage", "rusak.xlsx", "XLSX rusak"),
         (csv_file([["RT", "RT", "Nama"]]), "dobel.csv", "“Nomor rumah/alamat” tidak ditemukan"),
     ],
-    ids=["empty", "blank-rows", "header-only", "no-header", "missing-column", "png", "pdf", "xls", "docx-zip",
-         "truncated-xlsx", "garbage-zip", "duplicate-column"],
+    ids=[
+        "empty",
+        "blank-rows",
+        "header-only",
+        "no-header",
+        "missing-column",
+        "png",
+        "pdf",
+        "xls",
+        "docx-zip",
+        "truncated-xlsx",
+        "garbage-zip",
+        "duplicate-column",
+    ],
 )
 def test_malformed_files_get_a_clear_message_never_a_server_error(treasurer, kampung, data, name, message):
     response = upload(treasurer, data, name)
@@ -308,8 +334,7 @@ def test_commit_is_all_or_nothing(treasurer, kampung, monkeypatch):
 
 def test_thousand_rows_preview_and_commit_take_a_few_seconds(treasurer, kampung, capsys):
     rows = [HEADER] + [
-        [str(i % 8 + 1), f"Blok {i // 8} No. {i}", f"Warga {i}", f"0812{i:08d}", "", "", "500", ""]
-        for i in range(1000)
+        [str(i % 8 + 1), f"Blok {i // 8} No. {i}", f"Warga {i}", f"0812{i:08d}", "", "", "500", ""] for i in range(1000)
     ]
     data = csv_file(rows)
     started = time.perf_counter()

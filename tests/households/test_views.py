@@ -25,8 +25,18 @@ def treasurer(client, bendahara):
 
 
 def _form(rt, **overrides):
-    data = {"rt": rt.pk, "address": "Blok C2 No. 14", "head_name": "Bu Siti", "phone": "", "members": "",
-            "status": "aktif", "moved_on": "", "usual_amount": "", "joined_on": "", "notes": ""}
+    data = {
+        "rt": rt.pk,
+        "address": "Blok C2 No. 14",
+        "head_name": "Bu Siti",
+        "phone": "",
+        "members": "",
+        "status": "aktif",
+        "moved_on": "",
+        "usual_amount": "",
+        "joined_on": "",
+        "notes": "",
+    }
     data.update(overrides)
     return data
 

@@ -17,9 +17,7 @@ def test_access_matrix(client_as, name, role_index):
     assert_access(client, reverse(name), MATRIX[name][role_index])
 
 
-@pytest.mark.parametrize(
-    "role,expected", [("anonymous", 302), ("petugas", 302), ("pokja", 200), ("bendahara", 200)]
-)
+@pytest.mark.parametrize("role,expected", [("anonymous", 302), ("petugas", 302), ("pokja", 200), ("bendahara", 200)])
 def test_admin_index_only_for_staff_roles(client_as, role, expected):
     response = client_as(role).get("/admin/")
     assert response.status_code == expected

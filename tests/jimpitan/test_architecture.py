@@ -16,9 +16,7 @@ MAX_FUNCTION_LINES = 60
 
 
 def _app_modules() -> list[Path]:
-    return sorted(
-        path for app in APPS for path in (ROOT / app).rglob("*.py") if "migrations" not in path.parts
-    )
+    return sorted(path for app in APPS for path in (ROOT / app).rglob("*.py") if "migrations" not in path.parts)
 
 
 def _functions(tree: ast.AST):
@@ -52,8 +50,10 @@ def test_no_project_app_is_imported_inside_a_function():
         for function in _functions(ast.parse(path.read_text(), str(path))):
             if _is_app_ready(path, function):
                 continue
-            found += [f"{path.relative_to(ROOT)}:{function.lineno} {function.name}() imports {name}"
-                      for name in _project_imports_in(function)]
+            found += [
+                f"{path.relative_to(ROOT)}:{function.lineno} {function.name}() imports {name}"
+                for name in _project_imports_in(function)
+            ]
     assert found == []
 
 
@@ -68,12 +68,15 @@ def test_no_function_runs_over_60_lines():
     assert long == []
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("def f():\n    from ledger.models import X\n", ["ledger.models"]),
-    ("def f():\n    import nightly.selectors\n", ["nightly.selectors"]),
-    ("def f():\n    from weasyprint import HTML\n", []),
-    ("def f():\n    from . import x\n", []),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("def f():\n    from ledger.models import X\n", ["ledger.models"]),
+        ("def f():\n    import nightly.selectors\n", ["nightly.selectors"]),
+        ("def f():\n    from weasyprint import HTML\n", []),
+        ("def f():\n    from . import x\n", []),
+    ],
+)
 def test_the_import_check_tells_project_apps_from_libraries(source, expected):
     [function] = _functions(ast.parse(source))
     assert _project_imports_in(function) == expected

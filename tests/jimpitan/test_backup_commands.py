@@ -2,7 +2,6 @@
 
 import sqlite3
 import tarfile
-import time
 
 import pytest
 
@@ -43,7 +42,9 @@ def test_restore_refuses_a_target_with_data_unless_forced(kampung_with_backup):
     assert "database already holds data" in refused.stderr
 
     # Change the source, then force the backup back over it: the change is gone.
-    source.manage("shell", "-c", "from households.models import Household; Household.objects.filter(address='No. 1').delete()")
+    source.manage(
+        "shell", "-c", "from households.models import Household; Household.objects.filter(address='No. 1').delete()"
+    )
     assert _households(source) == 2
     forced = source.manage("restore", "--force", str(archive))
     assert "Restore complete" in forced.stdout
@@ -91,7 +92,9 @@ def test_restore_removes_stale_wal_and_shm_files(kampung_with_backup):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT COUNT(*) FROM households_household").fetchone()[0] == 3
     conn.close()
-    assert not (target.folder / "db.sqlite3-wal").exists() or (target.folder / "db.sqlite3-wal").stat().st_size < 100_000
+    assert (
+        not (target.folder / "db.sqlite3-wal").exists() or (target.folder / "db.sqlite3-wal").stat().st_size < 100_000
+    )
 
 
 def test_a_damaged_archive_changes_nothing(kampung_with_backup, tmp_path):
@@ -141,10 +144,14 @@ def test_missing_pg_dump_gives_a_clear_message(monkeypatch):
 def test_restore_reports_rounds_that_do_not_add_up(kampung_with_backup, tmp_path):
     """A backup whose round totals disagree with their rows is restored but reported, with a failing exit."""
     source, target, archive = kampung_with_backup
-    source.manage("shell", "-c", (
-        "import datetime as dt; from households.models import RT; from nightly.models import Round; "
-        "Round.objects.create(rt=RT.objects.get(), evening=dt.date(2026, 3, 1), total=5000, households_listed=3)"
-    ))
+    source.manage(
+        "shell",
+        "-c",
+        (
+            "import datetime as dt; from households.models import RT; from nightly.models import Round; "
+            "Round.objects.create(rt=RT.objects.get(), evening=dt.date(2026, 3, 1), total=5000, households_listed=3)"
+        ),
+    )
     broken = tmp_path / "broken.tar.gz"
     source.manage("backup", "--output", str(broken))
     result = target.manage("restore", str(broken), check=False)

@@ -28,5 +28,5 @@ def test_a_night_belongs_to_the_evening_it_began(clock, evening):
 
 def test_utc_clock_is_read_in_jakarta_time():
     # 18:00 UTC is 01:00 the next day in Jakarta: still the evening of the 4th.
-    moment = dt.datetime(2026, 5, 4, 18, 0, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 5, 4, 18, 0, tzinfo=dt.UTC)
     assert evening_of(moment) == dt.date(2026, 5, 4)

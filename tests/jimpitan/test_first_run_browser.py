@@ -12,7 +12,9 @@ def _no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=["laptop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=["laptop", "phone"]
+)
 def test_first_run_setup_logout_login(live_server, page: Page, viewport, screenshot_dir):
     page.set_viewport_size(viewport)
     name = f"{viewport['width']}"

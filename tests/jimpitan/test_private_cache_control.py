@@ -19,8 +19,9 @@ def test_signed_in_pages_are_never_stored(client_as, role, url):
 def test_admin_export_download_is_never_stored(client_as, kampung):
     household = make_household(make_rt(1), "Blok A No. 1")
     client = client_as("bendahara")
-    response = client.post(reverse("admin:households_household_changelist"),
-                           {"action": "export_csv", "_selected_action": [household.pk]})
+    response = client.post(
+        reverse("admin:households_household_changelist"), {"action": "export_csv", "_selected_action": [household.pk]}
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Cache-Control"] == "private, no-store"

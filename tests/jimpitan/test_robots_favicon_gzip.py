@@ -11,8 +11,19 @@ from django.contrib.staticfiles import finders
 
 pytestmark = pytest.mark.django_db
 
-PRIVATE = ["/h/", "/rumah/", "/kas/", "/buku/", "/jimpitan/", "/admin/", "/setup/", "/stiker/", "/beranda/",
-           "/pengaturan/", "/masuk/"]
+PRIVATE = [
+    "/h/",
+    "/rumah/",
+    "/kas/",
+    "/buku/",
+    "/jimpitan/",
+    "/admin/",
+    "/setup/",
+    "/stiker/",
+    "/beranda/",
+    "/pengaturan/",
+    "/masuk/",
+]
 
 
 def test_robots_txt_allows_the_public_ledger_and_nothing_private(client, bendahara):

@@ -36,7 +36,12 @@ def served(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
     )
     try:
         link = ""
@@ -88,10 +93,19 @@ def test_make_run_serves_production_like_and_first_run_still_takes_one_link(serv
 
     # Over plain HTTP the form posts (cookies without the Secure flag, no HTTPS redirect) and sets up the kampung.
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    form = {"csrfmiddlewaretoken": token, "setup-code": code, "kampung-name": "Kampung Uji", "kampung-rw": "05",
-            "kampung-kelurahan": "Batujaya", "kampung-kecamatan": "Batuceper", "kampung-city": "Kota Tangerang",
-            "user-username": "siti", "user-first_name": "Siti Aminah", "user-password1": "kas-kampung-2026",
-            "user-password2": "kas-kampung-2026"}
+    form = {
+        "csrfmiddlewaretoken": token,
+        "setup-code": code,
+        "kampung-name": "Kampung Uji",
+        "kampung-rw": "05",
+        "kampung-kelurahan": "Batujaya",
+        "kampung-kecamatan": "Batuceper",
+        "kampung-city": "Kota Tangerang",
+        "user-username": "siti",
+        "user-first_name": "Siti Aminah",
+        "user-password1": "kas-kampung-2026",
+        "user-password2": "kas-kampung-2026",
+    }
     request = urllib.request.Request(link, data=urllib.parse.urlencode(form).encode(), headers={"Referer": link})
     home = opener.open(request, timeout=20)
     assert home.url == f"http://127.0.0.1:{port}/beranda/"
@@ -119,6 +133,12 @@ def test_an_operators_own_host_list_and_https_choices_win(monkeypatch):
 def test_debug_is_off_unless_asked_for():
     code = "from django.conf import settings; print(settings.DEBUG)"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

@@ -15,10 +15,17 @@ EXAMPLE_KEY = re.search(r"^DJANGO_SECRET_KEY=(.*)$", (ROOT / "deploy" / "jimpita
 
 def _manage(tmp_path, *args, **env_overrides) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JIMPITAN_"))}
-    env.update({"JIMPITAN_VAR_DIR": str(tmp_path), "DJANGO_ALLOWED_HOSTS": "kas.kampung-contoh.id",
-                "JIMPITAN_BEHIND_HTTPS_PROXY": "1", **env_overrides})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    env.update(
+        {
+            "JIMPITAN_VAR_DIR": str(tmp_path),
+            "DJANGO_ALLOWED_HOSTS": "kas.kampung-contoh.id",
+            "JIMPITAN_BEHIND_HTTPS_PROXY": "1",
+            **env_overrides,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize(

@@ -66,8 +66,16 @@ def test_file_database_uses_wal(tmp_path):
     db = tmp_path / "wal.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update({"JIMPITAN_SQLITE_PATH": str(db), "JIMPITAN_VAR_DIR": str(tmp_path)})
-    code = "from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    code = (
+        "from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+        "print(c.fetchone()[0])"
+    )
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr

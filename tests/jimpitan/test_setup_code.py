@@ -1,4 +1,5 @@
-"""The first-run page asks for the one-time code the server printed; a stranger who reaches /setup/ first gets nowhere."""
+"""The first-run page asks for the one-time code the server printed; a stranger who reaches /setup/ first gets
+nowhere."""
 
 import os
 import subprocess

@@ -68,24 +68,40 @@ def test_bendahara_closes_through_the_page(client, bendahara):
 def test_adjustment_page(client, books, bendahara):
     client.force_login(bendahara)
     today = dt.date.today()
-    response = client.post(reverse("books:adjustment_create"), {
-        "entry_date": today.isoformat(), "direction": "out", "amount": "1.500",
-        "corrects_month": "2026-01-01", "reason": "Uang palsu",
-    })
+    response = client.post(
+        reverse("books:adjustment_create"),
+        {
+            "entry_date": today.isoformat(),
+            "direction": "out",
+            "amount": "1.500",
+            "corrects_month": "2026-01-01",
+            "reason": "Uang palsu",
+        },
+    )
     assert response.status_code == 302
     from ledger.models import Adjustment
 
     assert Adjustment.objects.get().amount == -1500
-    response = client.post(reverse("books:adjustment_create"), {
-        "entry_date": today.isoformat(), "direction": "out", "amount": "1.500",
-        "corrects_month": "2026-01-01", "reason": "",
-    })
+    response = client.post(
+        reverse("books:adjustment_create"),
+        {
+            "entry_date": today.isoformat(),
+            "direction": "out",
+            "amount": "1.500",
+            "corrects_month": "2026-01-01",
+            "reason": "",
+        },
+    )
     assert "Alasan wajib diisi." in response.content.decode()
     assert Adjustment.objects.count() == 1
     # An empty form says what each field needs, not Django's generic "this field is required".
     page = client.post(reverse("books:adjustment_create"), {}).content.decode()
-    for message in ("Isi tanggal koreksi dicatat.", "Pilih: menambah atau mengurangi kas.",
-                    "Isi jumlah koreksi dalam Rupiah.", "Pilih bulan yang dikoreksi."):
+    for message in (
+        "Isi tanggal koreksi dicatat.",
+        "Pilih: menambah atau mengurangi kas.",
+        "Isi jumlah koreksi dalam Rupiah.",
+        "Pilih bulan yang dikoreksi.",
+    ):
         assert message in page
     assert "Bidang ini" not in page and Adjustment.objects.count() == 1
 
@@ -98,8 +114,9 @@ def test_report_page_has_whatsapp_and_recap(client, books, pokja):
     assert "<script>" not in html
 
 
-@pytest.mark.parametrize("url", ["/admin/ledger/monthclosing/", "/admin/ledger/monthreopening/",
-                                 "/admin/ledger/adjustment/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/ledger/monthclosing/", "/admin/ledger/monthreopening/", "/admin/ledger/adjustment/"]
+)
 def test_ledger_admin_is_read_only(client, books, bendahara, url):
     client.force_login(bendahara)
     assert client.get(url).status_code == 200

@@ -94,8 +94,15 @@ def test_change_page_of_a_closed_month_record_is_read_only(admin_client, books, 
 def test_posting_a_change_to_a_closed_month_record_is_refused(admin_client, books, model):
     obj = books["closed"][model]
     before = _books_state()
-    data = {"spent_on": "2026-03-05", "received_on": "2026-03-05", "description": "Diubah", "amount": "1.000",
-            "source": "donasi", "evening": "2026-03-05", "entry_date": "2026-03-05"}
+    data = {
+        "spent_on": "2026-03-05",
+        "received_on": "2026-03-05",
+        "description": "Diubah",
+        "amount": "1.000",
+        "source": "donasi",
+        "evening": "2026-03-05",
+        "entry_date": "2026-03-05",
+    }
     response = admin_client.post(_url(model, "change/", obj.pk), data)
     assert response.status_code == 403
     assert _books_state() == before
@@ -219,8 +226,9 @@ def test_expense_pages_of_a_closed_month_explain_and_change_nothing(client_as, b
     edit = client.get(f"/kas/pengeluaran/{obj.pk}/ubah/")
     assert edit.status_code == 200
     assert CLOSED_MESSAGE in edit.content.decode() and ">Simpan</button>" not in edit.content.decode()
-    posted = client.post(f"/kas/pengeluaran/{obj.pk}/ubah/", {"spent_on": "2026-01-10", "description": "Diubah",
-                                                              "amount": "5.000"})
+    posted = client.post(
+        f"/kas/pengeluaran/{obj.pk}/ubah/", {"spent_on": "2026-01-10", "description": "Diubah", "amount": "5.000"}
+    )
     assert posted.status_code == 200 and CLOSED_MESSAGE in posted.content.decode()
     delete = client.get(f"/kas/pengeluaran/{obj.pk}/hapus/")
     assert CLOSED_MESSAGE in delete.content.decode() and "Ya, hapus" not in delete.content.decode()
@@ -237,8 +245,10 @@ def test_income_pages_of_a_closed_month_explain_and_change_nothing(client_as, bo
     before = _books_state()
     edit = client.get(f"/kas/pemasukan-lain/{obj.pk}/ubah/")
     assert CLOSED_MESSAGE in edit.content.decode() and ">Simpan</button>" not in edit.content.decode()
-    posted = client.post(f"/kas/pemasukan-lain/{obj.pk}/ubah/", {"received_on": "2026-03-02", "source": "donasi",
-                                                                 "description": "Dipindah", "amount": "100.000"})
+    posted = client.post(
+        f"/kas/pemasukan-lain/{obj.pk}/ubah/",
+        {"received_on": "2026-03-02", "source": "donasi", "description": "Dipindah", "amount": "100.000"},
+    )
     assert posted.status_code == 200 and CLOSED_MESSAGE in posted.content.decode()
     delete = client.get(f"/kas/pemasukan-lain/{obj.pk}/hapus/")
     assert CLOSED_MESSAGE in delete.content.decode() and "Ya, hapus" not in delete.content.decode()
@@ -251,8 +261,9 @@ def test_open_record_moved_into_a_closed_month_keeps_the_save_button(client_as, 
     error next to the date, and the form stays usable to correct it."""
     client = client_as("bendahara")
     target = books["open"][Expense]
-    response = client.post(f"/kas/pengeluaran/{target.pk}/ubah/", {"spent_on": "2026-01-20", "description": "Paku",
-                                                                   "amount": "1.000"})
+    response = client.post(
+        f"/kas/pengeluaran/{target.pk}/ubah/", {"spent_on": "2026-01-20", "description": "Paku", "amount": "1.000"}
+    )
     assert response.status_code == 200
     assert CLOSED_MESSAGE in response.context["form"].errors["spent_on"][0]
     assert ">Simpan</button>" in response.content.decode()
@@ -266,8 +277,10 @@ def test_nightly_pages_of_a_closed_evening_explain_and_change_nothing(client_as,
     before = _books_state()
     sheet = client.get(f"/jimpitan/lembar/{query}")
     assert sheet.status_code == 200 and CLOSED_MESSAGE in sheet.content.decode()
-    refused = client.post(f"/jimpitan/lembar/{query}", sheet_post(rnd.evening, rt, households, version=rnd.version,
-                                                                  amounts={households[0].pk: 900}))
+    refused = client.post(
+        f"/jimpitan/lembar/{query}",
+        sheet_post(rnd.evening, rt, households, version=rnd.version, amounts={households[0].pk: 900}),
+    )
     assert refused.status_code == 403 and CLOSED_MESSAGE in refused.content.decode()
     total = client.post(f"/jimpitan/total/{query}", {"version": rnd.version, "total": "9.000"})
     assert total.status_code == 403

@@ -8,9 +8,8 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
-
 from django.utils import timezone
+from playwright.sync_api import Page, expect
 
 from households.models import Household
 from jimpitan.lib.evening import evening_of
@@ -29,23 +28,28 @@ JAN = dt.date(2026, 1, 1)
 FEB = dt.date(2026, 2, 1)
 
 # Real addresses and names are long; the pages must wrap them, not widen.
-ADDRESSES = ["Jl. Flamboyan Raya Gg. Musala No. 12A", "Blok C3 No. 7", "Jl. Kenanga No. 101",
-             "Perumahan Griya Asri Blok AA-15", "Gg. Buntu No. 3"]
-HEADS = ["Hj. Siti Nurhayati Kusumawardani", "Bpk. Ahmad Fauzi", "Sri Rahayu", "Drs. Bambang Sutrisno Wibowo",
-         "Wayan"]
+ADDRESSES = [
+    "Jl. Flamboyan Raya Gg. Musala No. 12A",
+    "Blok C3 No. 7",
+    "Jl. Kenanga No. 101",
+    "Perumahan Griya Asri Blok AA-15",
+    "Gg. Buntu No. 3",
+]
+HEADS = ["Hj. Siti Nurhayati Kusumawardani", "Bpk. Ahmad Fauzi", "Sri Rahayu", "Drs. Bambang Sutrisno Wibowo", "Wayan"]
 
 
 def _books(bendahara, kampung):
     kampung.chair_name, kampung.treasurer_name = "H. Sutrisno", "Ratna Suryani"
     kampung.save()
     rt, households = make_rt(number=3, households=5, usual_amount=500)
-    for household, address, head in zip(households, ADDRESSES, HEADS):
+    for household, address, head in zip(households, ADDRESSES, HEADS, strict=False):
         Household.objects.filter(pk=household.pk).update(address=address, head_name=head)
     save_round(rt, households, dt.date(2026, 1, 5), bendahara, amount=1000, states={households[0].pk: "kosong"})
     save_round(rt, households, dt.date(2026, 1, 6), bendahara, amount=500)
     OtherIncome.objects.create(received_on=dt.date(2026, 1, 10), description="Donasi Pak RW", amount=1_250_000)
-    Expense.objects.create(spent_on=dt.date(2026, 1, 12), description="Senter dan baterai untuk ronda malam",
-                           amount=185_000)
+    Expense.objects.create(
+        spent_on=dt.date(2026, 1, 12), description="Senter dan baterai untuk ronda malam", amount=185_000
+    )
     close_month(JAN, bendahara, today=dt.date(2026, 3, 1))
     empty = {households[0].pk: "kosong", households[3].pk: "kosong"}
     for day in (2, 3, 4):
@@ -75,10 +79,12 @@ def _in_view(locator) -> None:
     expect(locator).to_be_in_viewport()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}],
-                         ids=["laptop", "phone"])
-def test_books_pages_fit_and_speak_the_users_language(live_server, page: Page, bendahara, kampung, viewport,
-                                                      screenshot_dir):
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=["laptop", "phone"]
+)
+def test_books_pages_fit_and_speak_the_users_language(
+    live_server, page: Page, bendahara, kampung, viewport, screenshot_dir
+):
     _books(bendahara, kampung)
     phone = viewport["width"] < 576
     size = str(viewport["width"])
@@ -100,18 +106,40 @@ def test_books_pages_fit_and_speak_the_users_language(live_server, page: Page, b
 
 LANGUAGES = {
     "id": {
-        "home_books": "Tutup buku", "home_report": "Laporan bulanan", "menu": "Buka menu",
-        "months": "Tutup buku", "close": "Tutup buku Februari 2026", "adjust": "Catat koreksi", "save": "Simpan",
-        "report": "Laporan bulanan", "pdf": "Unduh PDF", "copy": "Salin teks", "copied": "Tersalin",
-        "share": "Bagikan ke WhatsApp", "denied": "Tidak diizinkan", "recap": "Rekap kaleng kosong",
-        "who_reopens": "admin utama", "english": ["Download", "Close the month", "Monthly report", "Balance"],
+        "home_books": "Tutup buku",
+        "home_report": "Laporan bulanan",
+        "menu": "Buka menu",
+        "months": "Tutup buku",
+        "close": "Tutup buku Februari 2026",
+        "adjust": "Catat koreksi",
+        "save": "Simpan",
+        "report": "Laporan bulanan",
+        "pdf": "Unduh PDF",
+        "copy": "Salin teks",
+        "copied": "Tersalin",
+        "share": "Bagikan ke WhatsApp",
+        "denied": "Tidak diizinkan",
+        "recap": "Rekap kaleng kosong",
+        "who_reopens": "admin utama",
+        "english": ["Download", "Close the month", "Monthly report", "Balance"],
     },
     "en": {
-        "home_books": "Close the month", "home_report": "Monthly report", "menu": "Open menu",
-        "months": "Close the month", "close": "Close February 2026", "adjust": "Record a correction", "save": "Save",
-        "report": "Monthly report", "pdf": "Download PDF", "copy": "Copy text", "copied": "Copied",
-        "share": "Share on WhatsApp", "denied": "Not allowed", "recap": "Empty-container recap",
-        "who_reopens": "main administrator", "english": [],
+        "home_books": "Close the month",
+        "home_report": "Monthly report",
+        "menu": "Open menu",
+        "months": "Close the month",
+        "close": "Close February 2026",
+        "adjust": "Record a correction",
+        "save": "Save",
+        "report": "Monthly report",
+        "pdf": "Download PDF",
+        "copy": "Copy text",
+        "copied": "Copied",
+        "share": "Share on WhatsApp",
+        "denied": "Not allowed",
+        "recap": "Empty-container recap",
+        "who_reopens": "main administrator",
+        "english": [],
     },
 }
 
@@ -187,8 +215,9 @@ def _walk(page: Page, url: str, w: dict, phone: bool, name: str, screenshot_dir:
     _shot(page, screenshot_dir, f"403-{name}")
 
 
-def test_pokja_finds_the_monthly_reports_but_no_closing(live_server, page: Page, pokja, bendahara, kampung,
-                                                     screenshot_dir):
+def test_pokja_finds_the_monthly_reports_but_no_closing(
+    live_server, page: Page, pokja, bendahara, kampung, screenshot_dir
+):
     _books(bendahara, kampung)
     page.set_viewport_size({"width": 360, "height": 740})
     try:

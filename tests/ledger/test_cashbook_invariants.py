@@ -57,7 +57,9 @@ def _write(history, opening) -> dict[dt.date, int]:
             Expense.objects.create(spent_on=day, description="Belanja", amount=amount)
             amount = -amount
         else:
-            Adjustment.objects.create(entry_date=day, amount=amount, reason="Koreksi", corrects_month=dt.date(2021, 1, 1))
+            Adjustment.objects.create(
+                entry_date=day, amount=amount, reason="Koreksi", corrects_month=dt.date(2021, 1, 1)
+            )
         per_day[day] = per_day.get(day, 0) + amount
     if opening is not None:
         balance, offset = opening
@@ -78,7 +80,7 @@ def test_cash_book_invariants(kampung, history, opening, probe):
         months = selectors.cash_book(first, last, flows)
 
         assert months[0].opening == 0
-        for previous, month in zip(months, months[1:]):
+        for previous, month in zip(months, months[1:], strict=False):
             assert month.opening == previous.closing
         for month in months:
             f = month.flow

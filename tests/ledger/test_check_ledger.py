@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def books(bendahara):
     rt, households = make_rt(households=3)
-    jan = save_round(rt, households, dt.date(2026, 1, 5), bendahara, amount=1000,
-                     states={households[0].pk: "kosong"})
+    jan = save_round(rt, households, dt.date(2026, 1, 5), bendahara, amount=1000, states={households[0].pk: "kosong"})
     feb = save_round(rt, households, dt.date(2026, 2, 7), bendahara, amount=500)
     close_month(dt.date(2026, 1, 1), bendahara, today=dt.date(2026, 3, 1))
     return jan, feb
@@ -55,8 +54,9 @@ def test_closing_balance_drift_is_named(books, capsys):
     # simulate by storing a different balance through a reopen-free path the trigger allows (delete + insert).
     closing = MonthClosing.objects.get()
     closing.delete()
-    MonthClosing.objects.create(month=closing.month, closing_balance=closing.closing_balance + 500,
-                                closed_by=closing.closed_by)
+    MonthClosing.objects.create(
+        month=closing.month, closing_balance=closing.closing_balance + 500, closed_by=closing.closed_by
+    )
     with pytest.raises(CommandError):
         call_command("check_ledger")
     assert "Bulan 2026-01" in capsys.readouterr().err

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from jimpitan.lib.money import format_rupiah
 from ledger.models import MonthClosing
 from ledger.selectors import month_summary
-from nightly.models import Round
 from nightly.links import sheet_url
+from nightly.models import Round
 from tests.conftest import PASSWORD
 from tests.ledger.factories import save_round
 from tests.nightly.factories import make_rt
@@ -33,10 +33,12 @@ def _login(page: Page, url: str) -> None:
     page.get_by_role("button", name="Masuk").click()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}],
-                         ids=["laptop", "phone"])
-def test_close_month_then_refuse_round_and_download_reports(live_server, page: Page, bendahara, viewport,
-                                                             screenshot_dir):
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=["laptop", "phone"]
+)
+def test_close_month_then_refuse_round_and_download_reports(
+    live_server, page: Page, bendahara, viewport, screenshot_dir
+):
     rt, households = make_rt(number=3, households=4, usual_amount=500)
     save_round(rt, households, dt.date(2026, 1, 5), bendahara, amount=1000)
     save_round(rt, households, dt.date(2026, 1, 6), bendahara, amount=500)
@@ -53,7 +55,7 @@ def test_close_month_then_refuse_round_and_download_reports(live_server, page: P
         other.set_viewport_size(viewport)
         other.goto(live_server.url + "/beranda/")
         other.locator("main").get_by_role("link", name=re.compile("Tutup buku")).first.click()
-        other.locator(f"a[href='/buku/2026-01/tutup/']").click()
+        other.locator("a[href='/buku/2026-01/tutup/']").click()
         expect(other.get_by_text("tidak bisa ditambah, diubah atau dihapus")).to_be_visible()
         other.screenshot(path=f"{screenshot_dir}/ledger-close-confirm-{name}.png", full_page=True)
         other.get_by_role("button", name="Tutup buku").click()
@@ -77,12 +79,12 @@ def test_close_month_then_refuse_round_and_download_reports(live_server, page: P
         page.screenshot(path=f"{screenshot_dir}/ledger-report-{name}.png", full_page=True)
         with page.expect_download() as info:
             page.get_by_role("link", name="Unduh PDF").click()
-        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(open(info.value.path(), "rb").read())).pages)
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(info.value.path().read_bytes())).pages)
         assert format_rupiah(summary.jimpitan) in text and format_rupiah(summary.closing) in text
         with page.expect_download() as info:
             page.get_by_role("link", name="Unduh XLSX").click()
         assert info.value.suggested_filename == "laporan-jimpitan-2026-01.xlsx"
-        workbook = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+        workbook = load_workbook(io.BytesIO(info.value.path().read_bytes()))
         values = {row[0]: row[1] for row in workbook["Ringkasan"].iter_rows(min_row=2, values_only=True)}
         assert values["Jimpitan"] == summary.jimpitan == 6000
         assert values["Saldo akhir"] == summary.closing

@@ -41,8 +41,9 @@ def _stored() -> tuple[int, dt.date]:
 
 def test_the_settings_page_refuses_next_to_the_date(client, bendahara, closed_september):
     client.force_login(bendahara)
-    response = client.post("/pengaturan/", _form_data(closed_september, opening_balance="9.250.000",
-                                                       opening_balance_date="2026-09-10"))
+    response = client.post(
+        "/pengaturan/", _form_data(closed_september, opening_balance="9.250.000", opening_balance_date="2026-09-10")
+    )
     assert response.status_code == 200
     assert "sudah ditutup" in str(response.context["form"].errors["opening_balance_date"])
     assert _stored() == (1_250_000, dt.date(2026, 9, 10))
@@ -51,8 +52,9 @@ def test_the_settings_page_refuses_next_to_the_date(client, bendahara, closed_se
 
 def test_moving_the_date_out_of_a_closed_month_is_refused_too(client, bendahara, closed_september):
     client.force_login(bendahara)
-    client.post("/pengaturan/", _form_data(closed_september, opening_balance="1.250.000",
-                                           opening_balance_date="2026-11-01"))
+    client.post(
+        "/pengaturan/", _form_data(closed_september, opening_balance="1.250.000", opening_balance_date="2026-11-01")
+    )
     assert _stored() == (1_250_000, dt.date(2026, 9, 10))
 
 
@@ -76,8 +78,12 @@ def test_the_service_refuses(closed_september):
 
 def test_other_settings_still_save_in_a_closed_month(client, bendahara, closed_september):
     client.force_login(bendahara)
-    response = client.post("/pengaturan/", _form_data(closed_september, name="Kampung KB Kompak",
-                                                      opening_balance="1.250.000", opening_balance_date="2026-09-10"))
+    response = client.post(
+        "/pengaturan/",
+        _form_data(
+            closed_september, name="Kampung KB Kompak", opening_balance="1.250.000", opening_balance_date="2026-09-10"
+        ),
+    )
     assert response.status_code == 302
     assert KampungProfile.load().name == "Kampung KB Kompak"
 

@@ -23,13 +23,21 @@ def books(kampung, bendahara):
     Round.objects.create(rt=rt, evening=dt.date(2026, 6, 1), total=70_000, is_total_only=True)
     OtherIncome.objects.create(received_on=dt.date(2026, 5, 10), description="Donasi", amount=200_000)
     Expense.objects.create(spent_on=dt.date(2026, 5, 20), description="Semen", amount=1_100_000)
-    Adjustment.objects.create(entry_date=dt.date(2026, 6, 2), amount=-5_000, reason="Salah hitung", corrects_month=dt.date(2026, 5, 1))
+    Adjustment.objects.create(
+        entry_date=dt.date(2026, 6, 2), amount=-5_000, reason="Salah hitung", corrects_month=dt.date(2026, 5, 1)
+    )
 
 
 def test_cash_book_months_chain(books):
     april, may, june = cash_book(dt.date(2026, 4, 1), dt.date(2026, 6, 1))
     assert (april.opening, april.closing) == (0, 1_000_000)
-    assert (may.opening, may.jimpitan, may.other_income, may.expenses, may.closing) == (1_000_000, 50_000, 200_000, 1_100_000, 150_000)
+    assert (may.opening, may.jimpitan, may.other_income, may.expenses, may.closing) == (
+        1_000_000,
+        50_000,
+        200_000,
+        1_100_000,
+        150_000,
+    )
     assert (june.opening, june.jimpitan, june.adjustments, june.closing) == (150_000, 70_000, -5_000, 215_000)
     assert current_balance() == 215_000
 

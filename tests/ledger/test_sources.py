@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_the_money_apps_registered_their_sources():
     registered = {(s.model, s.flow_field) for s in sources.cash_sources()}
     assert registered == {
-        (Round, "jimpitan"), (OtherIncome, "other_income"), (Expense, "expenses"), (Adjustment, "adjustments"),
+        (Round, "jimpitan"),
+        (OtherIncome, "other_income"),
+        (Expense, "expenses"),
+        (Adjustment, "adjustments"),
     }
 
 

@@ -10,8 +10,13 @@ def make_rt(number: int = 3, households: int = 5, usual_amount: int = 500) -> tu
     rt = RT.objects.create(number=number, display_order=number)
     Household.objects.bulk_create(
         [
-            Household(rt=rt, address=f"No. {i + 1}", head_name=f"Warga {number}-{i + 1}", usual_amount=usual_amount,
-                      route_position=i + 1)
+            Household(
+                rt=rt,
+                address=f"No. {i + 1}",
+                head_name=f"Warga {number}-{i + 1}",
+                usual_amount=usual_amount,
+                route_position=i + 1,
+            )
             for i in range(households)
         ]
     )
@@ -24,8 +29,15 @@ def paid_rows(households, amount: int = 500, state: str = "dibayar") -> list[She
 
 def sheet_post(evening, rt, households, *, version=0, amounts=None, states=None, action="save", **extra) -> dict:
     """The POST body of the sheet form: every household paid its usual amount unless overridden."""
-    data = {"malam": evening.isoformat(), "rt": str(rt.pk), "version": str(version), "action": action,
-            "collectors": "", "counted_cash": "", "notes": ""}
+    data = {
+        "malam": evening.isoformat(),
+        "rt": str(rt.pk),
+        "version": str(version),
+        "action": action,
+        "collectors": "",
+        "counted_cash": "",
+        "notes": "",
+    }
     amounts = amounts or {}
     states = states or {}
     for h in households:

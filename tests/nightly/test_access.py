@@ -59,8 +59,9 @@ def test_access_matrix(client_as, saved_round, name, role_index):
     assert_access(client, url, expected)
 
 
-@pytest.mark.parametrize("role,expected", [("anonymous", LOGIN), ("petugas", 302), ("pokja", FORBIDDEN),
-                                           ("bendahara", 302)])
+@pytest.mark.parametrize(
+    "role,expected", [("anonymous", LOGIN), ("petugas", 302), ("pokja", FORBIDDEN), ("bendahara", 302)]
+)
 def test_saving_the_sheet_per_role(client_as, saved_round, role, expected):
     rnd, households = saved_round
     data = sheet_post(rnd.evening, rnd.rt, households, version=1, amounts={households[0].pk: "1000"})

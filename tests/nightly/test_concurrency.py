@@ -40,7 +40,10 @@ def test_two_simultaneous_savers_never_both_win(bendahara, superuser, opened_ver
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=save, args=(bendahara, 1000)), threading.Thread(target=save, args=(superuser, 200))]
+    threads = [
+        threading.Thread(target=save, args=(bendahara, 1000)),
+        threading.Thread(target=save, args=(superuser, 200)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

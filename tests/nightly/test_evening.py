@@ -40,9 +40,7 @@ def test_sheet_defaults_to_the_evening_the_night_began(client_as, clock, evening
     assert Round.objects.get().evening == evening
 
 
-@pytest.mark.parametrize(
-    "days_back,allowed", [(0, True), (1, True), (2, False), (10, False)]
-)
+@pytest.mark.parametrize("days_back,allowed", [(0, True), (1, True), (2, False), (10, False)])
 def test_petugas_may_record_only_the_last_two_evenings(client_as, days_back, allowed):
     rt, households = make_rt(households=2)
     client = client_as("petugas")

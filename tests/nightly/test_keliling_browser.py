@@ -58,8 +58,11 @@ def test_a_full_round_offline_survives_a_reload_and_is_stored_once(live_server, 
     expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
     stored = {c.household_id: (c.state, c.amount) for c in Contribution.objects.all()}
     assert stored == {
-        houses[0].pk: ("dibayar", 500), houses[1].pk: ("kosong", 0), houses[2].pk: ("titip", 500),
-        houses[3].pk: ("dibayar", 500), houses[4].pk: ("dibayar", 500),
+        houses[0].pk: ("dibayar", 500),
+        houses[1].pk: ("kosong", 0),
+        houses[2].pk: ("titip", 500),
+        houses[3].pk: ("dibayar", 500),
+        houses[4].pk: ("dibayar", 500),
     }
     assert PhoneTap.objects.count() == 6
     rnd = Round.objects.get()
@@ -71,8 +74,9 @@ def test_a_full_round_offline_survives_a_reload_and_is_stored_once(live_server, 
     assert PhoneTap.objects.count() == 6 and Contribution.objects.count() == 5
 
 
-def test_two_phones_on_one_rt_later_tap_wins_and_both_phones_see_it(live_server, page: Page, browser, petugas,
-                                                                    bendahara):
+def test_two_phones_on_one_rt_later_tap_wins_and_both_phones_see_it(
+    live_server, page: Page, browser, petugas, bendahara
+):
     rt, houses = make_rt(number=5, households=3, usual_amount=500)
     url = f"{live_server.url}/keliling/?rt={rt.pk}"
     _sign_in(page, live_server.url, "petugas")

@@ -32,8 +32,13 @@ def _at(evening: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def _tap(household, state="dibayar", amount=500, at=None, tap_id=None) -> dict:
     at = at or _at(evening_of() - dt.timedelta(days=1), 22)
-    return {"id": str(tap_id or uuid.uuid4()), "household": household.private_code, "state": state,
-            "amount": amount, "captured_at": at.isoformat()}
+    return {
+        "id": str(tap_id or uuid.uuid4()),
+        "household": household.private_code,
+        "state": state,
+        "amount": amount,
+        "captured_at": at.isoformat(),
+    }
 
 
 def _statuses(answers) -> list[str]:
@@ -47,8 +52,9 @@ def _ledger_ok():
 def test_a_tap_after_midnight_belongs_to_the_evening_before(bendahara):
     rt, (house, other) = make_rt(households=2)
     evening = evening_of() - dt.timedelta(days=2)
-    answers = sync_phone_taps(user=bendahara, records=[_tap(house, at=_at(evening, 1, 10)),
-                                                       _tap(other, at=_at(evening, 21, 30))])
+    answers = sync_phone_taps(
+        user=bendahara, records=[_tap(house, at=_at(evening, 1, 10)), _tap(other, at=_at(evening, 21, 30))]
+    )
     assert _statuses(answers) == ["saved", "saved"]
     rnd = Round.objects.get()
     assert rnd.evening == evening and rnd.rt == rt
@@ -95,8 +101,13 @@ def test_refusals_say_why(bendahara, petugas):
         _tap(house, amount=-5),
         _tap(house, amount=10_000_000),
         _tap(other, at=_at(closed_evening, 22)),
-        {"id": "bukan-uuid", "household": house.private_code, "state": "dibayar", "amount": 500,
-         "captured_at": "kemarin"},
+        {
+            "id": "bukan-uuid",
+            "household": house.private_code,
+            "state": "dibayar",
+            "amount": 500,
+            "captured_at": "kemarin",
+        },
     ]
     answers = sync_phone_taps(user=bendahara, records=records)
     assert _statuses(answers) == ["refused"] * len(records)
@@ -145,10 +156,21 @@ def test_a_sheet_opened_before_a_sync_gets_the_conflict_message(client, bendahar
     opened_at = Round.objects.get().version
     sync_phone_taps(user=petugas, records=[_tap(other, state="kosong", amount=0, at=_at(evening, 23))])
     client.force_login(bendahara)
-    data = {"malam": evening.isoformat(), "rt": str(rt.pk), "version": str(opened_at), "action": "save",
-            "collectors": "", "counted_cash": "", "notes": "",
-            f"a-{house.pk}": "500", f"s-{house.pk}": "dibayar", f"n-{house.pk}": "",
-            f"a-{other.pk}": "", f"s-{other.pk}": "", f"n-{other.pk}": ""}
+    data = {
+        "malam": evening.isoformat(),
+        "rt": str(rt.pk),
+        "version": str(opened_at),
+        "action": "save",
+        "collectors": "",
+        "counted_cash": "",
+        "notes": "",
+        f"a-{house.pk}": "500",
+        f"s-{house.pk}": "dibayar",
+        f"n-{house.pk}": "",
+        f"a-{other.pk}": "",
+        f"s-{other.pk}": "",
+        f"n-{other.pk}": "",
+    }
     response = client.post(reverse("nightly:sheet") + f"?malam={evening}&rt={rt.pk}", data)
     assert response.status_code == 409 or "sudah diubah orang lain" in response.content.decode()
     assert Contribution.objects.get(household=other).state == "kosong"
@@ -187,15 +209,23 @@ def test_query_count_does_not_grow_with_records(bendahara, update):
         if update:
             sync_phone_taps(user=bendahara, records=records)
             hour = dt.timedelta(hours=1)
-            records = [{**r, "id": str(uuid.uuid4()), "state": "kosong", "amount": 0,
-                        "captured_at": (dt.datetime.fromisoformat(r["captured_at"]) + hour).isoformat()}
-                       for r in records]
+            records = [
+                {
+                    **r,
+                    "id": str(uuid.uuid4()),
+                    "state": "kosong",
+                    "amount": 0,
+                    "captured_at": (dt.datetime.fromisoformat(r["captured_at"]) + hour).isoformat(),
+                }
+                for r in records
+            ]
         with CaptureQueriesContext(connection) as queries:
             answers = sync_phone_taps(user=bendahara, records=records)
         assert set(_statuses(answers)) == {"saved"}
         counts.append(len(queries))
         Round.objects.all().delete()
         from households.models import RT, Household
+
         Household.objects.all().delete()
         RT.objects.all().delete()
     assert counts[0] == counts[1], counts

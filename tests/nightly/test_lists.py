@@ -6,14 +6,14 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.test import RequestFactory
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from nightly.selectors import EveningCounts, count_evenings, household_month
-from nightly.views.panels import household_month_context
 from nightly.services import SheetRow, save_sheet, save_total_only_round
+from nightly.views.panels import household_month_context
 from tests.nightly.factories import make_rt, paid_rows
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,13 @@ def month_of_rounds(bendahara):
         rt2, _ = make_rt(number=2, households=2)
         rows = paid_rows(households[:3]) + [SheetRow(households[3].pk, "kosong", None)]
         save_sheet(rt=rt1, evening=dt.date(2026, 5, 4), user=bendahara, version=0, rows=rows, counted_cash=1400)
-        save_sheet(rt=rt1, evening=dt.date(2026, 5, 5), user=bendahara, version=0,
-                   rows=[SheetRow(households[0].pk, "dibayar", 1000)])
+        save_sheet(
+            rt=rt1,
+            evening=dt.date(2026, 5, 5),
+            user=bendahara,
+            version=0,
+            rows=[SheetRow(households[0].pk, "dibayar", 1000)],
+        )
         save_total_only_round(rt=rt2, evening=dt.date(2026, 5, 4), user=bendahara, version=0, total=12_000)
         yield rt1, rt2, households
 
@@ -96,20 +101,30 @@ def test_household_month_selector_and_template(month_of_rounds):
 def test_household_month_page(client_as, month_of_rounds):
     households = month_of_rounds[2]
     with time_machine.travel(NOW, tick=False):
-        page = client_as("bendahara").get(reverse("nightly:household_month", args=[households[0].pk]) + "?bulan=2026-05")
+        page = client_as("bendahara").get(
+            reverse("nightly:household_month", args=[households[0].pk]) + "?bulan=2026-05"
+        )
     assert page.status_code == 200 and "Ada: 2 malam" in page.content.decode()
 
 
 def test_round_history_says_who_changed_what(client_as, bendahara, superuser, month_of_rounds):
     rt1, _rt2, households = month_of_rounds
     with time_machine.travel(NOW, tick=False):
-        save_sheet(rt=rt1, evening=dt.date(2026, 5, 5), user=superuser, version=1,
-                   rows=[SheetRow(households[0].pk, "dibayar", 700)])
+        save_sheet(
+            rt=rt1,
+            evening=dt.date(2026, 5, 5),
+            user=superuser,
+            version=1,
+            rows=[SheetRow(households[0].pk, "dibayar", 700)],
+        )
         from nightly.models import Round
 
         rnd = Round.objects.get(rt=rt1, evening=dt.date(2026, 5, 5))
         response = client_as("bendahara").get(reverse("nightly:round_history", args=[rnd.pk]))
     page = response.content.decode()
     records = response.context["contribution_records"]
-    assert [(r.history_type, r.amount, r.history_user) for r in records] == [("~", 700, superuser), ("+", 1000, bendahara)]
+    assert [(r.history_type, r.amount, r.history_user) for r in records] == [
+        ("~", 700, superuser),
+        ("+", 1000, bendahara),
+    ]
     assert "diubah" in page and "Admin" in page and "Bendahara" in page

@@ -19,10 +19,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _record(rt, households, user, evening):
-    rows = [SheetRow(households[0].pk, "dibayar", 500), SheetRow(households[1].pk, "kosong", 0),
-            SheetRow(households[2].pk, "titip", 1000, "Bu Sri"), SheetRow(households[3].pk, "dibayar", 500)]
-    return save_sheet(rt=rt, evening=evening, user=user, version=0, rows=rows, counted_cash=1500,
-                      collectors="Pak Slamet, Mas Joko")
+    rows = [
+        SheetRow(households[0].pk, "dibayar", 500),
+        SheetRow(households[1].pk, "kosong", 0),
+        SheetRow(households[2].pk, "titip", 1000, "Bu Sri"),
+        SheetRow(households[3].pk, "dibayar", 500),
+    ]
+    return save_sheet(
+        rt=rt, evening=evening, user=user, version=0, rows=rows, counted_cash=1500, collectors="Pak Slamet, Mas Joko"
+    )
 
 
 def test_recap_of_one_round_gives_counts_only_by_default(client_as, bendahara):

@@ -54,7 +54,8 @@ def test_replace_roster_links_accounts_keeps_history_and_saves_nothing_on_error(
     replace_roster(rt=rt, text="Senin\tPetugas, Pak Slamet\nKliwon; Bu Sri", user=bendahara)
     rows = list(RosterAssignment.objects.filter(rt=rt).order_by("kind", "position"))
     assert [(r.kind, r.user_id, r.name) for r in rows] == [
-        (RosterKind.WEEKDAY, petugas.pk, ""), (RosterKind.WEEKDAY, None, "Pak Slamet"),
+        (RosterKind.WEEKDAY, petugas.pk, ""),
+        (RosterKind.WEEKDAY, None, "Pak Slamet"),
         (RosterKind.PASARAN, None, "Bu Sri"),
     ]
     with pytest.raises(RosterPasteError) as caught:
@@ -69,14 +70,17 @@ def test_replace_roster_links_accounts_keeps_history_and_saves_nothing_on_error(
     assert set(history.values_list("history_user", flat=True)) == {bendahara.pk}
 
 
-@pytest.mark.parametrize("fields", [
-    {"kind": RosterKind.WEEKDAY, "weekday": 1, "date": dt.date(2026, 1, 1), "name": "X"},  # two rules at once
-    {"kind": RosterKind.WETON, "weekday": 1, "name": "X"},  # weton without its pasaran
-    {"kind": RosterKind.DATE, "name": "X"},
-    {"kind": RosterKind.WEEKDAY, "weekday": 7, "name": "X"},
-    {"kind": RosterKind.PASARAN, "pasaran": 5, "name": "X"},
-    {"kind": RosterKind.WEEKDAY, "weekday": 1, "name": ""},  # neither account nor name
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"kind": RosterKind.WEEKDAY, "weekday": 1, "date": dt.date(2026, 1, 1), "name": "X"},  # two rules at once
+        {"kind": RosterKind.WETON, "weekday": 1, "name": "X"},  # weton without its pasaran
+        {"kind": RosterKind.DATE, "name": "X"},
+        {"kind": RosterKind.WEEKDAY, "weekday": 7, "name": "X"},
+        {"kind": RosterKind.PASARAN, "pasaran": 5, "name": "X"},
+        {"kind": RosterKind.WEEKDAY, "weekday": 1, "name": ""},  # neither account nor name
+    ],
+)
 def test_db_constraints(fields):
     rt, _ = make_rt()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -113,9 +117,13 @@ def test_roster_page_names_each_evening_and_query_count_is_constant(client_as, b
     assert "Kliwon" in page and "Pak Slamet" in page
     for number in range(2, 8):
         more, _ = make_rt(number=number, households=1)
-        replace_roster(rt=more, text="\n".join(f"{d}\tOrang {d} {number}" for d in
-                                              ("Senin", "Selasa", "Legi", "Pon", "Rabu Wage", "2026-11-03")),
-                       user=bendahara)
+        replace_roster(
+            rt=more,
+            text="\n".join(
+                f"{d}\tOrang {d} {number}" for d in ("Senin", "Selasa", "Legi", "Pon", "Rabu Wage", "2026-11-03")
+            ),
+            user=bendahara,
+        )
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
     assert response.status_code == 200
@@ -150,6 +158,7 @@ def test_roster_pdf_one_page_per_rt(client_as, bendahara):
     import io
 
     from pypdf import PdfReader
+
     assert len(PdfReader(io.BytesIO(response.content)).pages) == 3
 
 
@@ -187,15 +196,19 @@ def test_duty_rule_refuses_petugas_not_on_roster_in_every_saver(bendahara, petug
 def test_duty_audit(bendahara, petugas):
     rt, households = make_rt()
     evening = evening_of() - dt.timedelta(days=1)
-    replace_roster(rt=rt, text=f"{evening.isoformat()}\tBendahara\n{evening_of().isoformat()}\tPetugas, Pak Tanpa Akun",
-                   user=bendahara)
+    replace_roster(
+        rt=rt,
+        text=f"{evening.isoformat()}\tBendahara\n{evening_of().isoformat()}\tPetugas, Pak Tanpa Akun",
+        user=bendahara,
+    )
     save_sheet(rt=rt, evening=evening, user=petugas, version=0, rows=[SheetRow(households[0].pk, "dibayar", 500)])
     if evening.month != evening_of().month:
         pytest.skip("the two evenings straddle a month")
     audit = duty_audit(evening_of())
     assert [row.name for row in audit.idle] == ["Bendahara", "Pak Tanpa Akun", "Petugas"]
     assert [(row.round.evening, row.recorder, row.rostered) for row in audit.off_roster] == [
-        (evening, "Petugas", ("Bendahara",))]
+        (evening, "Petugas", ("Bendahara",))
+    ]
 
 
 def test_duty_audit_queries_do_not_grow(bendahara, petugas, django_assert_max_num_queries):
@@ -220,9 +233,16 @@ def test_swap_handover_approved_changes_the_roster_and_keeps_history(client_as, 
     tonight = evening_of()
     replace_roster(rt=rt, text=f"{tonight.isoformat()}\tPetugas, Pak Slamet", user=bendahara)
     client = client_as("petugas")
-    response = client.post(reverse("roster:swaps"), {
-        "rt": rt.pk, "malam": tonight.isoformat(), "kind": "serah", "replacement_name": "Mas Joko",
-        "reason": "Ada hajatan keluarga"})
+    response = client.post(
+        reverse("roster:swaps"),
+        {
+            "rt": rt.pk,
+            "malam": tonight.isoformat(),
+            "kind": "serah",
+            "replacement_name": "Mas Joko",
+            "reason": "Ada hajatan keluarga",
+        },
+    )
     assert response.status_code == 302
     swap = RosterSwap.objects.get()
     assert swap.status == SwapStatus.PENDING
@@ -249,8 +269,15 @@ def test_swap_two_evenings_and_refusal(bendahara, petugas, django_user_model):
     rt, _ = make_rt()
     first, second = evening_of() + dt.timedelta(days=1), evening_of() + dt.timedelta(days=2)
     replace_roster(rt=rt, text=f"{first.isoformat()}\tPetugas\n{second.isoformat()}\tJoko", user=bendahara)
-    swap = request_roster_swap(rt=rt, evening=first, user=petugas, reason="Kerja malam", kind="tukar",
-                               replacement_user=other, swap_evening=second)
+    swap = request_roster_swap(
+        rt=rt,
+        evening=first,
+        user=petugas,
+        reason="Kerja malam",
+        kind="tukar",
+        replacement_user=other,
+        swap_evening=second,
+    )
     decide_roster_swap(swap=swap, user=bendahara, approve=True)
     assert on_duty_user_ids(rt=rt, evening=first) == {other.pk}
     assert on_duty_user_ids(rt=rt, evening=second) == {petugas.pk}
@@ -258,6 +285,7 @@ def test_swap_two_evenings_and_refusal(bendahara, petugas, django_user_model):
     decide_roster_swap(swap=refused, user=bendahara, approve=False)
     assert on_duty_user_ids(rt=rt, evening=second) == {petugas.pk}
     from django.core.exceptions import ValidationError
+
     with pytest.raises(ValidationError, match="tidak terjadwal"):
         request_roster_swap(rt=rt, evening=first, user=petugas, reason="x", replacement_name="Bu Sri")
     with pytest.raises(ValidationError, match="alasan"):
@@ -266,8 +294,10 @@ def test_swap_two_evenings_and_refusal(bendahara, petugas, django_user_model):
 
 def test_swap_form_shows_errors_next_to_fields(client_as):
     rt, _ = make_rt()
-    response = client_as("petugas").post(reverse("roster:swaps"), {
-        "rt": rt.pk, "malam": evening_of().isoformat(), "kind": "serah", "replacement_name": "X", "reason": "Sakit"})
+    response = client_as("petugas").post(
+        reverse("roster:swaps"),
+        {"rt": rt.pk, "malam": evening_of().isoformat(), "kind": "serah", "replacement_name": "X", "reason": "Sakit"},
+    )
     assert response.status_code == 200
     assert "tidak terjadwal" in response.content.decode()
     assert client_as("anonymous").get(reverse("roster:swaps")).status_code == 302

@@ -48,8 +48,15 @@ def test_recap_on_a_phone(live_server, page: Page, bendahara, screenshot_dir):
 
     rt, households = make_rt(number=2, households=3)
     evening = evening_of() - dt.timedelta(days=1)
-    save_sheet(rt=rt, evening=evening, user=bendahara, version=0, counted_cash=1000, collectors="Pak Slamet",
-               rows=[SheetRow(households[0].pk, "dibayar", 500), SheetRow(households[1].pk, "kosong", 0)])
+    save_sheet(
+        rt=rt,
+        evening=evening,
+        user=bendahara,
+        version=0,
+        counted_cash=1000,
+        collectors="Pak Slamet",
+        rows=[SheetRow(households[0].pk, "dibayar", 500), SheetRow(households[1].pk, "kosong", 0)],
+    )
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url + "/masuk/")
     page.get_by_label("Nama pengguna").fill("bendahara")
@@ -58,6 +65,8 @@ def test_recap_on_a_phone(live_server, page: Page, bendahara, screenshot_dir):
     page.goto(f"{live_server.url}/jimpitan/lembar/?malam={evening:%Y-%m-%d}&rt={rt.pk}")
     page.get_by_role("link", name="Rekap WhatsApp").click()
     expect(page.locator("#wa-text")).to_have_value(re.compile(r"Ada 1 · Kosong 1 · Titip 0"))
-    expect(page.get_by_role("link", name="Bagikan ke WhatsApp")).to_have_attribute("href", re.compile("^https://wa.me/"))
+    expect(page.get_by_role("link", name="Bagikan ke WhatsApp")).to_have_attribute(
+        "href", re.compile("^https://wa.me/")
+    )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=f"{screenshot_dir}/recap-360.png", full_page=True)

@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from jimpitan.lib.evening import evening_of
-from public.cache import public_cache_version
 from ledger.guards import MonthClosedError
 from ledger.models import MonthClosing
 from nightly.models import Contribution, Round
@@ -17,6 +16,7 @@ from nightly.services import (
     save_sheet,
     save_total_only_round,
 )
+from public.cache import public_cache_version
 from tests.nightly.factories import make_rt, paid_rows
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,10 @@ def _save(user, rt, rows, version=0, evening=None, **kwargs):
 
 def test_new_round_stores_rows_totals_and_history(bendahara):
     rt, households = make_rt(households=4)
-    rows = paid_rows(households[:2]) + [SheetRow(households[2].pk, "kosong", None), SheetRow(households[3].pk, "", None)]
+    rows = paid_rows(households[:2]) + [
+        SheetRow(households[2].pk, "kosong", None),
+        SheetRow(households[3].pk, "", None),
+    ]
     result = _save(bendahara, rt, rows, counted_cash=1200, collectors="Pak Budi, Pak Agus")
     rnd = Round.objects.get()
     assert result.created and rnd.version == 1
@@ -36,7 +39,9 @@ def test_new_round_stores_rows_totals_and_history(bendahara):
     assert rnd.cash_difference == 200
     assert rnd.recorded_by == bendahara
     assert set(Contribution.objects.values_list("household_id", "state", "amount")) == {
-        (households[0].pk, "dibayar", 500), (households[1].pk, "dibayar", 500), (households[2].pk, "kosong", 0),
+        (households[0].pk, "dibayar", 500),
+        (households[1].pk, "dibayar", 500),
+        (households[2].pk, "kosong", 0),
     }
     assert Contribution.history.filter(history_type="+", history_user=bendahara).count() == 3
     assert rnd.history.count() == 1
@@ -45,8 +50,11 @@ def test_new_round_stores_rows_totals_and_history(bendahara):
 def test_correction_updates_deletes_and_bumps_version(bendahara):
     rt, households = make_rt(households=3)
     _save(bendahara, rt, paid_rows(households))
-    rows = [SheetRow(households[0].pk, "dibayar", 1000), SheetRow(households[1].pk, "titip", 500, "ke No. 3"),
-            SheetRow(households[2].pk, "", None)]
+    rows = [
+        SheetRow(households[0].pk, "dibayar", 1000),
+        SheetRow(households[1].pk, "titip", 500, "ke No. 3"),
+        SheetRow(households[2].pk, "", None),
+    ]
     _save(bendahara, rt, rows, version=1)
     rnd = Round.objects.get()
     assert rnd.version == 2
@@ -62,19 +70,25 @@ def test_correction_rewrites_only_changed_rows_and_history_names_each_row(bendah
     rt, households = make_rt(households=4)
     _save(bendahara, rt, paid_rows(households))
     ids = dict(Contribution.objects.values_list("household_id", "id"))
-    rows = [SheetRow(households[0].pk, "dibayar", 1000), SheetRow(households[1].pk, "dibayar", 500),
-            SheetRow(households[2].pk, "kosong", None), SheetRow(households[3].pk, "", None)]
+    rows = [
+        SheetRow(households[0].pk, "dibayar", 1000),
+        SheetRow(households[1].pk, "dibayar", 500),
+        SheetRow(households[2].pk, "kosong", None),
+        SheetRow(households[3].pk, "", None),
+    ]
     _save(superuser, rt, rows, version=1)
     # The contributions keep their ids; the unchanged row gets no history record of this save.
-    assert dict(Contribution.objects.values_list("household_id", "id")) == {
-        h.pk: ids[h.pk] for h in households[:3]}
+    assert dict(Contribution.objects.values_list("household_id", "id")) == {h.pk: ids[h.pk] for h in households[:3]}
     records = Contribution.history.filter(history_user=superuser)
-    assert sorted((r.history_type, r.id, r.household_id, r.state, r.amount, r.round_id, r.evening)
-                  for r in records) == sorted([
-        ("~", ids[households[0].pk], households[0].pk, "dibayar", 1000, Round.objects.get().pk, evening_of()),
-        ("~", ids[households[2].pk], households[2].pk, "kosong", 0, Round.objects.get().pk, evening_of()),
-        ("-", ids[households[3].pk], households[3].pk, "dibayar", 500, Round.objects.get().pk, evening_of()),
-    ])
+    assert sorted(
+        (r.history_type, r.id, r.household_id, r.state, r.amount, r.round_id, r.evening) for r in records
+    ) == sorted(
+        [
+            ("~", ids[households[0].pk], households[0].pk, "dibayar", 1000, Round.objects.get().pk, evening_of()),
+            ("~", ids[households[2].pk], households[2].pk, "kosong", 0, Round.objects.get().pk, evening_of()),
+            ("-", ids[households[3].pk], households[3].pk, "dibayar", 500, Round.objects.get().pk, evening_of()),
+        ]
+    )
     created = Contribution.history.filter(history_type="+")
     assert {(r.id, r.history_user) for r in created} == {(ids[h.pk], bendahara) for h in households}
 
@@ -141,8 +155,12 @@ def test_bad_row_in_correction_keeps_the_stored_round(bendahara):
     rt, households = make_rt(households=2)
     _save(bendahara, rt, paid_rows(households))
     with pytest.raises(SheetError):
-        _save(bendahara, rt, [SheetRow(households[0].pk, "dibayar", 800), SheetRow(households[1].pk, "titip", None)],
-              version=1)
+        _save(
+            bendahara,
+            rt,
+            [SheetRow(households[0].pk, "dibayar", 800), SheetRow(households[1].pk, "titip", None)],
+            version=1,
+        )
     assert Round.objects.get().version == 1
     assert set(Contribution.objects.values_list("amount", flat=True)) == {500}
 

@@ -39,8 +39,15 @@ def test_default_evening_is_the_running_one(client_as):
 def test_save_redirects_and_reopening_shows_the_values(client_as):
     rt, households = make_rt(households=3)
     client = client_as("bendahara")
-    data = sheet_post(evening_of(), rt, households, amounts={households[1].pk: "0"},
-                      states={households[1].pk: "kosong"}, counted_cash="1.000", collectors="Pak Budi")
+    data = sheet_post(
+        evening_of(),
+        rt,
+        households,
+        amounts={households[1].pk: "0"},
+        states={households[1].pk: "kosong"},
+        counted_cash="1.000",
+        collectors="Pak Budi",
+    )
     response = client.post(URL, data)
     assert response.status_code == 302
     rnd = Round.objects.get()
@@ -53,9 +60,14 @@ def test_save_redirects_and_reopening_shows_the_values(client_as):
 
 def test_fill_without_javascript_fills_only_untouched_rows(client_as):
     rt, households = make_rt(households=3, usual_amount=300)
-    data = sheet_post(evening_of(), rt, households, action="fill",
-                      amounts={households[0].pk: "", households[1].pk: "1000", households[2].pk: ""},
-                      states={households[0].pk: "", households[1].pk: "dibayar", households[2].pk: "kosong"})
+    data = sheet_post(
+        evening_of(),
+        rt,
+        households,
+        action="fill",
+        amounts={households[0].pk: "", households[1].pk: "1000", households[2].pk: ""},
+        states={households[0].pk: "", households[1].pk: "dibayar", households[2].pk: "kosong"},
+    )
     response = client_as("bendahara").post(URL, data)
     assert response.status_code == 200
     rows = {row.household.pk: row for row in response.context["rows"]}
@@ -66,12 +78,15 @@ def test_fill_without_javascript_fills_only_untouched_rows(client_as):
     assert not Round.objects.exists()
 
 
-@pytest.mark.parametrize("bad,message", [
-    ("-500", "Jumlah tidak boleh negatif"),
-    ("lima ratus", "Tulis jumlah dalam Rupiah"),
-    ("500,5", "Tulis jumlah dalam Rupiah"),
-    ("20.000", "batas wajar"),
-])
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        ("-500", "Jumlah tidak boleh negatif"),
+        ("lima ratus", "Tulis jumlah dalam Rupiah"),
+        ("500,5", "Tulis jumlah dalam Rupiah"),
+        ("20.000", "batas wajar"),
+    ],
+)
 def test_bad_amount_shows_error_beside_row_and_keeps_input(client_as, bad, message):
     rt, households = make_rt(households=3)
     client = client_as("bendahara")
@@ -128,11 +143,18 @@ def test_double_submit_through_the_page(client_as):
 
 def test_typed_amount_without_state_counts_as_paid(client_as):
     rt, households = make_rt(households=2)
-    data = sheet_post(evening_of(), rt, households, amounts={households[0].pk: "1.000", households[1].pk: "0"},
-                      states={households[0].pk: "", households[1].pk: ""})
+    data = sheet_post(
+        evening_of(),
+        rt,
+        households,
+        amounts={households[0].pk: "1.000", households[1].pk: "0"},
+        states={households[0].pk: "", households[1].pk: ""},
+    )
     client_as("bendahara").post(URL, data)
     assert dict(Contribution.objects.values_list("household_id", "state")) == {
-        households[0].pk: "dibayar", households[1].pk: "kosong"}
+        households[0].pk: "dibayar",
+        households[1].pk: "kosong",
+    }
 
 
 def test_saved_round_still_lists_a_household_that_moved_since(client_as):
@@ -170,8 +192,14 @@ def test_query_count_does_not_grow_with_households(client_as, scenario, django_a
         if scenario.startswith("post"):
             # A correction changes a few rows and removes one, so update and delete both run.
             amounts = {households[0].pk: "1000", households[1].pk: "200"}
-            data = sheet_post(evening, rt, households, version=1 if scenario == "post_correction" else 0,
-                              amounts=amounts, states={households[2].pk: "kosong"})
+            data = sheet_post(
+                evening,
+                rt,
+                households,
+                version=1 if scenario == "post_correction" else 0,
+                amounts=amounts,
+                states={households[2].pk: "kosong"},
+            )
             if scenario == "post_correction":
                 data[f"s-{households[3].pk}"], data[f"a-{households[3].pk}"] = "", ""
             url = URL

@@ -18,8 +18,9 @@ def _no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}],
-                         ids=["laptop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=["laptop", "phone"]
+)
 def test_record_a_night_with_keyboard_and_fill(live_server, page: Page, bendahara, viewport, screenshot_dir):
     rt, households = make_rt(number=3, households=8, usual_amount=500)
     name = str(viewport["width"])

@@ -14,8 +14,10 @@ PAID, EMPTY, TITIP = ContributionState.PAID, ContributionState.EMPTY, Contributi
 
 
 def _houses(*usual: int, status: str = HouseholdStatus.ACTIVE) -> list[Household]:
-    return [Household(pk=index + 1, address=f"No. {index + 1}", usual_amount=amount, status=status)
-            for index, amount in enumerate(usual)]
+    return [
+        Household(pk=index + 1, address=f"No. {index + 1}", usual_amount=amount, status=status)
+        for index, amount in enumerate(usual)
+    ]
 
 
 def _post(lines: dict[int, tuple[str, str, str]]) -> QueryDict:
@@ -34,8 +36,9 @@ def test_from_post_reads_rows_and_keeps_the_text_as_typed():
 
 
 def test_from_post_marks_bad_lines_and_leaves_them_out_of_the_rows():
-    sheet = Sheet.from_post(_post({1: ("abc", PAID, ""), 2: ("-5", PAID, ""), 3: ("500", "hilang", ""),
-                                   4: ("500", PAID, "")}), [1, 2, 3, 4])
+    sheet = Sheet.from_post(
+        _post({1: ("abc", PAID, ""), 2: ("-5", PAID, ""), 3: ("500", "hilang", ""), 4: ("500", PAID, "")}), [1, 2, 3, 4]
+    )
     assert not sheet.is_valid
     assert set(sheet.errors) == {1, 2, 3}
     assert sheet.errors[2] == "Jumlah tidak boleh negatif."
@@ -50,20 +53,34 @@ def test_from_post_reads_only_the_households_on_the_sheet():
 
 def test_fill_gives_untouched_lines_the_usual_amount_and_leaves_the_rest():
     houses = _houses(300, 300, 300, 0)
-    sheet = Sheet.from_post(_post({1: ("", "", ""), 2: ("1000", PAID, ""), 3: ("", EMPTY, ""), 4: ("", "", "")}),
-                            [1, 2, 3, 4])
+    sheet = Sheet.from_post(
+        _post({1: ("", "", ""), 2: ("1000", PAID, ""), 3: ("", EMPTY, ""), 4: ("", "", "")}), [1, 2, 3, 4]
+    )
     sheet.fill(houses)
     lines = sheet.lines(houses, {})
     assert [(line.amount, line.state) for line in lines] == [
-        ("300", PAID), ("1000", PAID), ("", EMPTY), (str(EMPTY_AMOUNT), EMPTY),
+        ("300", PAID),
+        ("1000", PAID),
+        ("", EMPTY),
+        (str(EMPTY_AMOUNT), EMPTY),
     ]
     assert Sheet.totals(lines) == SheetTotals(total=1300, paid=2, listed=4)
 
 
 def test_totals_count_paid_states_only_and_skip_lines_in_error():
     houses = _houses(500, 500, 500, 500, 500)
-    sheet = Sheet.from_post(_post({1: ("500", PAID, ""), 2: ("700", TITIP, "Pak RT"), 3: ("0", EMPTY, ""),
-                                   4: ("500", NOT_COLLECTED, ""), 5: ("x", PAID, "")}), [1, 2, 3, 4, 5])
+    sheet = Sheet.from_post(
+        _post(
+            {
+                1: ("500", PAID, ""),
+                2: ("700", TITIP, "Pak RT"),
+                3: ("0", EMPTY, ""),
+                4: ("500", NOT_COLLECTED, ""),
+                5: ("x", PAID, ""),
+            }
+        ),
+        [1, 2, 3, 4, 5],
+    )
     totals = Sheet.totals(sheet.lines(houses, {}))
     assert (totals.total, totals.paid, totals.listed) == (1200, 2, 5)
 
@@ -84,8 +101,9 @@ def test_conflict_marks_only_lines_that_differ_from_the_stored_round():
         2: Contribution(household_id=2, state=PAID, amount=500),
         3: Contribution(household_id=3, state=EMPTY, amount=0),
     }
-    sheet = Sheet.from_post(_post({1: ("500", PAID, ""), 2: ("1.000", PAID, ""), 3: ("0", EMPTY, ""),
-                                   4: ("500", PAID, "")}), [1, 2, 3, 4])
+    sheet = Sheet.from_post(
+        _post({1: ("500", PAID, ""), 2: ("1.000", PAID, ""), 3: ("0", EMPTY, ""), 4: ("500", PAID, "")}), [1, 2, 3, 4]
+    )
     assert [line.stored for line in sheet.lines(houses, stored)] == ["", "", "", ""]
     sheet.mark_conflict()
     marks = [line.stored for line in sheet.lines(houses, stored)]
@@ -102,9 +120,9 @@ def test_service_errors_are_shown_and_leave_the_totals():
 
 
 def test_state_rule_for_the_script_comes_from_the_choices():
-    assert STATE_RULE == {
+    assert {
         "paid_states": " ".join(sorted((PAID.value, TITIP.value))),
         "paid_state": PAID.value,
         "empty_state": EMPTY.value,
         "empty_amount": 0,
-    }
+    } == STATE_RULE

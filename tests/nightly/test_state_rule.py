@@ -8,24 +8,32 @@ from nightly.models import EMPTY_AMOUNT, NOT_COLLECTED, ContributionState
 PAID, EMPTY, TITIP = ContributionState.PAID, ContributionState.EMPTY, ContributionState.LEFT_WITH_NEIGHBOUR
 
 
-@pytest.mark.parametrize(("state", "amount", "note", "expected"), [
-    (NOT_COLLECTED, None, "x", (NOT_COLLECTED, None, "")),
-    (NOT_COLLECTED, 500, "", (PAID, 500, "")),
-    (NOT_COLLECTED, 0, "", (EMPTY, EMPTY_AMOUNT, "")),
-    (PAID, 500, "note dropped", (PAID, 500, "")),
-    (PAID, 0, "", (EMPTY, EMPTY_AMOUNT, "")),
-    (EMPTY, 700, "", (EMPTY, EMPTY_AMOUNT, "")),
-    (EMPTY, None, "", (EMPTY, EMPTY_AMOUNT, "")),
-    (TITIP, 500, "  Bu Ani ", (TITIP, 500, "Bu Ani")),
-])
+@pytest.mark.parametrize(
+    ("state", "amount", "note", "expected"),
+    [
+        (NOT_COLLECTED, None, "x", (NOT_COLLECTED, None, "")),
+        (NOT_COLLECTED, 500, "", (PAID, 500, "")),
+        (NOT_COLLECTED, 0, "", (EMPTY, EMPTY_AMOUNT, "")),
+        (PAID, 500, "note dropped", (PAID, 500, "")),
+        (PAID, 0, "", (EMPTY, EMPTY_AMOUNT, "")),
+        (EMPTY, 700, "", (EMPTY, EMPTY_AMOUNT, "")),
+        (EMPTY, None, "", (EMPTY, EMPTY_AMOUNT, "")),
+        (TITIP, 500, "  Bu Ani ", (TITIP, 500, "Bu Ani")),
+    ],
+)
 def test_normalise(state, amount, note, expected):
     assert ContributionState.normalise(state, amount, note) == expected
 
 
-@pytest.mark.parametrize(("state", "amount", "code"), [
-    (PAID, None, "amount_missing"), (TITIP, None, "amount_missing"), (TITIP, 0, "amount_missing"),
-    ("hilang", 500, "state"),
-])
+@pytest.mark.parametrize(
+    ("state", "amount", "code"),
+    [
+        (PAID, None, "amount_missing"),
+        (TITIP, None, "amount_missing"),
+        (TITIP, 0, "amount_missing"),
+        ("hilang", 500, "state"),
+    ],
+)
 def test_normalise_refuses_contradictions(state, amount, code):
     with pytest.raises(ValidationError) as raised:
         ContributionState.normalise(state, amount)

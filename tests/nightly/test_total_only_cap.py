@@ -19,8 +19,9 @@ def rt(kampung):
     kampung.amount_cap = 10_000
     kampung.save()
     rt, _households = make_rt(3, 4)
-    Household.objects.create(rt=rt, address="Pindahan", head_name="Lama", status=HouseholdStatus.MOVED,
-                             moved_on=evening_of())
+    Household.objects.create(
+        rt=rt, address="Pindahan", head_name="Lama", status=HouseholdStatus.MOVED, moved_on=evening_of()
+    )
     return rt
 
 

@@ -43,18 +43,22 @@ def seed_kampung(
             if day >= detail_from:
                 states = [rng.random() < 0.8 for _ in members]
                 paid = sum(states)
-                round_ = Round(rt=rt, evening=day, total=paid * 500, households_listed=len(members), households_paid=paid)
+                round_ = Round(
+                    rt=rt, evening=day, total=paid * 500, households_listed=len(members), households_paid=paid
+                )
                 rounds.append(round_)
                 contributions.append((round_, members, states))
             else:
                 listed = len(members)
                 paid = rng.randint(listed * 6 // 10, listed) if listed else 0
-                rounds.append(Round(rt=rt, evening=day, total=paid * 500, households_listed=listed, households_paid=paid))
+                rounds.append(
+                    Round(rt=rt, evening=day, total=paid * 500, households_listed=listed, households_paid=paid)
+                )
         day += dt.timedelta(days=1)
     Round.objects.bulk_create(rounds, batch_size=2000)
     rows = []
     for round_, members, states in contributions:
-        for home, paid in zip(members, states):
+        for home, paid in zip(members, states, strict=False):
             rows.append(
                 Contribution(
                     round=round_,
@@ -81,7 +85,9 @@ def seed_kampung(
             Expense(spent_on=day, project=projects[month_back % 3], description=f"Belanja {month_back}", amount=150_000)
         )
         if month_back % 4 == 0:
-            incomes.append(OtherIncome(received_on=day, description=f"Donasi {month_back}", amount=250_000, project=projects[1]))
+            incomes.append(
+                OtherIncome(received_on=day, description=f"Donasi {month_back}", amount=250_000, project=projects[1])
+            )
     Expense.objects.bulk_create(expenses)
     OtherIncome.objects.bulk_create(incomes)
     return {"rts": rt_rows, "households": homes, "projects": projects}

@@ -36,6 +36,8 @@ def test_the_port_the_server_listens_on_is_shared(client, bendahara, stored_keys
     settings.ALLOWED_HOSTS = ["192.168.1.5"]
     client.get("/", HTTP_HOST="192.168.1.5:8000", SERVER_PORT="8000")
     client.get("/", HTTP_HOST="192.168.1.5:8000", SERVER_PORT="8000")
-    assert {key for key in stored_keys if ":page:" in key} == {
-        key for key in stored_keys if key.endswith("http://192.168.1.5:8000")
-    } != set()
+    assert (
+        {key for key in stored_keys if ":page:" in key}
+        == {key for key in stored_keys if key.endswith("http://192.168.1.5:8000")}
+        != set()
+    )

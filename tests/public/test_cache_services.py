@@ -32,12 +32,18 @@ def test_round_expense_and_income_services_invalidate_the_cached_page(client, se
     evening = timezone.localdate() - dt.timedelta(days=1)
     assert _balance(client) == "Rp 0"  # now cached
 
-    nightly_services.save_total_only_round(rt=rt, evening=evening - dt.timedelta(days=1), user=bendahara, version=0,
-                                           total=10_000)
+    nightly_services.save_total_only_round(
+        rt=rt, evening=evening - dt.timedelta(days=1), user=bendahara, version=0, total=10_000
+    )
     assert _balance(client) == "Rp 10.000"
 
-    nightly_services.save_sheet(rt=rt, evening=evening, user=bendahara, version=0,
-                                rows=[SheetRow(household_id=household.pk, state="dibayar", amount=1_000)])
+    nightly_services.save_sheet(
+        rt=rt,
+        evening=evening,
+        user=bendahara,
+        version=0,
+        rows=[SheetRow(household_id=household.pk, state="dibayar", amount=1_000)],
+    )
     assert _balance(client) == "Rp 11.000"
 
     spending_services.save_other_income(

@@ -29,8 +29,9 @@ def demo_books():
     current month for a closed one, so that every kind of figure shows somewhere."""
     result = seed_demo(households=40, months=4, seed=3)
     today = timezone.localdate()
-    Adjustment.objects.create(entry_date=today, amount=-15_000, reason="Salah hitung",
-                              corrects_month=month_start(result.first_evening))
+    Adjustment.objects.create(
+        entry_date=today, amount=-15_000, reason="Salah hitung", corrects_month=month_start(result.first_evening)
+    )
     return result
 
 
@@ -45,7 +46,7 @@ def _check_months(html: str, first_month: dt.date) -> None:
     for month, figures in rows:
         check_adds_up(figures, month)
     # Each month opens with the closing balance of the month before.
-    for (_newer, newer), (_older, older) in zip(rows, rows[1:]):
+    for (_newer, newer), (_older, older) in zip(rows, rows[1:], strict=False):
         assert newer["opening"] == older["closing"]
     by_month = dict(rows)
     assert by_month[first_month.strftime("%Y-%m")]["brought-over"] == BROUGHT_OVER
@@ -110,10 +111,16 @@ def test_setup_welcome_says_kampung_once(client):
     """Through the setup page itself: the message shown after set-up."""
     assert KampungProfile.load() is None
     form = {
-        "setup-code": current_code(), "kampung-name": "Kampung KB Batujaya", "kampung-rw": "05",
-        "kampung-kelurahan": "Batujaya", "kampung-kecamatan": "Batuceper", "kampung-city": "Kota Tangerang",
-        "user-username": "siti", "user-first_name": "Siti Aminah",
-        "user-password1": "kas-kampung-2026", "user-password2": "kas-kampung-2026",
+        "setup-code": current_code(),
+        "kampung-name": "Kampung KB Batujaya",
+        "kampung-rw": "05",
+        "kampung-kelurahan": "Batujaya",
+        "kampung-kecamatan": "Batuceper",
+        "kampung-city": "Kota Tangerang",
+        "user-username": "siti",
+        "user-first_name": "Siti Aminah",
+        "user-password1": "kas-kampung-2026",
+        "user-password2": "kas-kampung-2026",
     }
     text = client.post(reverse("setup"), form, follow=True).content.decode()
     assert "Kampung KB Batujaya siap dipakai" in text

@@ -10,10 +10,10 @@ from django.utils import timezone
 from households.models import RT
 from jimpitan.lib.money import format_rupiah
 from ledger import selectors
-from public.cache import invalidate_public_figures
-from public.views.home import receipt_token
 from ledger.models import Adjustment
 from nightly.models import Round
+from public.cache import invalidate_public_figures
+from public.views.home import receipt_token
 from spending.models import Expense, OtherIncome, Project
 from tests.public.factories import seed_kampung
 
@@ -176,10 +176,15 @@ def test_charts_are_inline_svg_without_script_and_with_short_axis_labels():
     from ledger.selectors import Flow, MonthSummary
     from nightly.selectors import Participation
 
-    months = [MonthSummary(dt.date(2026, m, 1), 0, Flow(jimpitan=900_000 + m * 10_000, expenses=150_000)) for m in range(1, 13)]
+    months = [
+        MonthSummary(dt.date(2026, m, 1), 0, Flow(jimpitan=900_000 + m * 10_000, expenses=150_000))
+        for m in range(1, 13)
+    ]
     svg = income_vs_spending_svg(months)
     assert svg.startswith("<svg") and "<?xml" not in svg and "<script" not in svg
-    assert "viewBox" in svg and "http://" not in svg.replace("http://www.w3.org", "").replace("http://pygal.org", "").replace("http://github.com/Kozea/pygal", "")
+    assert "viewBox" in svg and "http://" not in svg.replace("http://www.w3.org", "").replace(
+        "http://pygal.org", ""
+    ).replace("http://github.com/Kozea/pygal", "")
     assert "Rp 400 rb" in svg and ".0 rb" not in svg  # at most three ticks: 0, 400 rb, 800 rb
     nights = participation_svg([Participation(dt.date(2026, 5, d), 100, 70, 0) for d in range(1, 20)])
     assert nights.startswith("<svg") and "<script" not in nights and "100%" in nights

@@ -19,7 +19,9 @@ def home(kampung, bendahara):
     home = Household.objects.create(rt=rt, address="Gg. Melati 12", head_name="Siti Aminah", phone="081234567890")
     Household.objects.create(rt=other_rt, address="Gg. Mawar 1", head_name="Joko", phone="081298765432")
     for day, state, amount in [(1, "dibayar", 500), (2, "kosong", 0), (3, "titip", 1000)]:
-        r = Round.objects.create(rt=rt, evening=dt.date(2026, 5, day), total=amount, households_listed=1, households_paid=int(amount > 0))
+        r = Round.objects.create(
+            rt=rt, evening=dt.date(2026, 5, day), total=amount, households_listed=1, households_paid=int(amount > 0)
+        )
         Contribution.objects.create(round=r, household=home, evening=r.evening, amount=amount, state=state)
     Round.objects.create(rt=rt, evening=dt.date(2026, 5, 4), total=0, households_listed=1)
     r = Round.objects.create(rt=rt, evening=dt.date(2026, 4, 10), total=700, households_listed=1, households_paid=1)
@@ -27,7 +29,7 @@ def home(kampung, bendahara):
     return home
 
 
-@time_machine.travel(dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.timezone.utc))
+@time_machine.travel(dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.UTC))
 def test_household_page_shows_its_month_and_year(client, home):
     response = client.get(f"/h/{home.private_code}/")
     assert response.status_code == 200
@@ -35,14 +37,16 @@ def test_household_page_shows_its_month_and_year(client, home):
     assert response["Referrer-Policy"] == "no-referrer"
     html = response.content.decode()
     assert "RT 03 · Gg. Melati 12" in html
-    assert "Ada" in html and "Kosong" in html and "Titip" in html and "Tidak diambil" in html and "Tidak ada ronda" in html
+    assert (
+        "Ada" in html and "Kosong" in html and "Titip" in html and "Tidak diambil" in html and "Tidak ada ronda" in html
+    )
     assert 'data-figure="year-total">Rp 2.200<' in html
     assert "Rp 1.500" in html  # May so far
     assert "081234567890" not in html and "Joko" not in html
     assert "?bulan=2026-04" in html and "?bulan=2026-06" not in html  # no future month
 
 
-@time_machine.travel(dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.timezone.utc))
+@time_machine.travel(dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.UTC))
 def test_month_navigation(client, home):
     page = f"/h/{home.private_code}/"
     html = client.get(f"{page}?bulan=2026-04").content.decode()
@@ -58,7 +62,7 @@ def test_month_navigation(client, home):
     assert client.get(f"{page}?bulan=2026-04&x=1")["Location"] == f"{page}?bulan=2026-04"
 
 
-@time_machine.travel(dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.timezone.utc))
+@time_machine.travel(dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.UTC))
 def test_a_flood_of_month_spellings_makes_no_more_pages_than_months(client, home, monkeypatch):
     """Anyone with the code could once make ~24,000 cached variants with ?bulan=; now only real months."""
     from public import cache as public_cache
@@ -98,7 +102,9 @@ def test_sticker_sheet_links_each_household_and_filters_by_rt(client, home, bend
     # The QR encodes the absolute URL of the household page.
     import segno
 
-    expected = segno.make(f"http://testserver/h/{home.private_code}/", error="m").svg_inline(scale=3, border=2, omitsize=True)
+    expected = segno.make(f"http://testserver/h/{home.private_code}/", error="m").svg_inline(
+        scale=3, border=2, omitsize=True
+    )
     assert expected in html
 
 

@@ -38,11 +38,11 @@ def test_every_month_is_named_and_readable_at_360(live_server, page: Page, benda
     for label in labels:
         assert label["inside"], label
         assert label["height"] >= 12, label  # type of about 12 px or more, once scaled to the phone
-    for upper, lower in zip(months, months[1:]):
+    for upper, lower in zip(months, months[1:], strict=False):
         assert upper["bottom"] <= lower["top"], (upper, lower)  # one row per month, no overlap
     amounts = sorted((label for label in labels if label["text"] not in expected), key=lambda label: label["left"])
     assert len(amounts) >= 2
-    for left, right in zip(amounts, amounts[1:]):
+    for left, right in zip(amounts, amounts[1:], strict=False):
         assert left["right"] + 4 <= right["left"], (left, right)  # the amount scale's labels stand apart
     assert months[0]["text"] == short_month_label(today)  # newest on top, as in the months table
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

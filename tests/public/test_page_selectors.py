@@ -6,9 +6,9 @@ import pytest
 
 from households.models import RT, Household
 from nightly import selectors as nightly_selectors
+from nightly.models import Contribution, Round
 from nightly.selectors import EveningStatus
 from spending import selectors as spending_selectors
-from nightly.models import Contribution, Round
 from spending.models import Expense, OtherIncome, Project
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_participation_leaves_total_only_rounds_out(rts):
 
 def test_project_progress_budget_spent_and_earmarked(kampung, django_assert_num_queries):
     hall = Project.objects.create(name="Balai warga", budget=1_000_000)
-    kitchen = Project.objects.create(name="Dapur stunting")
+    Project.objects.create(name="Dapur stunting")
     Expense.objects.create(spent_on=dt.date(2026, 5, 1), project=hall, description="Semen", amount=400_000)
     Expense.objects.create(spent_on=dt.date(2026, 5, 2), project=hall, description="Pasir", amount=900_000)
     Expense.objects.create(spent_on=dt.date(2026, 5, 2), description="Listrik pos", amount=50_000)
@@ -69,7 +69,9 @@ def test_household_month_and_year(rts):
     Round.objects.create(rt=rt1, evening=dt.date(2026, 5, 3), total=0, households_listed=1)  # not reached
     Contribution.objects.create(round=paid, household=home, evening=paid.evening, amount=500, state="dibayar")
     Contribution.objects.create(round=empty, household=home, evening=empty.evening, amount=0, state="kosong")
-    march = Round.objects.create(rt=rt1, evening=dt.date(2026, 3, 9), total=1000, households_listed=1, households_paid=1)
+    march = Round.objects.create(
+        rt=rt1, evening=dt.date(2026, 3, 9), total=1000, households_listed=1, households_paid=1
+    )
     Contribution.objects.create(round=march, household=home, evening=march.evening, amount=1000, state="titip")
     Round.objects.create(rt=rt1, evening=dt.date(2026, 5, 4), total=70_000, is_total_only=True)
     days = nightly_selectors.household_month(home, dt.date(2026, 5, 1), until=dt.date(2026, 5, 5))

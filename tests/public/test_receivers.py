@@ -9,7 +9,7 @@ from django.db import transaction
 
 from households.models import RT, Household
 from public.cache import invalidate_public_figures, public_cache_version
-from public.receivers import WATCHED_MODELS, schedule_invalidation
+from public.receivers import WATCHED_MODELS
 from spending.models import OtherIncome
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +38,9 @@ def test_each_transaction_gets_its_own(kampung, django_capture_on_commit_callbac
 
 
 def test_a_rolled_back_write_invalidates_nothing(kampung, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            RT.objects.create(number=6)
-            raise RuntimeError
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        RT.objects.create(number=6)
+        raise RuntimeError
     assert _pending(callbacks) == 0
 
 
@@ -62,9 +61,14 @@ def test_admin_edit_of_a_household_shows_at_once(client, superuser, kampung, dja
 def test_every_model_a_public_page_reads_is_watched():
     labels = {model._meta.label for model in WATCHED_MODELS}
     assert labels >= {
-        "jimpitan.KampungProfile", "households.RT", "households.Household", "nightly.Round",
-        "nightly.Contribution", "spending.Expense", "spending.OtherIncome", "spending.Project",
-        "ledger.Adjustment", "ledger.MonthClosing",
+        "jimpitan.KampungProfile",
+        "households.RT",
+        "households.Household",
+        "nightly.Round",
+        "nightly.Contribution",
+        "spending.Expense",
+        "spending.OtherIncome",
+        "spending.Project",
+        "ledger.Adjustment",
+        "ledger.MonthClosing",
     }
-
-

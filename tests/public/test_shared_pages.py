@@ -19,9 +19,9 @@ from households import services as household_services
 from households.models import RT, Household
 from jimpitan.lib.months import month_start
 from ledger import services as ledger_services
-from public.cache import CSRF_PLACEHOLDER, PUBLIC_CACHE_SECONDS, public_cache_key
 from nightly import services as nightly_services
 from nightly.services import SheetRow
+from public.cache import CSRF_PLACEHOLDER, PUBLIC_CACHE_SECONDS, public_cache_key
 from spending import services as spending_services
 from spending.models import Expense, OtherIncome, Project
 from tests.public.factories import seed_kampung
@@ -47,8 +47,13 @@ def world(kampung, bendahara):
     home = Household.objects.create(rt=rt, address="Gg. Melati 12", head_name="Siti Aminah", usual_amount=500)
     other = Household.objects.create(rt=rt, address="Gg. Mawar 1", head_name="Joko Susilo", usual_amount=500)
     project = Project.objects.create(name="Musala", budget=2_000_000)
-    return {"rt": rt, "home": home, "other": other, "project": project,
-            "urls": ["/", f"/program/{project.pk}/", f"/h/{home.private_code}/"]}
+    return {
+        "rt": rt,
+        "home": home,
+        "other": other,
+        "project": project,
+        "urls": ["/", f"/program/{project.pk}/", f"/h/{home.private_code}/"],
+    }
 
 
 @pytest.mark.parametrize("households", [20, 200])
@@ -151,8 +156,13 @@ def _evening():
 
 
 def _sheet(w, user):
-    nightly_services.save_sheet(rt=w["rt"], evening=_evening(), user=user, version=0,
-                                rows=[SheetRow(household_id=w["home"].pk, state="dibayar", amount=7_000)])
+    nightly_services.save_sheet(
+        rt=w["rt"],
+        evening=_evening(),
+        user=user,
+        version=0,
+        rows=[SheetRow(household_id=w["home"].pk, state="dibayar", amount=7_000)],
+    )
     return {"/": "Rp 7.000", "household": "Rp 7.000"}
 
 

@@ -4,7 +4,6 @@ its forms: the page, the PDF (its text), the XLSX Ringkasan, the CSV and the Wha
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import subprocess
@@ -43,8 +42,9 @@ def months():
     """The demo books' months, oldest first, with a correction in the current month."""
     result = seed_demo(households=30, months=3, seed=5)
     first = month_start(result.first_evening)
-    Adjustment.objects.create(entry_date=timezone.localdate(), amount=-15_000, reason="Salah hitung",
-                              corrects_month=first)
+    Adjustment.objects.create(
+        entry_date=timezone.localdate(), amount=-15_000, reason="Salah hitung", corrects_month=first
+    )
     out, month = [], first
     while month <= month_start(timezone.localdate()):
         out.append(month)
@@ -58,7 +58,7 @@ def _pdf_summary(pdf: bytes) -> dict[str, int]:
     lines = text.decode().splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "Ringkasan")
     figures = {}
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         match = re.match(r"\s*(\S.*?)\s{2,}([+\-−]?Rp [\d.]+)\s*$", line)
         if match and match.group(1) in LABELS:
             figures[LABELS[match.group(1)]] = amount(match.group(2))
@@ -93,8 +93,9 @@ def test_xlsx_ringkasan_adds_up(months):
 
     for month in months:
         sheet = load_workbook(io.BytesIO(build_xlsx(data.build(month))), read_only=True)["Ringkasan"]
-        figures = {LABELS[label]: value for label, value in sheet.iter_rows(values_only=True, max_col=2)
-                   if label in LABELS}
+        figures = {
+            LABELS[label]: value for label, value in sheet.iter_rows(values_only=True, max_col=2) if label in LABELS
+        }
         check_adds_up(figures, f"XLSX {month:%Y-%m}")
         assert ("brought-over" in figures) == (month == months[0])
     first = load_workbook(io.BytesIO(build_xlsx(data.build(months[0]))), read_only=True)["Ringkasan"]

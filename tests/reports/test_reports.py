@@ -13,14 +13,14 @@ from pypdf import PdfReader
 
 from jimpitan.lib.exports import RUPIAH_NUMBER_FORMAT
 from jimpitan.lib.money import format_rupiah
+from ledger.selectors import month_summary
+from ledger.services import close_month, record_adjustment
 from nightly.selectors import missed_evenings_recap
 from reports import data
 from reports.csvfile import build_csv
 from reports.pdf import build_pdf
 from reports.whatsapp import build_text
 from reports.xlsx import build_xlsx
-from ledger.selectors import month_summary
-from ledger.services import close_month, record_adjustment
 from spending.models import Expense, OtherIncome
 from tests.ledger.factories import save_round
 from tests.nightly.factories import make_rt
@@ -79,7 +79,10 @@ def test_xlsx_cells_equal_the_cash_book(books):
     empty_cell = first_house[2 + 4]
     assert empty_cell.value == 0 and empty_cell.fill.fgColor.rgb.endswith("FFE0B2")
     assert first_house[-1].value == 2000
-    assert isinstance(last[-1], int) and grid.cell(row=grid.max_row, column=grid.max_column).number_format == RUPIAH_NUMBER_FORMAT
+    assert (
+        isinstance(last[-1], int)
+        and grid.cell(row=grid.max_row, column=grid.max_column).number_format == RUPIAH_NUMBER_FORMAT
+    )
     expenses = list(workbook["Pengeluaran"].iter_rows(min_row=2, values_only=True))
     assert expenses[-1][-1] == summary.expenses == 20_000
     incomes = list(workbook["Pemasukan Lain"].iter_rows(min_row=2, values_only=True))
@@ -89,8 +92,13 @@ def test_xlsx_cells_equal_the_cash_book(books):
 def test_xlsx_grid_lists_only_households_that_had_joined_by_the_month_end(books):
     from households.models import Household
 
-    late = Household.objects.create(rt=books[0].rt, address="Blok Baru 1", head_name="Warga Pindahan",
-                                    route_position=99, joined_on=dt.date(2026, 2, 10))
+    late = Household.objects.create(
+        rt=books[0].rt,
+        address="Blok Baru 1",
+        head_name="Warga Pindahan",
+        route_position=99,
+        joined_on=dt.date(2026, 2, 10),
+    )
     for month, listed in ((JAN, False), (FEB, True)):
         sheet = load_workbook(io.BytesIO(build_xlsx(data.build(month))))["Jimpitan"]
         names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]

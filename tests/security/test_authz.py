@@ -9,8 +9,8 @@ suite until it is added here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.core.files.base import ContentFile
@@ -48,22 +48,39 @@ def world(bendahara, petugas, pokja, settings, tmp_path):
     from spending.models import Expense, OtherIncome, Project
 
     rt = RT.objects.create(number=7, name="Blok Rahasia")
-    household = Household.objects.create(rt=rt, address="Gang Mawar 7", head_name="Rahasia Sukmawati",
-                                         phone="081299887766", route_position=1)
-    other = Household.objects.create(rt=rt, address="Gang Mawar 9", head_name="Tetangga Wiryono",
-                                     phone="081211112222", route_position=2)
-    result = save_sheet(rt=rt, evening=evening_of() - dt.timedelta(days=1), user=bendahara, version=0,
-                        rows=[SheetRow(household.pk, "dibayar", 700), SheetRow(other.pk, "dibayar", 300)],
-                        notes="Catatan ronda rahasia")
+    household = Household.objects.create(
+        rt=rt, address="Gang Mawar 7", head_name="Rahasia Sukmawati", phone="081299887766", route_position=1
+    )
+    other = Household.objects.create(
+        rt=rt, address="Gang Mawar 9", head_name="Tetangga Wiryono", phone="081211112222", route_position=2
+    )
+    result = save_sheet(
+        rt=rt,
+        evening=evening_of() - dt.timedelta(days=1),
+        user=bendahara,
+        version=0,
+        rows=[SheetRow(household.pk, "dibayar", 700), SheetRow(other.pk, "dibayar", 300)],
+        notes="Catatan ronda rahasia",
+    )
     project = Project.objects.create(name="Ambulans Kampung Rahasia")
     project.cover_photo.save("sampul.jpg", ContentFile(b"\xff\xd8\xff SAMPUL-PROGRAM"), save=True)
-    expense = Expense(spent_on=evening_of() - dt.timedelta(days=1), description="Ban ambulans rahasia",
-                      amount=450_000, project=project, recorded_by=bendahara, receipt_content_type="image/jpeg")
+    expense = Expense(
+        spent_on=evening_of() - dt.timedelta(days=1),
+        description="Ban ambulans rahasia",
+        amount=450_000,
+        project=project,
+        recorded_by=bendahara,
+        receipt_content_type="image/jpeg",
+    )
     expense.receipt.save("nota-ban.jpg", ContentFile(b"\xff\xd8\xff RAHASIA-NOTA-BAN"), save=False)
     expense.receipt_thumbnail.save("nota-ban-kecil.jpg", ContentFile(b"\xff\xd8\xff RAHASIA-NOTA-KECIL"), save=False)
     expense.save()
-    income = OtherIncome.objects.create(received_on=evening_of() - dt.timedelta(days=1), description="Donasi rahasia",
-                                        amount=100_000, recorded_by=bendahara)
+    income = OtherIncome.objects.create(
+        received_on=evening_of() - dt.timedelta(days=1),
+        description="Donasi rahasia",
+        amount=100_000,
+        recorded_by=bendahara,
+    )
     return World(rt, household, other, result.round, {"project": project, "expense": expense, "income": income})
 
 
@@ -85,8 +102,13 @@ def _swap(w: World):
 
     from nightly.models import RosterSwap
 
-    return RosterSwap.objects.create(rt=w.rt, evening=evening_of(), requested_by=get_user_model().objects.get(
-        username="petugas"), replacement_name="Pak Pengganti", reason="Sakit")
+    return RosterSwap.objects.create(
+        rt=w.rt,
+        evening=evening_of(),
+        requested_by=get_user_model().objects.get(username="petugas"),
+        replacement_name="Pak Pengganti",
+        reason="Sakit",
+    )
 
 
 NAME, PHONE = b"Rahasia Sukmawati", b"081299887766"
@@ -100,7 +122,9 @@ MATRIX: dict[str, ObjectUrl] = {
     # Keliling's route lists the RT's private codes: only for those who record (petugas, the treasurer).
     "keliling:route": ObjectUrl(
         lambda w: reverse("keliling:route", args=[w.rt.pk, w.round.evening.isoformat()]),
-        {"petugas", "bendahara"}, lambda w: b"Gang Mawar 7"),
+        {"petugas", "bendahara"},
+        lambda w: b"Gang Mawar 7",
+    ),
     # The duty roster: the treasurer edits an RT's roster (the page and the print are not object URLs).
     "roster:edit": _u("roster:edit", lambda w: w.rt.pk, BENDAHARA, b"RT 07"),
     # A petugas asks for a swap; only the treasurer decides it.
@@ -118,39 +142,49 @@ MATRIX: dict[str, ObjectUrl] = {
     "spending:expense_detail": _u("spending:expense_detail", lambda w: w.objects["expense"].pk, POKJA_UP, EXPENSE),
     "spending:expense_edit": _u("spending:expense_edit", lambda w: w.objects["expense"].pk, BENDAHARA, EXPENSE),
     "spending:expense_delete": _u("spending:expense_delete", lambda w: w.objects["expense"].pk, BENDAHARA, EXPENSE),
-    "spending:expense_approve": _u("spending:expense_approve", lambda w: w.objects["expense"].pk, POKJA_UP,
-                                   method="post", ok=(302,)),
+    "spending:expense_approve": _u(
+        "spending:expense_approve", lambda w: w.objects["expense"].pk, POKJA_UP, method="post", ok=(302,)
+    ),
     "spending:receipt": _u("spending:receipt", lambda w: w.objects["expense"].pk, POKJA_UP, b"RAHASIA-NOTA-BAN"),
-    "spending:receipt_thumbnail": _u("spending:receipt_thumbnail", lambda w: w.objects["expense"].pk, POKJA_UP,
-                                     b"RAHASIA-NOTA-KECIL"),
+    "spending:receipt_thumbnail": _u(
+        "spending:receipt_thumbnail", lambda w: w.objects["expense"].pk, POKJA_UP, b"RAHASIA-NOTA-KECIL"
+    ),
     "spending:income_edit": _u("spending:income_edit", lambda w: w.objects["income"].pk, BENDAHARA, INCOME),
     "spending:income_delete": _u("spending:income_delete", lambda w: w.objects["income"].pk, BENDAHARA, INCOME),
     "spending:project_detail": _u("spending:project_detail", lambda w: w.objects["project"].pk, POKJA_UP, EXPENSE),
-    "spending:project_edit": _u("spending:project_edit", lambda w: w.objects["project"].pk, BENDAHARA,
-                                b"Ambulans Kampung Rahasia"),
+    "spending:project_edit": _u(
+        "spending:project_edit", lambda w: w.objects["project"].pk, BENDAHARA, b"Ambulans Kampung Rahasia"
+    ),
     # Month closing and reports: the treasurer closes, Pokja and the treasurer read the report, only a
     # superuser reopens (no role here is one, and an open month has nothing to reopen).
     "books:close": _u("books:close", lambda w: w.round.evening.strftime("%Y-%m"), BENDAHARA),
     "books:reopen": _u("books:reopen", lambda w: w.round.evening.strftime("%Y-%m"), NOBODY),
     "reports:month": _u("reports:month", lambda w: w.round.evening.strftime("%Y-%m"), POKJA_UP, EXPENSE),
     "reports:download": ObjectUrl(
-        lambda w: reverse("reports:download", args=[w.round.evening.strftime("%Y-%m"), "csv"]), POKJA_UP,
-        lambda w: EXPENSE),
+        lambda w: reverse("reports:download", args=[w.round.evening.strftime("%Y-%m"), "csv"]),
+        POKJA_UP,
+        lambda w: EXPENSE,
+    ),
     # The public ledger: totals for everyone, by design (the leak drill checks what they contain).
     "public_year": _u("public_year", lambda w: w.round.evening.year, EVERYONE),
     "public_evening": _u("public_evening", lambda w: w.round.evening.isoformat(), EVERYONE),
     "public_project": _u("public_project", lambda w: w.objects["project"].pk, EVERYONE, b"Ambulans Kampung Rahasia"),
     # Receipts reach the public only when the kampung publishes them (it does not by default).
     "public_receipt": ObjectUrl(
-        lambda w: reverse("public_receipt", args=[
-            w.objects["project"].pk, w.objects["expense"].pk, receipt_token(w.objects["expense"])]), NOBODY,
-        lambda w: b"RAHASIA-NOTA-BAN"),
+        lambda w: reverse(
+            "public_receipt",
+            args=[w.objects["project"].pk, w.objects["expense"].pk, receipt_token(w.objects["expense"])],
+        ),
+        NOBODY,
+        lambda w: b"RAHASIA-NOTA-BAN",
+    ),
     # A household's own page: whoever holds its private code (the sticker by the door).
     "household_page": _u("household_page", lambda w: w.household.private_code, EVERYONE, b"Gang Mawar 7"),
     "regenerate_code": _u("regenerate_code", lambda w: w.household.pk, BENDAHARA, b"Gang Mawar 7"),
     # A project's cover photo is public on purpose (re-encoded, shows what the fund built).
-    "spending:project_cover": _u("spending:project_cover", lambda w: w.objects["project"].pk, EVERYONE,
-                                 b"SAMPUL-PROGRAM"),
+    "spending:project_cover": _u(
+        "spending:project_cover", lambda w: w.objects["project"].pk, EVERYONE, b"SAMPUL-PROGRAM"
+    ),
 }
 
 
@@ -201,7 +235,12 @@ def test_object_url_is_only_for_its_roles(client_as, world, name, role):
 
 def test_a_wrong_or_replaced_household_code_shows_nothing(client, world, bendahara):
     code = world.household.private_code
-    for wrong in (code[:-1], code.upper() if code.upper() != code else code.lower(), "x" * 16, world.other_household.pk):
+    for wrong in (
+        code[:-1],
+        code.upper() if code.upper() != code else code.lower(),
+        "x" * 16,
+        world.other_household.pk,
+    ):
         response = client.get(f"/h/{wrong}/")
         assert response.status_code == 404
         assert b"Gang Mawar 7" not in response.content and b"Rahasia Sukmawati" not in response.content

@@ -25,7 +25,9 @@ def test_rupiah_field_limit():
         field.clean("1.000.000.000.000.001")
 
 
-@pytest.mark.parametrize("url,field", [("/kas/pengeluaran/baru/", "spent_on"), ("/kas/pemasukan-lain/baru/", "received_on")])
+@pytest.mark.parametrize(
+    "url,field", [("/kas/pengeluaran/baru/", "spent_on"), ("/kas/pemasukan-lain/baru/", "received_on")]
+)
 def test_a_date_in_year_9999_gets_a_message_not_a_server_error(client, bendahara, url, field):
     from spending.models import Expense, OtherIncome
 

@@ -16,8 +16,14 @@ def test_no_csp_violation_on_any_page(live_server, page: Page, bendahara):
     rt = RT.objects.create(number=2)
     Household.objects.create(rt=rt, address="No. 1", head_name="Warga Satu", route_position=1)
     violations: list[str] = []
-    page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text}")
-            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(f"{page.url}: {msg.text}")
+            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text
+            else None
+        ),
+    )
     visited = 0
 
     def visit(url: str) -> int:

@@ -22,7 +22,9 @@ def test_healthz_answers_before_first_run_setup(client):
 
 
 def test_healthz_503_when_the_database_is_unreachable(client, kampung):
-    with mock.patch.object(connections["default"], "cursor", side_effect=OperationalError("unable to open database file")):
+    with mock.patch.object(
+        connections["default"], "cursor", side_effect=OperationalError("unable to open database file")
+    ):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert b"database unavailable" in response.content

@@ -12,7 +12,6 @@ from spending.uploads import process_receipt
 from tests.access import FORBIDDEN, LOGIN, OK, ROLES, assert_access
 from tests.spending.factories import income, jpeg_bytes, stunting_kitchen, upload
 
-
 pytestmark = pytest.mark.usefixtures("media")
 
 

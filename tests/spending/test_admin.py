@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from spending.models import Expense, OtherIncome, Project
 from tests.spending.factories import expense, income, jpeg_bytes, stunting_kitchen, upload
 
-
 pytestmark = pytest.mark.usefixtures("media")
 
 
@@ -59,7 +58,9 @@ def test_total_covers_every_page_not_only_the_first(client_as, books, bendahara)
     Expense.objects.bulk_create(
         [Expense(spent_on=dt.date(2026, 6, 2), description=f"Paku {i}", amount=1_000) for i in range(150)]
     )
-    response = client_as("bendahara").get("/admin/spending/expense/", {"spent_on__month": "6", "spent_on__year": "2026"})
+    response = client_as("bendahara").get(
+        "/admin/spending/expense/", {"spent_on__month": "6", "spent_on__year": "2026"}
+    )
     assert len(response.context["cl"].result_list) == 100
     assert _totals(response) == [("Jumlah", "Rp 150.000")]
 
@@ -103,8 +104,14 @@ def test_admin_add_goes_through_the_service(client_as, books):
     client = client_as("bendahara")
     response = client.post(
         "/admin/spending/expense/add/",
-        {"spent_on": "2026-05-21", "project": books["kitchen"].pk, "description": "Gas elpiji",
-         "payee": "Warung", "amount": "3.500.000", "receipt_file": upload("nota.jpg", jpeg_bytes())},
+        {
+            "spent_on": "2026-05-21",
+            "project": books["kitchen"].pk,
+            "description": "Gas elpiji",
+            "payee": "Warung",
+            "amount": "3.500.000",
+            "receipt_file": upload("nota.jpg", jpeg_bytes()),
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     saved = Expense.objects.get(description="Gas elpiji")

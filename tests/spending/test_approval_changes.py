@@ -25,12 +25,15 @@ def approved(bendahara, pokja, media):
     return services.approve_expense(expense, pokja)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("payee", "Toko lain"),
-    ("description", "Konsumsi rapat RW"),
-    ("amount", 250_000),
-    ("spent_on", dt.date(2026, 5, 3)),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("payee", "Toko lain"),
+        ("description", "Konsumsi rapat RW"),
+        ("amount", 250_000),
+        ("spent_on", dt.date(2026, 5, 3)),
+    ],
+)
 def test_a_changed_field_clears_the_approval(approved, bendahara, field, value):
     setattr(approved, field, value)
     services.save_expense(approved, user=bendahara)

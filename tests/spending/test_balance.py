@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from public.cache import public_cache_version
 from ledger.guards import MonthClosedError
 from ledger.models import MonthClosing
 from ledger.selectors import current_balance
+from public.cache import public_cache_version
 from spending import services
 from spending.models import Expense, OtherIncome
 from tests.spending.factories import expense, income

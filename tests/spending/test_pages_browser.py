@@ -16,14 +16,26 @@ def _no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=["laptop", "phone"])
-def test_expense_with_photo_receipt_updates_the_project(live_server, page: Page, viewport, screenshot_dir, settings,
-                                                         tmp_path, bendahara):
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}], ids=["laptop", "phone"]
+)
+def test_expense_with_photo_receipt_updates_the_project(
+    live_server, page: Page, viewport, screenshot_dir, settings, tmp_path, bendahara
+):
     settings.MEDIA_ROOT = tmp_path / "media"
-    kitchen = Project.objects.create(name="Dapur stunting", budget=12_000_000, status="berjalan",
-                                     description="Makanan tambahan untuk balita dan ibu hamil.")
-    OtherIncome.objects.create(received_on=dt.date.today() - dt.timedelta(days=3), description="Bantuan Puskesmas",
-                               source="mitra", amount=5_000_000, project=kitchen)
+    kitchen = Project.objects.create(
+        name="Dapur stunting",
+        budget=12_000_000,
+        status="berjalan",
+        description="Makanan tambahan untuk balita dan ibu hamil.",
+    )
+    OtherIncome.objects.create(
+        received_on=dt.date.today() - dt.timedelta(days=3),
+        description="Bantuan Puskesmas",
+        source="mitra",
+        amount=5_000_000,
+        project=kitchen,
+    )
     photo = tmp_path / "IMG_20260512_nota.jpg"
     photo.write_bytes(jpeg_bytes(size=(3000, 4000), gps=True))
     page.set_viewport_size(viewport)
@@ -55,8 +67,9 @@ def test_expense_with_photo_receipt_updates_the_project(live_server, page: Page,
     thumbnail = page.get_by_role("img", name="Nota")
     expect(thumbnail).to_be_visible()
     # Lazy-loaded: wait until the browser has actually decoded the thumbnail.
-    page.wait_for_function("() => { const i = document.querySelector('img.receipt-thumb'); "
-                           "return i && i.complete && i.naturalWidth > 0; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.receipt-thumb'); return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert 0 < thumbnail.evaluate("img => img.naturalWidth") <= 320
     assert _no_horizontal_scroll(page)
     page.screenshot(path=f"{screenshot_dir}/spending-project-{name}.png", full_page=True)

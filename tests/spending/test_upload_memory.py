@@ -74,6 +74,8 @@ def test_bomb_receipt_gets_a_message_next_to_the_field(client, bendahara, under_
     client.force_login(bendahara)
     page = client.get(reverse("spending:expense_create"))
     assert page.status_code == 200
-    response = client.post(reverse("spending:expense_create"), {"receipt_file": upload("nota.png", under_pillows_limit)})
+    response = client.post(
+        reverse("spending:expense_create"), {"receipt_file": upload("nota.png", under_pillows_limit)}
+    )
     assert response.status_code == 200
     assert "7.500 × 7.500 piksel" in " ".join(response.context["form"].errors["receipt_file"])

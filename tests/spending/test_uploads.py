@@ -1,5 +1,6 @@
 """Receipts are judged by content, re-encoded without EXIF, stored under random names."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -11,9 +12,6 @@ from spending import services
 from spending.models import Expense
 from spending.uploads import MAX_IMAGE_SIDE, process_photo, process_receipt
 from tests.spending.factories import income, jpeg_bytes, pdf_bytes, png_bytes, upload
-
-import datetime as dt
-
 
 pytestmark = pytest.mark.usefixtures("media")
 
@@ -96,8 +94,13 @@ def test_form_shows_the_error_next_to_the_receipt_and_keeps_the_input(client_as,
     income(dt.date(2026, 5, 1), 1_000_000)
     response = client_as("bendahara").post(
         reverse("spending:expense_create"),
-        {"spent_on": "2026-05-05", "description": "Gas elpiji", "payee": "Warung", "amount": "150.000",
-         "receipt_file": upload("nota.jpg", content)},
+        {
+            "spent_on": "2026-05-05",
+            "description": "Gas elpiji",
+            "payee": "Warung",
+            "amount": "150.000",
+            "receipt_file": upload("nota.jpg", content),
+        },
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -111,8 +114,12 @@ def test_upload_through_the_form_stores_a_clean_jpeg_and_a_thumbnail(client_as, 
     income(dt.date(2026, 5, 1), 1_000_000)
     response = client_as("bendahara").post(
         reverse("spending:expense_create"),
-        {"spent_on": "2026-05-05", "description": "Gas elpiji", "amount": "150000",
-         "receipt_file": upload("<script>.jpg", jpeg_bytes(gps=True), "text/html")},
+        {
+            "spent_on": "2026-05-05",
+            "description": "Gas elpiji",
+            "amount": "150000",
+            "receipt_file": upload("<script>.jpg", jpeg_bytes(gps=True), "text/html"),
+        },
     )
     assert response.status_code == 302
     expense = Expense.objects.get()

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from spending.models import Expense, OtherIncome, Project
 from tests.spending.factories import expense, income, jpeg_bytes, stunting_kitchen, upload
 
-
 pytestmark = pytest.mark.usefixtures("media")
 
 
@@ -30,8 +29,9 @@ def books(bendahara):
 
 def test_expense_list_filters_and_totals(client_as, books):
     client = client_as("bendahara")
-    page = client.get(reverse("spending:expense_list"), {"since": "2026-05-01", "until": "2026-05-31",
-                                                         "project": books["kitchen"].pk}).content.decode()
+    page = client.get(
+        reverse("spending:expense_list"), {"since": "2026-05-01", "until": "2026-05-31", "project": books["kitchen"].pk}
+    ).content.decode()
     assert "Peralatan masak" in page and "Kompor gas" not in page and "Karpet musala" not in page
     assert "Rp 2.500.000" in page
     page = client.get(reverse("spending:expense_list"), {"q": "karpet"}).content.decode()
@@ -69,8 +69,14 @@ def test_income_and_project_lists_download(client_as, books):
 def test_record_expense_with_dotted_amount(client_as, books):
     response = client_as("bendahara").post(
         reverse("spending:expense_create"),
-        {"spent_on": "2026-05-21", "project": books["kitchen"].pk, "description": "Susu dan telur",
-         "payee": "Warung Bu Sri", "amount": "3.500.000", "receipt_file": upload("nota.jpg", jpeg_bytes())},
+        {
+            "spent_on": "2026-05-21",
+            "project": books["kitchen"].pk,
+            "description": "Susu dan telur",
+            "payee": "Warung Bu Sri",
+            "amount": "3.500.000",
+            "receipt_file": upload("nota.jpg", jpeg_bytes()),
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("spending:project_detail", args=[books["kitchen"].pk])
@@ -105,8 +111,14 @@ def test_record_and_delete_other_income(client_as, books):
     client = client_as("bendahara")
     response = client.post(
         reverse("spending:income_create"),
-        {"received_on": "2026-05-25", "source": "kwt", "source_name": "KWT Melati",
-         "description": "Penjualan sayur", "amount": "450.000", "project": ""},
+        {
+            "received_on": "2026-05-25",
+            "source": "kwt",
+            "source_name": "KWT Melati",
+            "description": "Penjualan sayur",
+            "amount": "450.000",
+            "project": "",
+        },
     )
     assert response.status_code == 302
     saved = OtherIncome.objects.get(description="Penjualan sayur")
@@ -146,8 +158,13 @@ def test_project_list_queries_do_not_grow_with_projects(client_as, books, django
 def test_create_project_with_a_cover_photo(client_as, media):
     response = client_as("bendahara").post(
         reverse("spending:project_create"),
-        {"name": "Ambulans", "status": "rencana", "budget": "35.000.000", "display_order": "0",
-         "cover_file": upload("ambulans.jpg", jpeg_bytes(gps=True))},
+        {
+            "name": "Ambulans",
+            "status": "rencana",
+            "budget": "35.000.000",
+            "display_order": "0",
+            "cover_file": upload("ambulans.jpg", jpeg_bytes(gps=True)),
+        },
     )
     assert response.status_code == 302
     project = Project.objects.get(name="Ambulans")
@@ -159,8 +176,12 @@ def test_create_project_with_a_cover_photo(client_as, media):
 def test_project_form_refuses_a_renamed_html_cover(client_as):
     response = client_as("bendahara").post(
         reverse("spending:project_create"),
-        {"name": "Musala", "status": "rencana", "display_order": "0",
-         "cover_file": upload("foto.jpg", b"<html></html>")},
+        {
+            "name": "Musala",
+            "status": "rencana",
+            "display_order": "0",
+            "cover_file": upload("foto.jpg", b"<html></html>"),
+        },
     )
     assert response.status_code == 200 and "bukan foto" in response.content.decode()
     assert not Project.objects.exists()
@@ -170,8 +191,10 @@ def test_expense_list_queries_do_not_grow_with_rows(client_as, books, django_ass
     client = client_as("bendahara")
     client.get(reverse("spending:expense_list"))
     Expense.objects.bulk_create(
-        [Expense(spent_on=dt.date(2026, 4, 5), project=books["kitchen"], description=f"Sayur {n}", amount=1_000)
-         for n in range(60)]
+        [
+            Expense(spent_on=dt.date(2026, 4, 5), project=books["kitchen"], description=f"Sayur {n}", amount=1_000)
+            for n in range(60)
+        ]
     )
     with django_assert_max_num_queries(9):
         page = client.get(reverse("spending:expense_list")).content.decode()

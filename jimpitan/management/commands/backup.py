@@ -17,8 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", required=True, help="archive file, or a folder for dated archives")
-        parser.add_argument("--keep", type=int, default=None,
-                            help="afterwards delete all but the newest N dated archives in that folder")
+        parser.add_argument(
+            "--keep",
+            type=int,
+            default=None,
+            help="afterwards delete all but the newest N dated archives in that folder",
+        )
 
     def handle(self, *args, output: str, keep: int | None, **options):
         if keep is not None and keep < 1:

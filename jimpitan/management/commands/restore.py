@@ -18,8 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="the .tar.gz archive to restore")
-        parser.add_argument("--force", action="store_true",
-                            help="replace a database and media folder that already hold data")
+        parser.add_argument(
+            "--force", action="store_true", help="replace a database and media folder that already hold data"
+        )
 
     def handle(self, *args, archive: str, force: bool, **options):
         path = Path(archive)
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             manifest = restore_backup(path, force=force)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Restored the backup of {manifest['created_at']} ({manifest['media_files']} uploaded files).")
+        self.stdout.write(
+            f"Restored the backup of {manifest['created_at']} ({manifest['media_files']} uploaded files)."
+        )
         # A backup from an older version gets the newer tables and columns.
         call_command("migrate", interactive=False, verbosity=0)
         counts = ", ".join(f"{label.split('.')[1]}: {n}" for label, n in row_counts().items())

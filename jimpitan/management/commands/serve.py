@@ -37,8 +37,22 @@ class Command(BaseCommand):
         self.collect_static()
         env = self.server_env(host)
         self.print_links(host, port)
-        command = [sys.executable, "-m", "gunicorn", "jimpitan.wsgi:application", "--bind", self.bind(host, port),
-                   "--workers", str(workers), "--timeout", "60", "--access-logfile", "-", "--error-logfile", "-"]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "jimpitan.wsgi:application",
+            "--bind",
+            self.bind(host, port),
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+        ]
         sys.stdout.flush()
         sys.stderr.flush()
         os.execvpe(sys.executable, command, env)
@@ -79,7 +93,9 @@ class Command(BaseCommand):
         if not setup_done():
             code = current_code()
             path = f"/setup/?kode={code}"
-            self.stdout.write(f"Setup code: {code}  (also: python manage.py setup_code; file {settings.VAR_DIR}/setup_code)")
+            self.stdout.write(
+                f"Setup code: {code}  (also: python manage.py setup_code; file {settings.VAR_DIR}/setup_code)"
+            )
             self.stdout.write("Open this link to name the kampung and create the treasurer's account:")
         else:
             self.stdout.write("Jimpitan is running. Open:")
@@ -95,5 +111,7 @@ def static_fingerprint() -> str:
     for finder in finders.get_finders():
         for path, storage in finder.list(["CVS", ".*", "*~"]):
             status = os.stat(storage.path(path))
-            digest.update(f"{getattr(storage, 'prefix', '') or ''}/{path}:{status.st_size}:{status.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{getattr(storage, 'prefix', '') or ''}/{path}:{status.st_size}:{status.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()
