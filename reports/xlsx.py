@@ -109,12 +109,10 @@ def _summary_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
     sheet.append([_("Tingkat partisipasi (%)"), report.participation_rate])
 
 
-def _jimpitan_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
-    """Households × evenings, as in the paper book. One query for the month's contributions."""
-    first, end = report.month, report.end
-    days = [first + dt.timedelta(days=i) for i in range(calendar.monthrange(first.year, first.month)[1])]
+def _month_grid(first: dt.date, days: list[dt.date]) -> dict[int, list]:
+    """Each household's row of the grid, filled straight from the month's contributions (one query):
+    per day None (no row) or (amount, empty)."""
     day_index = {day: i for i, day in enumerate(days)}
-    # Each household's row of the grid, filled straight from the month's contributions.
     grid: dict[int, list] = {}
     for hid, evening, state, amount in (
         Contribution.objects.in_month(first).order_by().values_list("household_id", "evening", "state", "amount")
@@ -123,6 +121,14 @@ def _jimpitan_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
         if row is None:
             row = grid[hid] = [None] * len(days)
         row[day_index[evening]] = (amount, state == ContributionState.EMPTY)
+    return grid
+
+
+def _jimpitan_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
+    """Households × evenings, as in the paper book. One query for the month's contributions."""
+    first, end = report.month, report.end
+    days = [first + dt.timedelta(days=i) for i in range(calendar.monthrange(first.year, first.month)[1])]
+    grid = _month_grid(first, days)
     # Every active household that had joined by the month's end, plus any that has a row this month but moved
     # away or was exempted since.
     joined = Q(joined_on__isnull=True) | Q(joined_on__lt=end)
