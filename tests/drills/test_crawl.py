@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page
 from tests.drills.conftest import ROLES, Site
 
 # The data is the package's (tests/drills/conftest.py); the marker gives each test the database it reads.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.crawl, pytest.mark.django_db]
 
 AXE_SOURCE = (settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js").read_text()
 WIDTHS = {"phone": 360, "laptop": 1280}

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser
 
 from tests.drills.conftest import Site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.crawl, pytest.mark.django_db]
 
 LIMIT = 100_000
 
