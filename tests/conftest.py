@@ -136,3 +136,11 @@ def roles(transactional_db):
     from jimpitan.roles import sync_role_permissions
 
     sync_role_permissions(apps)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The crawl drills seed a whole kampung for their package and keep it committed until they end: run them
+    after every other test (and after pytest-django's own ordering), so no other test sees that kampung."""
+    crawl = [item for item in items if item.get_closest_marker("crawl")]
+    items[:] = [item for item in items if not item.get_closest_marker("crawl")] + crawl
