@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from jimpitan.models import KampungProfile
-from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
+from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, sync_role_permissions
 
 # Playwright's sync API runs an event loop in the test thread; live_server's DB access is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -136,6 +137,22 @@ def roles(transactional_db):
     from jimpitan.roles import sync_role_permissions
 
     sync_role_permissions(apps)
+
+
+def _flushes(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return transactional or {"transactional_db", "live_server"} & set(request.fixturenames) != set()
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_a_flush(request, django_db_blocker):
+    """A transactional test flushes every table when it ends, the roles that data migrations made included; the
+    tests after it (the setup page, the role checks) expect them. Autouse, so it is torn down after the flush."""
+    yield
+    if _flushes(request):
+        with django_db_blocker.unblock():
+            sync_role_permissions(apps)
 
 
 @pytest.hookimpl(trylast=True)
