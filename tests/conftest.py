@@ -139,19 +139,21 @@ def roles(transactional_db):
     sync_role_permissions(apps)
 
 
-def _flushes(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-    return transactional or {"transactional_db", "live_server"} & set(request.fixturenames) != set()
+def _uses_db(request) -> bool:
+    return request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
 
 
 @pytest.fixture(autouse=True)
-def _roles_after_a_flush(request, django_db_blocker):
+def _roles_present(request, django_db_blocker):
     """A transactional test flushes every table when it ends, the roles that data migrations made included; the
-    tests after it (the setup page, the role checks) expect them. Autouse, so it is torn down after the flush."""
-    yield
-    if _flushes(request):
-        with django_db_blocker.unblock():
+    tests after it (the setup page, the role checks, the demo seeder) expect them: put them back first."""
+    if not _uses_db(request):
+        return
+    request.getfixturevalue("django_db_setup")  # the test database, never the configured one
+    with django_db_blocker.unblock():
+        if not Group.objects.exists():
             sync_role_permissions(apps)
 
 
