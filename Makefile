@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev setup test lint demo assets translations migrate system-test-deps bench load crash-drill clean
+.PHONY: run dev setup test test-deps lint demo assets translations migrate system-test-deps bench load crash-drill clean
 
 # DEBUG off, collected static files, gunicorn; HOST=0.0.0.0 shares it on the LAN. Prints the link to open
 # (with the one-time setup code while no kampung exists).
@@ -55,8 +55,11 @@ system-test-deps:
 	  else echo "Please install:$$missing (as root: apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-test: $(VENV)/.installed-test node_modules/.installed translations system-test-deps
+test: test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything the suite needs before it starts (CI prepares it once, then runs two suites side by side).
+test-deps: $(VENV)/.installed-test node_modules/.installed translations system-test-deps
 
 # The gates CI runs besides the tests: the one-way app stack, ruff's lint and format, and mypy (all
 # configured in pyproject.toml).

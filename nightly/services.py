@@ -901,8 +901,11 @@ def _rewrite_evening(*, rt: RT, day: dt.date, leaving_id: int, joining, joining_
 @transaction.atomic
 def decide_roster_swap(*, swap: RosterSwap, user, approve: bool) -> RosterSwap:
     """The Bendahara approves (the roster changes for those evenings) or refuses a pending request."""
+    # Only the request row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
     swap = (
-        RosterSwap.objects.select_for_update().select_related("rt", "requested_by", "replacement_user").get(pk=swap.pk)
+        RosterSwap.objects.select_for_update(of=("self",))
+        .select_related("rt", "requested_by", "replacement_user")
+        .get(pk=swap.pk)
     )
     if swap.status != SwapStatus.PENDING:
         raise ValidationError(_("Permintaan ini sudah diputuskan."), code="decided")
