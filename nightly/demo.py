@@ -21,7 +21,7 @@ from households.demo import DemoHousehold, called_name
 from households.models import HouseholdStatus
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.sql import delete_all_rows, insert_sql, rows_changed_in_bulk
-from nightly.models import Contribution, ContributionState, Round
+from nightly.models import Contribution, ContributionState, RosterAssignment, RosterKind, RosterSwap, Round
 
 OTHER_AMOUNTS = [100, 200, 500, 1000, 2000]
 RAIN_CHANCE = 0.035  # the whole kampung skips the night
@@ -54,6 +54,10 @@ CONTRIBUTION_FIELDS = ["round", "household", "evening", "amount", "state", "note
 
 # What this seeder empties, children first.
 WIPED_MODELS = (
+    RosterSwap.history.model,
+    RosterSwap,
+    RosterAssignment.history.model,
+    RosterAssignment,
     Contribution.history.model,
     Contribution,
     Round.collector_users.through,
@@ -94,6 +98,7 @@ def seed_rounds(
     then insert their contributions (the ids are needed first, and a month keeps the batches small)."""
     by_rt = _on_route(households)
     kampung = _Kampung(by_rt, sorted(by_rt), _rosters(rng, households), recorder_ids)
+    _store_rosters(kampung.rosters)
     seeded = SeededRounds()
     month = month_start(first)
     with connection.cursor() as cursor:
@@ -131,6 +136,17 @@ def _rosters(rng: random.Random, households: list[DemoHousehold]) -> dict[int, l
             groups.append(", ".join(called_name(name) for name in picked))
         rosters[rt_id] = groups
     return rosters
+
+
+def _store_rosters(rosters: dict[int, list[str]]) -> None:
+    """The weekday groups the rounds were patrolled by, as each RT's duty roster (plain names: the residents
+    on patrol have no accounts)."""
+    RosterAssignment.objects.bulk_create(
+        RosterAssignment(rt_id=rt_id, kind=RosterKind.WEEKDAY, weekday=weekday, name=name, position=position)
+        for rt_id, groups in rosters.items()
+        for weekday, group in enumerate(groups)
+        for position, name in enumerate(dict.fromkeys(group.split(", ")))
+    )
 
 
 def _month_rows(rng: random.Random, kampung: _Kampung, start: dt.date, end: dt.date) -> _MonthRows:

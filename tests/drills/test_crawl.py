@@ -77,6 +77,11 @@ PAGES: dict[str, object] = {
     "books:close": lambda o: [o["open_month"]],
     "books:reopen": lambda o: [o["closed_month"]],
     "reports:month": lambda o: [o["closed_month"]],
+    "keliling:page": lambda o: f"?rt={o['rt'].pk}",
+    "nightly:recap": lambda o: f"?malam={o['round'].evening.isoformat()}",
+    "roster:page": None,
+    "roster:edit": lambda o: [o["rt"].pk],
+    "roster:swaps": None,
 }
 
 # Pages whose form is submitted empty as well, to crawl its error state. Only forms that create something or
@@ -113,13 +118,6 @@ NOT_PAGES = {
     "service_worker": "the service worker (JavaScript)",
     "roster:pdf": "a PDF download",
     "roster:swap_decide": "POST only (the treasurer's decision on a swap)",
-    # Pages added by issue 15 in the session that built them, after its crawl had run: not crawled yet, so not
-    # yet proven at 360 px with axe. The next session moves them to PAGES.
-    "keliling:page": "not crawled yet (issue 15, collection mode)",
-    "nightly:recap": "not crawled yet (issue 15, nightly recap)",
-    "roster:page": "not crawled yet (issue 15, duty roster)",
-    "roster:edit": "not crawled yet (issue 15, duty roster)",
-    "roster:swaps": "not crawled yet (issue 15, duty roster)",
     "households:import_template": "a CSV/XLSX download",
     "spending:expense_approve": "POST only",
     "spending:receipt": "a receipt image",
