@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -20,6 +23,8 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start
 from nightly.models import Contribution, Round
 from public.cache import invalidate_public_figures
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def expect(response, *statuses: int):
@@ -135,6 +140,45 @@ def sheet_post_500(ctx: Context):
     saved = Round.objects.get(rt=ctx.bench_rt, evening=ctx.sheet_evening)
     if saved.households_listed != common.BENCH_RT_SIZE:
         raise RuntimeError(f"the sheet saved {saved.households_listed} rows, not {common.BENCH_RT_SIZE}")
+    return prepare, run
+
+
+def keliling_sync_500(ctx: Context):
+    """The phone's queue for the 500-house RT sent in one request (as two phones' worth of taps would be): every
+    house tapped again, a second later and with the other amount, so each sync updates all 500 rows. Compare
+    with sheet_post_500, the same rows saved from the treasurer's sheet."""
+    evening = ctx.sheet_evening - dt.timedelta(days=2)
+    codes = list(
+        Household.objects.filter(rt=ctx.bench_rt).active().in_route_order().values_list("private_code", flat=True)
+    )
+    url = reverse("keliling:sync")
+    state = {"n": 0, "body": ""}
+
+    def prepare() -> None:
+        state["n"] += 1
+        captured = dt.datetime.combine(evening, dt.time(19), tzinfo=JAKARTA) + dt.timedelta(seconds=state["n"])
+        amount = 500 if state["n"] % 2 else 200
+        records = [
+            {
+                "id": str(uuid.uuid4()),
+                "household": code,
+                "state": "dibayar",
+                "amount": amount,
+                "captured_at": captured.isoformat(),
+            }
+            for code in codes
+        ]
+        state["body"] = json.dumps({"records": records})
+
+    def run() -> object:
+        response = expect(ctx.treasurer.post(url, state["body"], content_type="application/json"), 200)
+        statuses = {answer["status"] for answer in response.json()["results"]}
+        if statuses != {"saved"}:
+            raise RuntimeError(f"the sync answered {statuses}")
+        return response
+
+    prepare()
+    run()
     return prepare, run
 
 
@@ -290,6 +334,7 @@ def all_cases(ctx: Context) -> list[Case]:
         case(sql_floor_sheet_post, 3, 20),
         case(sheet_get_500, 2, 10),
         case(sheet_post_500, 2, 10),
+        case(keliling_sync_500, 2, 10),
         case(sheet_get_saved, 1, 5),
         case(rounds_list, 2, 15),
         case(household_page, 3, 30),

@@ -36,11 +36,50 @@ SHEET_ROWS = 500
 ROLES = ("anonymous", "petugas", "pokja", "bendahara")
 
 
+class WireCounter:
+    """The bytes the server sends, per request, as it sends them: the status line, the headers and the body
+    (compressed where the app compresses). It sees what the service worker fetches too, which the page's own
+    DevTools session does not."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, int]] = []
+
+    def take(self) -> list[tuple[str, int]]:
+        sent, self.sent = self.sent, []
+        return sent
+
+    def wrap(self, app):
+        def counted(environ, start_response):
+            head = 0
+
+            def start(status, headers, exc_info=None):
+                nonlocal head
+                head = len("HTTP/1.1 \r\n") + len(status) + sum(len(k) + len(v) + 4 for k, v in headers) + 2
+                return start_response(status, headers, exc_info)
+
+            body = app(environ, start)
+            return self._counting(body, environ["PATH_INFO"], lambda: head)
+
+        return counted
+
+    def _counting(self, body, path: str, head):
+        size = 0
+        try:
+            for chunk in body:
+                size += len(chunk)
+                yield chunk
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+            self.sent.append((path, head() + size))
+
+
 @dataclass
 class Site:
     url: str
     objects: dict
     sessions: dict = field(default_factory=dict)  # role -> session key ("anonymous" has none)
+    wire: WireCounter = field(default_factory=WireCounter)
 
 
 def _seed() -> dict:
@@ -114,11 +153,12 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
             objects = _seed()
             sessions = {role: _session_for(role) for role in ROLES if role != "anonymous"}
         # Straight to the app: WhiteNoise in the middleware serves /static/, as under gunicorn.
+        wire = WireCounter()
         server = LiveServer("localhost", start=False)
-        server.thread.static_handler = lambda app: app
+        server.thread.static_handler = wire.wrap
         server.start()
         try:
-            yield Site(server.url, objects, sessions)
+            yield Site(server.url, objects, sessions, wire)
         finally:
             server.stop()
             with django_db_blocker.unblock():

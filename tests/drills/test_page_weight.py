@@ -57,3 +57,42 @@ def test_a_first_visit_stays_under_100_kb(browser: Browser, site: Site, visit):
     breakdown = ", ".join(f"{url.split('?')[0]} {size / 1000:.1f}" for url, size in sorted(transferred.items()))
     print(f"\n{name}: {total / 1000:.1f} KB in {len(transferred)} requests ({breakdown})")
     assert total < LIMIT, f"{name}: {total} bytes ({breakdown})"
+
+
+def _summary(sent: list[tuple[str, int]]) -> str:
+    return (
+        f"{sum(size for _path, size in sent) / 1000:.1f} KB ("
+        + ", ".join(f"{path} {size / 1000:.1f}" for path, size in sent)
+        + ")"
+    )
+
+
+def test_keliling_first_visit_and_a_visit_from_the_phones_cache(browser: Browser, site: Site):
+    """The collector's phone mode: what the first visit downloads (the page, its assets, the route, and what the
+    service worker keeps for offline use), and what opening it again costs once the worker holds the shell.
+    Counted at the server, so the worker's own downloads are in."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    host = site.url.split("//")[1].split(":")[0]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": site.sessions["petugas"], "domain": host, "path": "/"}]
+    )
+    page = context.new_page()
+    url = f"{site.url}/keliling/?rt={site.objects['rt'].pk}"
+    try:
+        site.wire.take()
+        page.goto(url, wait_until="networkidle")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_load_state("networkidle")
+        first = site.wire.take()
+        page.goto(url, wait_until="networkidle")
+        page.locator("[data-k=address]").wait_for()
+        cached = site.wire.take()
+    finally:
+        context.close()
+    print(f"\n/keliling/ first visit: {_summary(first)}")
+    print(f"/keliling/ again, from the phone's cache: {_summary(cached)}")
+    assert sum(size for _path, size in first) < LIMIT, _summary(first)
+    # Opened again, only the page and the route come over the wire (and the worker's update check): every
+    # asset is in the worker's cache.
+    assert {path.split("/")[1] for path, _size in cached} <= {"keliling", "sw.js"}, _summary(cached)
+    assert sum(size for _path, size in cached) < 20_000, _summary(cached)

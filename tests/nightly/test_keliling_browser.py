@@ -102,3 +102,36 @@ def test_two_phones_on_one_rt_later_tap_wins_and_both_phones_see_it(
     page.locator("#k-jump").press("Enter")
     expect(page.locator("[data-k=mark]")).to_have_text("✓ Ada Rp 500")
     other_context.close()
+
+
+def test_a_phone_and_the_treasurers_open_sheet_at_once(live_server, page: Page, browser, petugas, bendahara):
+    """The treasurer opens the sheet; meanwhile the patrol's phone records a house as empty. Saving the sheet then
+    overwrites nothing: it says the round changed, marks the house with what is stored, and only a second,
+    deliberate save writes the treasurer's value (with history)."""
+    rt, houses = make_rt(number=6, households=3, usual_amount=500)
+    sheet_context = browser.new_context(viewport={"width": 360, "height": 740})
+    sheet = sheet_context.new_page()
+    _sign_in(sheet, live_server.url, "bendahara")
+    sheet.goto(f"{live_server.url}/jimpitan/lembar/?rt={rt.pk}")
+    sheet.get_by_role("button", name="Isi semua dengan jumlah biasa").click()
+    expect(sheet.locator("#sheet-total")).to_have_text("Rp 1.500")
+
+    _sign_in(page, live_server.url, "petugas")
+    page.goto(f"{live_server.url}/keliling/?rt={rt.pk}")
+    page.get_by_role("button", name="Kosong").click()  # No. 1, from the door
+    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
+    assert Contribution.objects.get(household=houses[0]).state == "kosong"
+
+    sheet.get_by_role("button", name="Simpan").click()
+    expect(sheet.get_by_text("sudah diubah orang lain sejak lembar ini dibuka")).to_be_visible()
+    expect(sheet.get_by_text(re.compile("Tersimpan: Kosong"))).to_be_visible()
+    # Nothing of the sheet was written: the phone's tap stands alone.
+    assert [(c.household_id, c.state) for c in Contribution.objects.all()] == [(houses[0].pk, "kosong")]
+
+    sheet.get_by_role("button", name="Simpan").click()  # seen the difference, saved on purpose
+    expect(sheet.get_by_text(re.compile("disimpan: Rp 1.500 dari 3 rumah"))).to_be_visible()
+    first = Contribution.objects.get(household=houses[0])
+    assert (first.state, first.amount) == ("dibayar", 500)
+    assert [h.state for h in first.history.order_by("history_date")] == ["kosong", "dibayar"]
+    assert Round.objects.get().total == 1500
+    sheet_context.close()
