@@ -135,3 +135,24 @@ def test_a_phone_and_the_treasurers_open_sheet_at_once(live_server, page: Page, 
     assert [h.state for h in first.history.order_by("history_date")] == ["kosong", "dibayar"]
     assert Round.objects.get().total == 1500
     sheet_context.close()
+
+
+def test_a_62_house_round_with_10_empty_takes_62_taps(live_server, page: Page, petugas):
+    """One tap per house, nothing else: no confirm, no next button, no typing."""
+    rt, houses = make_rt(number=7, households=62, usual_amount=500)
+    empty = set(range(5, 62, 6))  # every sixth house from the sixth: 10 empty containers
+    page.set_viewport_size({"width": 360, "height": 740})
+    _sign_in(page, live_server.url, "petugas")
+    page.goto(f"{live_server.url}/keliling/?rt={rt.pk}")
+    expect(page.locator("[data-k=progress]")).to_have_text("1 / 62")
+    taps = 0
+    for index in range(62):
+        expect(page.locator("[data-k=progress]")).to_have_text(f"{index + 1} / 62")
+        page.get_by_role("button", name="Kosong" if index in empty else re.compile(r"^Ada Rp 500")).click()
+        taps += 1
+    expect(page.locator("[data-k=message]")).to_have_text("Semua rumah sudah dicatat. Terima kasih!")
+    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim", timeout=15000)
+    assert taps == 62 and len(empty) == 10
+    rnd = Round.objects.get()
+    assert (rnd.households_listed, rnd.households_paid, rnd.total) == (62, 52, 52 * 500)
+    assert Contribution.objects.filter(state="kosong").count() == 10
