@@ -20,8 +20,9 @@ from nightly.roster import parse_rule, roster_rows
 
 # A roster is at most a few hundred short rows; a bigger file is not one.
 MAX_BYTES = 1024 * 1024
-RULE_WORDS = {"hari", "jadwal", "malam", "aturan", "tanggal", "pasaran", "weton"}
-NAME_WORDS = {"nama", "petugas", "anggota", "regu", "ronda"}
+# Header words, Indonesian and English: the download's own headers are in the language of the page.
+RULE_WORDS = {"hari", "jadwal", "malam", "aturan", "tanggal", "pasaran", "weton", "day", "date", "rule", "evening"}
+NAME_WORDS = {"nama", "petugas", "anggota", "regu", "ronda", "name", "names", "collector", "collectors"}
 XLSX_MAGIC, XLS_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
 
@@ -30,7 +31,7 @@ class RosterFileError(Exception):
 
 
 def headers() -> tuple[str, str]:
-    return _("Jadwal"), _("Petugas")
+    return _("Hari atau tanggal"), _("Petugas")
 
 
 def roster_xlsx(assignments: list[RosterAssignment]) -> bytes:

@@ -134,8 +134,26 @@ def test_download_uploads_back_unchanged(client_as, bendahara, petugas):
     assert response["Content-Disposition"] == 'attachment; filename="jadwal-ronda-rt-05.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == ["Jadwal", "Petugas"]
+    assert rows[0] == ["Hari atau tanggal", "Petugas"]
     assert ["Senin", "Budi Santoso, Pak Slamet"] in rows and ["2026-12-24", "Pak RT"] in rows
+    RosterAssignment.objects.filter(rt=rt).delete()
+    assert _upload(client, rt, response.content).status_code == 302
+    assert _stored(rt) == before
+
+
+def test_english_download_uploads_back(client_as, bendahara):
+    from nightly.services import replace_roster
+
+    rt, _ = make_rt()
+    replace_roster(rt=rt, text="Senin\tPak Slamet\nLegi; Bu Sri", user=bendahara)
+    before = _stored(rt)
+    client = client_as("bendahara")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("roster:download", args=[rt.pk]))
+    assert next(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)) == (
+        "Day or date",
+        "Collectors",
+    )
     RosterAssignment.objects.filter(rt=rt).delete()
     assert _upload(client, rt, response.content).status_code == 302
     assert _stored(rt) == before
