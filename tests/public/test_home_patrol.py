@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 
@@ -116,20 +118,19 @@ def test_an_approved_swap_shows_at_once(client, named, bendahara, budi, django_c
     assert "Mas Joko" in patrol and "Budi" not in patrol and "Susilo" not in patrol
 
 
-def test_the_cached_page_turns_with_the_evening(client, named, bendahara, monkeypatch):
+def test_the_cached_page_turns_with_the_evening(client, named, bendahara):
     """Between midnight and 06:00 the date has turned but the evening has not: keyed on the date alone, the
-    cached page would keep last night's patrol into the new evening."""
+    page cached at 05:59 would keep last night's patrol into the new evening."""
     rt = RT.objects.create(number=3)
-    tonight = evening_of()
-    replace_roster(
-        rt=rt,
-        text=f"{tonight.isoformat()}\tPak Malam\n{(tonight + dt.timedelta(days=1)).isoformat()}\tPak Besok",
-        user=bendahara,
-    )
-    invalidate_public_figures()
-    assert "Pak Malam" in _patrol(client.get("/").content.decode())
-    monkeypatch.setattr("public.views.home.evening_of", lambda: tonight + dt.timedelta(days=1))
-    assert "Pak Besok" in _patrol(client.get("/").content.decode())
+    day = dt.date(2026, 12, 3)
+    replace_roster(rt=rt, text="2026-12-02\tPak Rabu\n2026-12-03\tPak Kamis", user=bendahara)
+    jakarta = zoneinfo.ZoneInfo("Asia/Jakarta")
+    with time_machine.travel(dt.datetime.combine(day, dt.time(5, 58), jakarta), tick=False):
+        invalidate_public_figures()
+        assert "Pak Rabu" in _patrol(client.get("/").content.decode())
+    with time_machine.travel(dt.datetime.combine(day, dt.time(6, 1), jakarta), tick=False):
+        patrol = _patrol(client.get("/").content.decode())  # no write in between: nothing invalidated
+    assert "Pak Kamis" in patrol and "Pak Rabu" not in patrol
 
 
 @pytest.mark.parametrize(("rts", "per_rt"), [(2, 1), (8, 6)])
