@@ -62,7 +62,7 @@ def roster_pdf(request: HttpRequest) -> HttpResponse:
 
 # Editing the roster replaces it: adding, changing and removing assignments at once.
 EDIT_ROSTER = ("nightly.add_rosterassignment", "nightly.change_rosterassignment", "nightly.delete_rosterassignment")
-UPLOAD = "impor"  # the upload form's submit button: the same page takes the paste and the file
+UPLOAD = "impor"  # the upload form's hidden marker: the same page takes the paste and the file
 
 
 def _save_text(request: HttpRequest, *, rt: RT, text: str, form: forms.Form, field: str) -> dict[int, str] | None:
