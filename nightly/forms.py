@@ -14,6 +14,7 @@ from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day, parse_month
 from jimpitan.roles import BENDAHARA, PETUGAS
 from nightly.models import Round, SwapKind
+from nightly.roster_file import MAX_BYTES as ROSTER_MAX_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -130,6 +131,28 @@ class RosterPasteForm(forms.Form):
             "“Kamis Pahing; Mas Joko”, “2026-12-24; Pak RT”. Kosongkan untuk menghapus jadwal."
         ),
     )
+
+
+class RosterUploadForm(forms.Form):
+    """An XLSX or CSV roster; `nightly.roster_file` reads it, the paste parser judges each row."""
+
+    berkas = forms.FileField(
+        label=_("Berkas jadwal (.xlsx atau .csv)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"}
+        ),
+        error_messages={"required": _("Pilih berkas jadwal dulu."), "empty": _("Berkas kosong.")},
+        help_text=_(
+            "Satu baris per aturan: kolom Hari (hari, pasaran, weton atau tanggal) lalu kolom Petugas (nama dipisah "
+            "koma, atau satu nama per kolom). Isinya menggantikan jadwal RT ini."
+        ),
+    )
+
+    def clean_berkas(self):
+        upload = self.cleaned_data["berkas"]
+        if upload.size > ROSTER_MAX_BYTES:
+            raise forms.ValidationError(_("Berkas lebih dari 1 MB. Jadwal ronda cukup satu lembar berisi dua kolom."))
+        return upload
 
 
 class RosterSwapForm(forms.Form):

@@ -104,9 +104,15 @@ def rule_text(assignment: RosterAssignment | Rule) -> str:
     return f"{WEEKDAYS[assignment.weekday]} {PASARAN[assignment.pasaran]}"
 
 
-def roster_text(assignments: list[RosterAssignment]) -> str:
-    """The stored roster as paste text, one line per rule in stored order."""
+def roster_rows(assignments: list[RosterAssignment]) -> list[tuple[str, str]]:
+    """The stored roster as (rule, names separated by commas), one row per rule in stored order: the lines of
+    the textarea and the rows of the XLSX download alike, so either reads back as it was written."""
     by_rule: dict[str, list[str]] = {}
     for assignment in assignments:
         by_rule.setdefault(rule_text(assignment), []).append(assignment.display_name)
-    return "\n".join(f"{rule}\t{', '.join(names)}" for rule, names in by_rule.items())
+    return [(rule, ", ".join(names)) for rule, names in by_rule.items()]
+
+
+def roster_text(assignments: list[RosterAssignment]) -> str:
+    """The stored roster as paste text, one line per rule in stored order."""
+    return "\n".join(f"{rule}\t{names}" for rule, names in roster_rows(assignments))

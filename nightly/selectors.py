@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
-from jimpitan.lib.pasaran import pasaran_of, weekday_name
+from jimpitan.lib.pasaran import pasaran_index, pasaran_of, weekday_name
 from nightly.models import (
     Contribution,
     ContributionState,
@@ -484,6 +484,28 @@ def tonight_roster(evening: dt.date | None = None) -> tuple[dt.date, list[tuple[
         if names:
             rows.append((entry.rt, names))
     return evening, rows
+
+
+def on_duty_by_rt(evening: dt.date) -> list[tuple[RT, list[RosterAssignment]]]:
+    """Who is on duty on one evening, per RT that has anyone, in the RTs' order. One query, whatever the
+    number of RTs or assignments: only the rules that can name this evening are read."""
+    weekday, pasaran = evening.weekday(), pasaran_index(evening)
+    rules = (
+        Q(kind=RosterKind.WEEKDAY, weekday=weekday)
+        | Q(kind=RosterKind.PASARAN, pasaran=pasaran)
+        | Q(kind=RosterKind.WETON, weekday=weekday, pasaran=pasaran)
+        | Q(kind=RosterKind.DATE, date=evening)
+    )
+    queryset = (
+        RosterAssignment.objects.filter(rules)
+        .select_related("rt", "user")
+        .order_by("rt__display_order", "rt__number", "rt_id", "kind", "position", "id")
+    )
+    grouped: dict[int, list[RosterAssignment]] = {}
+    for assignment in queryset:
+        grouped.setdefault(assignment.rt_id, []).append(assignment)
+    duties = ((assignments[0].rt, on_duty(assignments, evening)) for assignments in grouped.values())
+    return [(rt, duty) for rt, duty in duties if duty]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ it wrote. Writes that save no model (raw SQL, `QuerySet.update`, `bulk_create`) 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -16,7 +17,7 @@ from households.models import RT, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.models import KampungProfile
 from ledger.models import Adjustment, MonthClosing
-from nightly.models import Contribution, Round
+from nightly.models import Contribution, RosterAssignment, Round
 from public.cache import invalidate_public_figures
 from spending.models import Expense, OtherIncome, Project
 
@@ -31,6 +32,8 @@ WATCHED_MODELS: tuple[type[Model], ...] = (
     Project,
     Adjustment,
     MonthClosing,
+    # `/` names tonight's patrol where the kampung publishes names; an approved swap rewrites assignments too.
+    RosterAssignment,
 )
 DISPATCH_PREFIX = "public-pages"
 
@@ -50,7 +53,16 @@ def schedule_invalidation(*, using: str | None = None, **_signal) -> None:
     transaction.on_commit(invalidate_public_figures, using=using)
 
 
+def _account_saved(*, update_fields=None, **signal) -> None:
+    """A petugas's first name can show on `/`. A login only stamps `last_login`, which no page shows: it
+    must not throw the cached pages away at every sign-in."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    schedule_invalidation(**signal)
+
+
 def connect() -> None:
+    post_save.connect(_account_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid=f"{DISPATCH_PREFIX}:account:save")
     for model in WATCHED_MODELS:
         uid = f"{DISPATCH_PREFIX}:{model._meta.label}"
         post_save.connect(schedule_invalidation, sender=model, dispatch_uid=f"{uid}:save")

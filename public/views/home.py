@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,18 +22,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from households.models import RT
 from jimpitan.lib import charts
+from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import month_start
 from jimpitan.models import KampungProfile, PrivacyLevel
 from ledger import selectors
 from nightly import selectors as nightly_selectors
-from nightly.models import Contribution, ContributionState, Round
+from nightly.models import Contribution, ContributionState, RosterAssignment, Round
 from public.cache import PUBLIC_CACHE_SECONDS, public_cache_key, shared_page
 from spending import selectors as spending_selectors
 from spending.models import Expense
 
 RECENT_EXPENSES = 8
+# Said before a name, never a name themselves: "Pak Slamet" is shown whole, "Slamet Riyadi" as "Slamet".
+HONORIFICS = {"pak", "bapak", "bu", "ibu", "mas", "mbak", "mba", "mbah", "kang", "bang", "kak", "dik", "h", "hj"}
 PARTICIPATION_EVENINGS = 30
 RECEIPT_SALT = "jimpitan.public.receipt"
 
@@ -75,13 +80,42 @@ def _home_figures(today: dt.date) -> dict:
     return figures
 
 
-def _home_content(today: dt.date, profile: KampungProfile | None) -> dict:
-    """The balance and the rendered body of `/`, cached: it holds nothing specific to a visitor."""
-    key = public_cache_key(f"home:{today.isoformat()}:{get_language()}")
+def first_name(assignment: RosterAssignment) -> str:
+    """The first word of an account's first name or of a plain name: never the username, a last name or a
+    phone. A leading honorific stays with the name it belongs to ("Pak Slamet"): alone it says nothing."""
+    words = (assignment.user.first_name if assignment.user_id else assignment.name).split()
+    if len(words) > 1 and words[0].casefold().rstrip(".") in HONORIFICS:
+        return " ".join(words[:2])
+    return words[0] if words else ""
+
+
+@dataclass(frozen=True)
+class PatrolTonight:
+    rt: RT
+    names: tuple[str, ...]
+    unnamed: int  # accounts with no first name: counted, never shown by their username
+
+
+def _patrol_tonight(evening: dt.date, profile: KampungProfile | None) -> list[PatrolTonight]:
+    """Tonight's patrol per RT by first name, only where the kampung publishes names; no query otherwise."""
+    if profile is None or profile.privacy_level != PrivacyLevel.NAMES:
+        return []
+    rows = []
+    for rt, duty in nightly_selectors.on_duty_by_rt(evening):
+        names = tuple(name for name in map(first_name, duty) if name)
+        rows.append(PatrolTonight(rt, names, len(duty) - len(names)))
+    return rows
+
+
+def _home_content(today: dt.date, evening: dt.date, profile: KampungProfile | None) -> dict:
+    """The balance and the rendered body of `/`, cached: it holds nothing specific to a visitor. The key
+    names the evening too: at 06:00 the patrol turns to the next evening while the date stays the same."""
+    key = public_cache_key(f"home:{today.isoformat()}:{evening.isoformat()}:{get_language()}")
     cached = cache.get(key)
     if cached is None:
         figures = _home_figures(today)
-        content = render_to_string("public/_home_content.html", {**figures, "profile": profile})
+        patrol = {"patrol_evening": evening, "patrol": _patrol_tonight(evening, profile)}
+        content = render_to_string("public/_home_content.html", {**figures, **patrol, "profile": profile})
         cached = {"balance": figures["balance"], "content": content}
         cache.set(key, cached, PUBLIC_CACHE_SECONDS)
     return cached
@@ -102,12 +136,14 @@ def _og(request: HttpRequest, profile: KampungProfile | None, balance: int) -> d
 def ledger_home(request: HttpRequest) -> HttpResponse:
     def render_home(extra: dict) -> HttpResponse:
         profile = KampungProfile.load()
-        page = _home_content(timezone.localdate(), profile)
+        page = _home_content(timezone.localdate(), evening, profile)
         # Passing the profile as `kampung` spares the context processor its own query.
         context = {**page, "profile": profile, "kampung": profile, **_og(request, profile, page["balance"]), **extra}
         return render(request, "public/home.html", context)
 
-    return shared_page(request, "home", render_home)
+    # The shared copy is keyed on the date; the evening (tonight's patrol) turns at 06:00, so it is named too.
+    evening = evening_of()
+    return shared_page(request, f"home:{evening.isoformat()}", render_home)
 
 
 @require_safe

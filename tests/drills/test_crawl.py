@@ -117,6 +117,7 @@ NOT_PAGES = {
     "manifest": "the web app manifest (JSON)",
     "service_worker": "the service worker (JavaScript)",
     "roster:pdf": "a PDF download",
+    "roster:download": "an XLSX download",
     "roster:swap_decide": "POST only (the treasurer's decision on a swap)",
     "households:import_template": "a CSV/XLSX download",
     "spending:expense_approve": "POST only",

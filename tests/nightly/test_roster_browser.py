@@ -70,3 +70,40 @@ def test_recap_on_a_phone(live_server, page: Page, bendahara, screenshot_dir):
     )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=f"{screenshot_dir}/recap-360.png", full_page=True)
+
+
+def test_import_roster_from_excel_on_a_phone(live_server, page: Page, bendahara, screenshot_dir, tmp_path):
+    from openpyxl import Workbook
+
+    from nightly.models import RosterAssignment
+
+    rt, _ = make_rt(number=4, households=2)
+    workbook = Workbook()
+    for row in (["Hari", "Petugas"], ["Senin", "Pak Slamet, Bu Sri"], ["Rabo", "Pak Salah"]):
+        workbook.active.append(row)
+    bad = tmp_path / "jadwal-salah.xlsx"
+    workbook.save(bad)
+    workbook.active["A3"] = "Legi"
+    good = tmp_path / "jadwal.xlsx"
+    workbook.save(good)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/masuk/")
+    page.get_by_label("Nama pengguna").fill("bendahara")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(f"{live_server.url}/ronda/rt/{rt.pk}/ubah/")
+    page.get_by_label("Berkas jadwal (.xlsx atau .csv)").set_input_files(bad)
+    page.get_by_role("button", name="Impor").click()
+    expect(page.locator("#roster-file-errors")).to_contain_text("Baris 3")
+    expect(page.locator("#roster-file-errors")).to_contain_text("Rabo")
+    assert not RosterAssignment.objects.exists()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator("#roster-file-title").scroll_into_view_if_needed()
+    page.screenshot(path=f"{screenshot_dir}/roster-import-errors-360.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh jadwal (.xlsx)").click()
+    assert download.value.suggested_filename == "jadwal-ronda-rt-04.xlsx"
+    page.get_by_label("Berkas jadwal (.xlsx atau .csv)").set_input_files(good)
+    page.get_by_role("button", name="Impor").click()
+    expect(page.get_by_text("Jadwal ronda RT 04 disimpan.")).to_be_visible()
+    assert RosterAssignment.objects.count() == 3

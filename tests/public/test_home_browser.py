@@ -55,3 +55,26 @@ def test_public_ledger_project_and_household_on_a_phone(live_server, page: Page,
     expect(page.get_by_role("heading", name=f"{household.rt} · {household.address}")).to_be_visible()
     assert _no_horizontal_scroll(page)
     page.screenshot(path=f"{screenshot_dir}/ledger-household-360.png", full_page=True)
+
+
+def test_tonight_patrol_by_first_name_on_a_phone(live_server, page: Page, bendahara, kampung, screenshot_dir):
+    from households.models import RT
+    from jimpitan.lib.evening import evening_of
+    from jimpitan.models import PrivacyLevel
+    from nightly.services import replace_roster
+
+    kampung.privacy_level = PrivacyLevel.NAMES
+    kampung.save()
+    seed_kampung(20, 1, timezone.localdate(), rts=2, contribution_days=2)
+    tonight = evening_of().isoformat()
+    for rt, names in zip(RT.objects.all(), ["Pak Slamet Riyadi, Siti Aminah", "Joko Susilo Wibowo"], strict=True):
+        replace_roster(rt=rt, text=f"{tonight}\t{names}", user=bendahara)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/")
+    patrol = page.locator("[data-figure=patrol]")
+    expect(patrol).to_contain_text("Petugas ronda malam ini")
+    expect(patrol.locator("li").first).to_have_text("RT 01 Pak Slamet, Siti")
+    expect(patrol).not_to_contain_text("Riyadi")
+    assert _no_horizontal_scroll(page)
+    patrol.scroll_into_view_if_needed()
+    page.screenshot(path=f"{screenshot_dir}/ledger-patrol-360.png")

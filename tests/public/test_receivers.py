@@ -71,4 +71,5 @@ def test_every_model_a_public_page_reads_is_watched():
         "spending.Project",
         "ledger.Adjustment",
         "ledger.MonthClosing",
+        "nightly.RosterAssignment",
     }

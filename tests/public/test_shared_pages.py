@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from households import services as household_services
 from households.models import RT, Household
+from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start
 from ledger import services as ledger_services
 from nightly import services as nightly_services
@@ -106,7 +107,9 @@ def test_the_cache_holds_no_token_and_no_user(world, bendahara):
     # Signed in again after the anonymous visits: never the anonymous copy.
     for url in world["urls"]:
         assert signed_in in client.get(url).content.decode()
-    key = public_cache_key(f"page:home:id:{timezone.localdate().isoformat()}:http://testserver")
+    # `/` is shared per evening too (tonight's patrol turns at 06:00, not at midnight).
+    evening = evening_of().isoformat()
+    key = public_cache_key(f"page:home:{evening}:id:{timezone.localdate().isoformat()}:http://testserver")
     body = b"".join(cache.get(key)["parts"]).decode()
     assert signed_in not in body and "Keluar" not in body
     assert len(cache.get(key)["parts"]) == 3  # split at the two places the token goes

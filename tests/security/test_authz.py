@@ -127,6 +127,7 @@ MATRIX: dict[str, ObjectUrl] = {
     ),
     # The duty roster: the treasurer edits an RT's roster (the page and the print are not object URLs).
     "roster:edit": _u("roster:edit", lambda w: w.rt.pk, BENDAHARA, b"RT 07"),
+    "roster:download": _u("roster:download", lambda w: w.rt.pk, BENDAHARA),
     # A petugas asks for a swap; only the treasurer decides it.
     "roster:swap_decide": _u("roster:swap_decide", lambda w: _swap(w).pk, BENDAHARA, method="post", ok=(302,)),
     # The household register holds phones and private codes: Pokja reads, the treasurer edits.
