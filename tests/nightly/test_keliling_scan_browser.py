@@ -137,6 +137,7 @@ def test_pindai_reads_the_sticker_and_jumps_to_that_house(live_server, camera_br
     page.get_by_role("button", name="Pindai stiker").click()
     dialog = page.get_by_role("dialog", name="Pindai stiker")
     expect(dialog).to_contain_text("Rumah tidak ditemukan di rute ini", timeout=30000)
+    expect(dialog.get_by_role("button", name="Senter")).to_be_hidden()  # this camera has no light
     page.screenshot(path=f"{screenshot_dir}/keliling-pindai-360.png")
     assert _serious_axe_violations(page) == []
     dialog.get_by_role("button", name="Tutup").click()
@@ -194,3 +195,41 @@ def test_a_refused_camera_is_said_and_the_dialog_closes(live_server, page: Page,
     dialog.get_by_role("button", name="Tutup").click()
     expect(dialog).to_be_hidden()
     expect(page.locator("[data-k=address]")).to_have_text("No. 1")
+
+
+# A phone camera with a light: a canvas stream whose track says it has a torch and records what it is asked.
+CAMERA_WITH_TORCH = """
+window.__torch = [];
+navigator.mediaDevices.getUserMedia = async () => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 320;
+  canvas.height = 240;
+  canvas.getContext("2d").fillRect(0, 0, 320, 240);
+  const stream = canvas.captureStream(5);
+  const track = stream.getVideoTracks()[0];
+  track.getCapabilities = () => ({ torch: true });
+  track.applyConstraints = async (constraints) => { window.__torch.push(constraints.advanced[0].torch); };
+  window.__streams = [stream];
+  return stream;
+};
+"""
+
+
+def test_the_torch_button_shows_for_a_camera_with_a_light_and_switches_it(live_server, page: Page, petugas):
+    rt, _houses = make_rt(number=10, households=2)
+    page.add_init_script(CAMERA_WITH_TORCH)
+    page.set_viewport_size(PHONE)
+    _sign_in(page, live_server.url, "petugas")
+    page.goto(f"{live_server.url}/keliling/?rt={rt.pk}")
+    page.get_by_role("button", name="Pindai stiker").click()
+    dialog = page.get_by_role("dialog", name="Pindai stiker")
+    torch = dialog.get_by_role("button", name="Senter")
+    expect(torch).to_be_visible()
+    expect(torch).to_have_attribute("aria-pressed", "false")
+    torch.click()
+    expect(torch).to_have_attribute("aria-pressed", "true")
+    torch.click()
+    expect(torch).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("window.__torch") == [True, False]
+    dialog.get_by_role("button", name="Tutup").click()
+    page.wait_for_function(CAMERA_RELEASED)
