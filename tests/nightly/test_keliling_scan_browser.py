@@ -165,7 +165,7 @@ def test_pindai_reads_the_sticker_and_jumps_to_that_house(live_server, camera_br
     context.close()
 
 
-def test_on_plain_http_the_button_says_why_and_the_number_still_works(live_server, page: Page, petugas):
+def test_on_plain_http_the_button_says_why_and_the_number_still_works(live_server, page: Page, petugas, screenshot_dir):
     rt, _houses = make_rt(number=8, households=3)
     # localhost is always a secure context in Chromium: the page is told it is not, as on http://192.168.x.x.
     page.add_init_script("Object.defineProperty(window, 'isSecureContext', {get: () => false})")
@@ -175,6 +175,7 @@ def test_on_plain_http_the_button_says_why_and_the_number_still_works(live_serve
     button = page.get_by_role("button", name="Pindai stiker")
     expect(button).to_be_disabled()
     expect(page.get_by_text("Kamera hanya bisa dipakai lewat HTTPS; ketik nomor rumah atau kode.")).to_be_visible()
+    page.screenshot(path=f"{screenshot_dir}/keliling-pindai-http-360.png", full_page=True)
     page.locator("#k-jump").fill("2")
     page.locator("#k-jump").press("Enter")
     expect(page.locator("[data-k=address]")).to_have_text("No. 2")
