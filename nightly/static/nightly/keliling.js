@@ -363,7 +363,7 @@
   }
 
   // Phones without a native QR reader keep the scanner for rounds without signal: the service worker fetches
-  // it once, in the background, after the page is up (about 0.5 MB compressed).
+  // it once, in the background, once the round is open (about 0.5 MB compressed).
   async function warmScanner() {
     if (cameraWhy() || !("serviceWorker" in navigator) || (await nativeQr())) return;
     const registration = await navigator.serviceWorker.ready;
@@ -402,7 +402,6 @@
   async function start() {
     if ("serviceWorker" in navigator && root.dataset.swUrl) {
       navigator.serviceWorker.register(root.dataset.swUrl, { scope: "/" }).catch(() => {});
-      warmScanner().catch(() => {});
     }
     updateBadge();
     if (!rt) { sync(); return; }
@@ -429,7 +428,8 @@
     $("actions").hidden = false;
     bind();
     go(Number.isNaN(saved) ? Math.max(firstOpen, 0) : saved);
-    sync();
+    await sync();
+    warmScanner().catch(() => {}); // after the route and the queue: those matter more on a slow link
   }
   start();
 })();
