@@ -31,7 +31,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Bootstrap, htmx and SortableJS come from the npm registry; nothing third-party is committed.
+# Bootstrap, htmx, SortableJS and the QR scanner come from the npm registry; nothing third-party is committed.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

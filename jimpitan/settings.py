@@ -252,6 +252,9 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
+    # Keliling's QR scanner, for phones without a native BarcodeDetector: the script and the decoder it loads.
+    ("vendor/barcode-detector", NODE_MODULES / "barcode-detector" / "dist" / "iife"),
+    ("vendor/zxing-wasm", NODE_MODULES / "zxing-wasm" / "dist" / "reader"),
 ]
 MEDIA_ROOT = Path(env_str("JIMPITAN_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded receipts are never served straight from MEDIA_ROOT: views check the role first.

@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -29,6 +32,12 @@ RECORDERS = ("nightly.add_round", "nightly.change_round")
 # The most taps one sync takes: a phone sends its queue in chunks of this size.
 MAX_BATCH = 1000
 SW_PATH = "nightly/sw.js"
+# The QR scanner for phones without a native BarcodeDetector (barcode-detector's ponyfill on zxing-wasm, from
+# npm): loaded only when Pindai is first tapped, never from a CDN.
+SCANNER_SCRIPT = "vendor/barcode-detector/ponyfill.js"
+SCANNER_WASM = "vendor/zxing-wasm/zxing_reader.wasm"
+# iOS loses the camera in a home-screen (standalone) web app: an iPhone or iPad keeps the browser's own frame.
+APPLE_MOBILE = re.compile(r"iPhone|iPad|iPod")
 
 
 def _strings() -> dict[str, str]:
@@ -47,12 +56,25 @@ def _strings() -> dict[str, str]:
         "amountPrompt": _("Jumlah lain (Rp)"),
         "refused": _("Ditolak"),
         "conflict": _("Bentrok"),
+        "scanOpening": _("Membuka kamera…"),
+        "scanAim": _("Arahkan kamera ke stiker QR di wadah jimpitan."),
+        "scanNotOurs": _("Ini bukan stiker jimpitan."),
+        "scanNotInRoute": _("Rumah tidak ditemukan di rute ini (stiker lama atau dari RT lain?)."),
+        "scanDenied": _("Izin kamera ditolak. Izinkan di pengaturan peramban, atau ketik nomor rumah atau kode."),
+        "scanNoCamera": _("Kamera tidak ditemukan. Ketik nomor rumah atau kode."),
+        "scanBusy": _("Kamera tidak bisa dibuka (mungkin dipakai aplikasi lain). Ketik nomor rumah atau kode."),
+        "scanNoDecoder": _("Pemindai belum termuat. Buka halaman ini sekali saat ada sinyal, atau ketik nomor rumah."),
+        "scanInsecure": _("Kamera hanya bisa dipakai lewat HTTPS; ketik nomor rumah atau kode."),
+        "scanUnsupported": _("Peramban ini tidak bisa membuka kamera; ketik nomor rumah atau kode."),
     }
 
 
 @login_required
 @permission_required(RECORDERS, raise_exception=True)
 @require_GET
+# The QR decoder is WebAssembly: this page alone may compile it (no eval of scripts; the rest of the site
+# keeps the strict policy).
+@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
 def keliling(request: HttpRequest) -> HttpResponse:
     """The page shell. The route itself comes from keliling_route, so the same shell works offline."""
     picker = SheetPickerForm({"malam": request.GET.get("malam", ""), "rt": request.GET.get("rt") or ""})
@@ -69,6 +91,8 @@ def keliling(request: HttpRequest) -> HttpResponse:
         # A data- attribute, not a json_script block: the pages carry no inline <script> at all.
         "strings_json": json.dumps(_strings(), ensure_ascii=False),
         "sync_url": reverse("keliling:sync"),
+        "scanner_script": static(SCANNER_SCRIPT),
+        "scanner_wasm": static(SCANNER_WASM),
     }
     return render(request, "nightly/keliling.html", context)
 
@@ -143,7 +167,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "short_name": _("Keliling"),
         "start_url": reverse("keliling:page"),
         "scope": "/",
-        "display": "standalone",
+        "display": "browser" if APPLE_MOBILE.search(request.headers.get("User-Agent", "")) else "standalone",
         "background_color": "#121212",
         "theme_color": "#198754",
         "lang": request.LANGUAGE_CODE,
@@ -152,7 +176,13 @@ def manifest(request: HttpRequest) -> HttpResponse:
             {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
         ],
     }
-    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
+    response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/manifest+json")
+    patch_vary_headers(response, ["User-Agent"])
+    return response
+
+
+def _digest(urls: list[str]) -> str:
+    return hashlib.sha256("|".join(urls).encode()).hexdigest()[:12]
 
 
 @require_GET
@@ -167,9 +197,15 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         static("nightly/keliling.css"),
         static("nightly/keliling.js"),
     ]
-    version = hashlib.sha256("|".join(shell).encode()).hexdigest()[:12]
-    response = render(
-        request, SW_PATH, {"shell_json": json.dumps(shell), "version": version}, content_type="application/javascript"
-    )
+    # The scanner (about 1 MB) has a cache of its own, filled only for phones that need it (keliling.js asks),
+    # and kept across deploys until the library itself changes.
+    scanner = [static(SCANNER_SCRIPT), static(SCANNER_WASM)]
+    context = {
+        "shell_json": json.dumps(shell),
+        "version": _digest(shell),
+        "scanner_json": json.dumps(scanner),
+        "scanner_version": _digest(scanner),
+    }
+    response = render(request, SW_PATH, context, content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/"
     return response

@@ -50,3 +50,52 @@ def test_manifest_and_service_worker(client, bendahara):
     assert worker["Content-Type"].startswith("application/javascript")
     assert worker["Service-Worker-Allowed"] == "/"
     assert b"/keliling/" in worker.content and b"keliling.js" in worker.content
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+
+
+def test_an_iphone_is_not_offered_the_home_screen_app_mode(client, bendahara):
+    """iOS loses the camera in a standalone web app, so Pindai would stop working there."""
+    iphone = client.get("/manifest.webmanifest", HTTP_USER_AGENT=IPHONE)
+    android = client.get("/manifest.webmanifest", HTTP_USER_AGENT=ANDROID)
+    assert iphone.json()["display"] == "browser"
+    assert android.json()["display"] == "standalone"
+    # One address, two answers: a cache in between must keep them apart.
+    assert "User-Agent" in iphone["Vary"] and "User-Agent" in android["Vary"]
+
+
+def _script_src(response) -> list[str]:
+    for part in response["Content-Security-Policy"].split(";"):
+        words = part.split()
+        if words and words[0] == "script-src":
+            return words[1:]
+    return []
+
+
+def test_only_the_keliling_page_may_compile_the_qr_decoder(client_as):
+    rt, _houses = make_rt(households=1)
+    client = client_as("petugas")
+    page = client.get(reverse("keliling:page"), {"rt": rt.pk}, HTTP_USER_AGENT=IPHONE)
+    assert "'wasm-unsafe-eval'" in _script_src(page)
+    assert "'unsafe-eval'" not in _script_src(page) and "'unsafe-inline'" not in _script_src(page)
+    assert "'wasm-unsafe-eval'" not in _script_src(client.get(reverse("home")))
+    body = page.content.decode()
+    # The scanner is fetched on the first Pindai only; no home-screen app mode is asked for on iOS either.
+    assert 'data-scanner-script="/static/vendor/barcode-detector/ponyfill.js"' in body
+    assert 'data-scanner-wasm="/static/vendor/zxing-wasm/zxing_reader.wasm"' in body
+    assert 'ponyfill.js"></script>' not in body and '<script src="/static/vendor/barcode' not in body
+    assert "apple-mobile-web-app-capable" not in body and "Pindai stiker" in body
+
+
+def test_the_service_worker_keeps_the_scanner_in_a_cache_of_its_own(client, bendahara):
+    worker = client.get("/sw.js").content.decode()
+    assert '["/static/vendor/barcode-detector/ponyfill.js", "/static/vendor/zxing-wasm/zxing_reader.wasm"]' in worker
+    assert 'const SCANNER_CACHE = "keliling-scanner-' in worker and "cache-scanner" in worker

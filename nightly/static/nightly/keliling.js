@@ -204,6 +204,172 @@
     go(index);
   }
 
+  // --- Pindai: the sticker's QR holds the household page's address (…/h/<code>/); a bare code is read too.
+  const scan = { stream: null, session: 0, reader: null, torch: false };
+  // Browsers open the camera only on HTTPS (or localhost): say why the button does nothing elsewhere.
+  const cameraWhy = () => (!window.isSecureContext ? T.scanInsecure
+    : !(navigator.mediaDevices && navigator.mediaDevices.getUserMedia) ? T.scanUnsupported : "");
+
+  function codeFromQr(text) {
+    const value = (text || "").trim();
+    try {
+      const match = new URL(value).pathname.match(/\/h\/([A-Za-z0-9_-]+)\/?$/);
+      return match ? match[1] : null;
+    } catch (error) {
+      return /^[A-Za-z0-9_-]{8,32}$/.test(value) ? value : null;
+    }
+  }
+
+  async function nativeQr() {
+    if (!("BarcodeDetector" in window)) return false;
+    try { return (await window.BarcodeDetector.getSupportedFormats()).includes("qr_code"); } catch (error) { return false; }
+  }
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error("scanner"));
+      document.head.append(script);
+    });
+  }
+
+  // The phone's own QR reader when it has one (Chrome on Android); else the library, fetched on the first
+  // Pindai, with its WebAssembly decoder from this site: by default it would come from a CDN.
+  async function qrReader() {
+    if (scan.reader) return scan.reader;
+    if (await nativeQr()) return (scan.reader = new window.BarcodeDetector({ formats: ["qr_code"] }));
+    if (!window.BarcodeDetectionAPI) await loadScript(root.dataset.scannerScript);
+    const api = window.BarcodeDetectionAPI;
+    const locateFile = (path, prefix) => (path.endsWith(".wasm") ? root.dataset.scannerWasm : prefix + path);
+    try {
+      // Compiled now rather than at the first frame, so a decoder that cannot load (offline, not cached) says so.
+      await api.prepareZXingModule({ overrides: { locateFile }, fireImmediately: true });
+    } catch (error) {
+      api.purgeZXingModule();
+      throw error;
+    }
+    return (scan.reader = new api.BarcodeDetector({ formats: ["qr_code"] }));
+  }
+
+  function cameraError(error) {
+    const name = error && error.name;
+    if (name === "NotAllowedError" || name === "SecurityError") return T.scanDenied;
+    if (name === "NotFoundError" || name === "OverconstrainedError") return T.scanNoCamera;
+    return T.scanBusy;
+  }
+
+  function stopCamera() {
+    scan.session += 1; // any read loop or pending camera request of the old session ends
+    if (scan.stream) scan.stream.getTracks().forEach((track) => track.stop());
+    scan.stream = null;
+    scan.torch = false;
+    $("scan-video").srcObject = null;
+    $("torch").hidden = true;
+  }
+
+  function closeScan() {
+    stopCamera();
+    if ($("scan").open) $("scan").close();
+  }
+
+  function showTorch(track) {
+    const capabilities = track && track.getCapabilities ? track.getCapabilities() : {};
+    $("torch").hidden = !capabilities.torch;
+    $("torch").setAttribute("aria-pressed", "false");
+  }
+
+  async function toggleTorch() {
+    const track = scan.stream && scan.stream.getVideoTracks()[0];
+    if (!track) return;
+    try {
+      await track.applyConstraints({ advanced: [{ torch: !scan.torch }] });
+      scan.torch = !scan.torch;
+    } catch (error) { /* the light stays as it was; the button says which */ }
+    $("torch").setAttribute("aria-pressed", String(scan.torch));
+  }
+
+  function useQr(text) {
+    const code = codeFromQr(text);
+    const index = code === null ? -1 : state.houses.findIndex((h) => h.code === code);
+    if (index < 0) {
+      const why = code === null ? T.scanNotOurs : T.scanNotInRoute;
+      if ($("scan-status").textContent !== why) $("scan-status").textContent = why; // said once, not every frame
+      return false;
+    }
+    closeScan();
+    if (navigator.vibrate) navigator.vibrate(30);
+    $("message").textContent = "";
+    go(index);
+    return true;
+  }
+
+  async function readLoop(session, reader) {
+    const video = $("scan-video");
+    while (session === scan.session) {
+      if (video.readyState >= 2) {
+        const codes = await reader.detect(video).catch(() => []);
+        if (session !== scan.session) return;
+        if (codes.some((code) => useQr(code.rawValue))) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+
+  async function openScan() {
+    const session = ++scan.session;
+    $("scan-status").textContent = T.scanOpening;
+    $("scan").showModal();
+    const reading = qrReader(); // fetched while the phone asks for the camera
+    reading.catch(() => {});
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: "environment" } }, audio: false });
+    } catch (error) {
+      if (session === scan.session) $("scan-status").textContent = cameraError(error);
+      return;
+    }
+    if (session !== scan.session) { stream.getTracks().forEach((track) => track.stop()); return; } // closed meanwhile
+    scan.stream = stream;
+    $("scan-video").srcObject = stream;
+    $("scan-video").play().catch(() => {});
+    showTorch(stream.getVideoTracks()[0]);
+    let reader;
+    try {
+      reader = await reading;
+    } catch (error) {
+      if (session === scan.session) { stopCamera(); $("scan-status").textContent = T.scanNoDecoder; }
+      return;
+    }
+    if (session !== scan.session) return;
+    $("scan-status").textContent = T.scanAim;
+    readLoop(session, reader);
+  }
+
+  function bindScan() {
+    const why = cameraWhy();
+    if (why) {
+      $("scan-open").disabled = true;
+      $("scan-note").textContent = why;
+      $("scan-note").hidden = false;
+      return;
+    }
+    $("scan-open").addEventListener("click", openScan);
+    $("scan-close").addEventListener("click", closeScan);
+    $("torch").addEventListener("click", toggleTorch);
+    $("scan").addEventListener("close", stopCamera); // Esc or the phone's back gesture closes it too
+    document.addEventListener("visibilitychange", () => { if (document.hidden) closeScan(); });
+  }
+
+  // Phones without a native QR reader keep the scanner for rounds without signal: the service worker fetches
+  // it once, in the background, once the round is open (about 0.5 MB compressed).
+  async function warmScanner() {
+    if (cameraWhy() || !("serviceWorker" in navigator) || (await nativeQr())) return;
+    const registration = await navigator.serviceWorker.ready;
+    if (registration.active) registration.active.postMessage("cache-scanner");
+  }
+
   function bind() {
     root.querySelectorAll("[data-tap]").forEach((button) => button.addEventListener("click", () => {
       tap(button.dataset.tap, state.houses[state.index]?.usual);
@@ -226,6 +392,7 @@
       const button = event.target.closest("button[data-index]");
       if (button) go(Number(button.dataset.index));
     });
+    bindScan();
     window.addEventListener("online", sync);
     window.addEventListener("offline", updateBadge);
     document.addEventListener("visibilitychange", () => { if (!document.hidden) sync(); });
@@ -261,7 +428,8 @@
     $("actions").hidden = false;
     bind();
     go(Number.isNaN(saved) ? Math.max(firstOpen, 0) : saved);
-    sync();
+    await sync();
+    warmScanner().catch(() => {}); // after the route and the queue: those matter more on a slow link
   }
   start();
 })();

@@ -5,6 +5,11 @@ const SHELL = {{ shell_json|safe }};
 const CACHE = "keliling-shell-{{ version }}";
 const ROUTES = "keliling-routes";
 const PAGE = SHELL[0];
+// The QR scanner (script and WebAssembly decoder): cached only when a page asks for it ("cache-scanner"),
+// since phones with a native BarcodeDetector never load it; then served from the cache, offline too.
+const SCANNER = {{ scanner_json|safe }};
+const SCANNER_CACHE = "keliling-scanner-{{ scanner_version }}";
+const KEPT = [CACHE, ROUTES, SCANNER_CACHE];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -12,7 +17,7 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(caches.keys().then((keys) => Promise.all(
-    keys.filter((key) => key.startsWith("keliling-") && key !== CACHE && key !== ROUTES).map((key) => caches.delete(key)),
+    keys.filter((key) => key.startsWith("keliling-") && !KEPT.includes(key)).map((key) => caches.delete(key)),
   )).then(() => self.clients.claim()));
 });
 
@@ -35,6 +40,27 @@ async function networkFirst(request, cacheName, cacheKey) {
   }
 }
 
+async function cacheScanner() {
+  const cache = await caches.open(SCANNER_CACHE);
+  for (const url of SCANNER) {
+    if (!(await cache.match(url))) await cache.add(url);
+  }
+}
+
+async function cacheFirst(request, cacheName) {
+  const cache = await caches.open(cacheName);
+  const hit = await cache.match(request, { ignoreSearch: true });
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+self.addEventListener("message", (event) => {
+  // Offline, or a partial download: the next visit asks again.
+  if (event.data === "cache-scanner") event.waitUntil(cacheScanner().catch(() => {}));
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -45,6 +71,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, CACHE, PAGE));
   } else if (url.pathname.startsWith(PAGE + "rute/")) {
     event.respondWith(networkFirst(request, ROUTES));
+  } else if (SCANNER.includes(url.pathname)) {
+    event.respondWith(cacheFirst(request, SCANNER_CACHE));
   } else if (SHELL.includes(url.pathname)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
