@@ -91,8 +91,14 @@ def test_keliling_first_visit_and_a_visit_from_the_phones_cache(browser: Browser
         context.close()
     print(f"\n/keliling/ first visit: {_summary(first)}")
     print(f"/keliling/ again, from the phone's cache: {_summary(cached)}")
-    assert sum(size for _path, size in first) < LIMIT, _summary(first)
+    # The QR decoder (a script and its WebAssembly) is fetched by the worker in the background, for a scan with
+    # no signal, on phones without a QR reader of their own (iPhones; this Chromium). It is not the page's.
+    scanner = [(path, size) for path, size in first if "/barcode-detector/" in path or "/zxing-wasm/" in path]
+    page_itself = [item for item in first if item not in scanner]
+    print(f"of which the QR decoder kept for offline scans: {_summary(scanner)}")
+    assert sum(size for _path, size in page_itself) < LIMIT, _summary(page_itself)
+    assert len(scanner) == 2 and sum(size for _path, size in scanner) < 500_000, _summary(scanner)
     # Opened again, only the page and the route come over the wire (and the worker's update check): every
-    # asset is in the worker's cache.
+    # asset, the QR decoder included, is in the worker's cache.
     assert {path.split("/")[1] for path, _size in cached} <= {"keliling", "sw.js"}, _summary(cached)
     assert sum(size for _path, size in cached) < 20_000, _summary(cached)
