@@ -126,8 +126,9 @@ TARGETS = {
     "ledger_vs_trivial": 5.0,
     "ledger_vs_sql_floor": 1.0,
     "sheet_post_vs_sql_floor": 3.0,
-    # The phone's batch writes the same rows as the sheet, plus each tap's uuid: no slower than the sheet.
-    "keliling_sync_vs_sheet_post": 1.0,
+    # The phone's batch writes the sheet's rows (500 contributions and their history) and one more row per tap,
+    # its idempotency record, and reads 500 JSON records with their times: 1.5 x the rows, so at most 2 x.
+    "keliling_sync_vs_sheet_post": 2.0,
     "xlsx_vs_floor": 2.0,
 }
 

@@ -535,11 +535,11 @@ def _parse_tap(raw) -> Tap | tuple[str, str]:
     return Tap(tap_id, code, state, amount, captured, evening)
 
 
-def _refusal(tap: Tap, *, may_record: Callable[[dt.date], bool], cap: int, now: dt.datetime) -> str:
+def _refusal(tap: Tap, *, may_record: Callable[[dt.date], bool], cap: int, now: dt.datetime, tonight: dt.date) -> str:
     """Why this tap may not be stored, checked against the same rules as the sheet; '' when it may."""
     if tap.household is None:
         return _("Kode rumah tidak dikenal.")
-    if tap.captured_at > now + CLOCK_SKEW or tap.evening > evening_of(now):
+    if tap.captured_at > now + CLOCK_SKEW or tap.evening > tonight:
         return _("Malam itu belum terjadi. Periksa jam di ponsel.")
     if not tap.household.is_active:
         return _("Rumah ini tidak aktif lagi, jadi tidak dicatat di malam baru.")
@@ -574,6 +574,7 @@ def _screen_taps(taps: list[Tap], *, user) -> list[Tap]:
     households = Household.objects.filter(private_code__in={t.code for t in taps}).select_related("rt")
     by_code = {h.private_code: h for h in households}
     cap, now = amount_cap(), timezone.now()
+    tonight = evening_of(now)
     closed = closed_months(t.evening for t in taps)
     allowed: dict[dt.date, bool] = {}
 
@@ -590,7 +591,7 @@ def _screen_taps(taps: list[Tap], *, user) -> list[Tap]:
             tap.answered(DUPLICATE, _("Sudah tersimpan sebelumnya."))
             continue
         seen.add(tap.uuid)
-        reason = _refusal(tap, may_record=may_record, cap=cap, now=now)
+        reason = _refusal(tap, may_record=may_record, cap=cap, now=now, tonight=tonight)
         if not reason and month_start(tap.evening) in closed:
             reason = month_closed_error(tap.evening).messages[0]
         if reason:
@@ -633,6 +634,7 @@ def _apply_taps(taps: list[Tap], stored: dict[int, StoredRow], written: dict[int
     create: dict[int, WantedRow] = {}
     update: dict[int, StoredRow] = {}
     current = {hid: row[1:] for hid, row in stored.items()}
+    saved = _("Tersimpan.")  # translated once: 500 lookups of the same message were a tenth of the sync
     for tap in sorted(taps, key=lambda t: t.captured_at):
         hid = tap.house.pk
         assert tap.amount is not None  # _refusal stored the normalised amount
@@ -640,7 +642,7 @@ def _apply_taps(taps: list[Tap], stored: dict[int, StoredRow], written: dict[int
         last = written.get(hid)
         if hid in stored and hid not in update and last is not None and last > tap.captured_at:
             if current[hid] == values:
-                tap.answered(SAVED, _("Tersimpan."))
+                tap.answered(SAVED, saved)
             else:
                 tap.answered(
                     CONFLICT,
@@ -651,7 +653,7 @@ def _apply_taps(taps: list[Tap], stored: dict[int, StoredRow], written: dict[int
                     % {"state": ContributionState(current[hid][0]).label},
                 )
             continue
-        tap.answered(SAVED, _("Tersimpan."))
+        tap.answered(SAVED, saved)
         if hid in stored and current[hid] != values:
             update[hid] = (stored[hid][0], *values)
         elif hid not in stored:
