@@ -156,3 +156,9 @@ def test_a_62_house_round_with_10_empty_takes_62_taps(live_server, page: Page, p
     rnd = Round.objects.get()
     assert (rnd.households_listed, rnd.households_paid, rnd.total) == (62, 52, 52 * 500)
     assert Contribution.objects.filter(state="kosong").count() == 10
+
+    # The whole round is in: the recap for the WhatsApp group is one more tap away.
+    recap = page.get_by_role("link", name="Rekap WhatsApp")
+    expect(recap).to_have_class(re.compile("btn-success"))
+    recap.click()
+    expect(page.locator("#wa-text")).to_have_value(re.compile("Ada 52 · Kosong 10 · Titip 0"))

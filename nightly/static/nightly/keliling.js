@@ -128,6 +128,9 @@
     if (navigator.vibrate) navigator.vibrate(30);
     const done = state.houses.every((h) => currentTap(h));
     $("message").textContent = done ? T.done : "";
+    // The round is whole: the recap for the RT's WhatsApp group is the next thing to do.
+    $("recap").classList.toggle("btn-success", done);
+    $("recap").classList.toggle("btn-outline-light", !done);
     go(state.index + 1);
     updateBadge();
     sync();
@@ -426,6 +429,7 @@
     const firstOpen = state.houses.findIndex((h) => !currentTap(h));
     $("house").hidden = false;
     $("actions").hidden = false;
+    $("recap").href = `${root.dataset.recapUrl}?malam=${evening}&rt=${rt}`;
     bind();
     go(Number.isNaN(saved) ? Math.max(firstOpen, 0) : saved);
     await sync();
