@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import construct_instance
@@ -21,7 +21,7 @@ from jimpitan.forms import RupiahField
 from jimpitan.lib.money import format_rupiah
 from ledger import services
 from ledger.admin_mixins import ClosedMonthAdminMixin
-from ledger.models import Account, Adjustment, MonthClosing, MonthReopening, Transfer
+from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
 from ledger.selectors import account_balances
 
 
@@ -198,3 +198,57 @@ class TransferAdmin(ClosedMonthAdminMixin, FilteredTotalsMixin, SimpleHistoryAdm
 
     def delete_model(self, request, obj):
         services.delete_transfer(transfer=obj, user=request.user)
+
+
+class BalanceCheckAdminForm(forms.ModelForm):
+    stated_balance = RupiahField(label=_("Saldo menurut bank"))
+
+    class Meta:
+        model = BalanceCheck
+        fields = ["account", "check_date", "stated_balance", "note"]
+        widgets = {"check_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+@admin.register(BalanceCheck)
+class BalanceCheckAdmin(ClosedMonthAdminMixin, SimpleHistoryAdmin):
+    """Matching the bank: the balance the bank showed, the books' figure then, and the difference. Recorded
+    once (a new check replaces a wrong one); check_ledger proves the matched ones again."""
+
+    form = BalanceCheckAdminForm
+    closed_month_field = "check_date"
+    list_display = [
+        "check_date",
+        "account",
+        rupiah_column("stated_balance", _("saldo menurut bank")),
+        rupiah_column("app_balance", _("saldo menurut buku kas")),
+        "difference_rupiah",
+        "note",
+    ]
+    list_filter = ["account", "check_date"]
+    list_select_related = ["account"]
+    date_hierarchy = "check_date"
+
+    @admin.display(description=_("selisih"))
+    def difference_rupiah(self, obj) -> str:
+        return format_rupiah(obj.difference) if obj.difference else str(_("cocok"))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.record_balance_check(
+            account=data["account"],
+            check_date=data["check_date"],
+            stated_balance=data["stated_balance"],
+            note=data.get("note", ""),
+            user=request.user,
+        )
+        obj.pk = saved.pk
+        if saved.difference:
+            self.message_user(
+                request,
+                _("Saldo bank berbeda %(difference)s dari buku kas: jelaskan selisihnya (biaya atau bunga bank?).")
+                % {"difference": format_rupiah(saved.difference)},
+                messages.WARNING,
+            )

@@ -211,3 +211,42 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transfer_date.isoformat()} · {self.from_account_id} → {self.to_account_id} · {self.amount}"
+
+
+class BalanceCheck(models.Model):
+    """Matching the bank (cocokkan saldo): the balance the bank book or app showed for an account on a date,
+    next to the app's own figure then. A matched check (both equal) is an assertion that later writes must keep:
+    the services refuse a change that breaks it, and check_ledger re-proves every one."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="balance_checks", verbose_name=_("akun")
+    )
+    check_date = models.DateField(_("tanggal"), db_index=True)
+    stated_balance = models.BigIntegerField(_("saldo menurut bank"))
+    app_balance = models.BigIntegerField(_("saldo menurut buku kas"))
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("dicatat oleh")
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    _history_user: AbstractBaseUser | AnonymousUser | None
+
+    class Meta:
+        ordering = ["-check_date", "-id"]
+        verbose_name = _("Cocokkan saldo")
+        verbose_name_plural = _("Cocokkan saldo")
+        constraints = [models.CheckConstraint(condition=Q(stated_balance__gte=0), name="balancecheck_stated_gte_0")]
+
+    def __str__(self) -> str:
+        return f"{self.check_date.isoformat()} · {self.account_id} · {self.stated_balance}"
+
+    @property
+    def difference(self) -> int:
+        """What the bank shows more (positive) or less (negative) than the books."""
+        return self.stated_balance - self.app_balance
+
+    @property
+    def is_matched(self) -> bool:
+        return self.difference == 0

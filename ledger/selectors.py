@@ -14,11 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Sum
 
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
-from ledger.models import Account, Transfer, default_account_id
+from ledger.models import Account, BalanceCheck, Transfer, default_account_id
 from ledger.sources import FLOW_SIGNS, cash_sources
 
 
@@ -300,3 +301,29 @@ def lowest_account_balances_from(day: dt.date, account_ids: Iterable[int]) -> di
         lowest = balance if lowest is None else lowest
         result[account_id] = (lowest_day, lowest)
     return result
+
+
+def account_balance_at(account_id: int, day: dt.date) -> int:
+    """One account's balance at the end of `day`."""
+    return sum(account_movements(end=day + dt.timedelta(days=1)).get(account_id, {}).values())
+
+
+def broken_balance_checks(account_ids: Iterable[int] | None = None, since: dt.date | None = None) -> list[BalanceCheck]:
+    """The matched checks (bank balance equal to the books' when recorded) that the records no longer prove:
+    the account's balance on the check's date now differs from the bank's. Of `account_ids`, dated `since` or
+    later (all if None). A fixed number of queries, whatever the number of checks."""
+    checks = BalanceCheck.objects.filter(stated_balance=models.F("app_balance")).select_related("account")
+    if account_ids is not None:
+        checks = checks.filter(account_id__in=list(account_ids))
+    if since is not None:
+        checks = checks.filter(check_date__gte=since)
+    checks_list = list(checks.order_by("check_date", "pk"))
+    if not checks_list:
+        return []
+    moves = account_movements()
+    broken = []
+    for check in checks_list:
+        days = moves.get(check.account_id, {})
+        if sum(amount for day, amount in days.items() if day <= check.check_date) != check.stated_balance:
+            broken.append(check)
+    return broken

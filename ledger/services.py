@@ -21,8 +21,16 @@ from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import month_start, next_month
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
-from ledger.models import Account, Adjustment, MonthClosing, MonthReopening, Transfer
-from ledger.selectors import balance_at, lowest_account_balances_from, lowest_balance_from, month_summary, monthly_flows
+from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
+from ledger.selectors import (
+    account_balance_at,
+    balance_at,
+    broken_balance_checks,
+    lowest_account_balances_from,
+    lowest_balance_from,
+    month_summary,
+    monthly_flows,
+)
 
 T = TypeVar("T")
 
@@ -71,6 +79,24 @@ def _account_shortfall(first_day: dt.date, before: dict[int, tuple[dt.date, int]
             )
 
 
+def _refuse_broken_checks(first_day: dt.date, accounts: list[int]) -> None:
+    broken = broken_balance_checks(accounts, since=first_day)
+    if broken:
+        check = broken[0]
+        raise ValidationError(
+            _(
+                "Perubahan ini membuat saldo %(account)s pada %(day)s tidak lagi cocok dengan saldo bank yang sudah "
+                "dicocokkan (%(stated)s). Periksa lagi catatannya, atau catat selisihnya di bulan berjalan."
+            )
+            % {
+                "account": check.account.name,
+                "day": long_date(check.check_date),
+                "stated": format_rupiah(check.stated_balance),
+            },
+            code="breaks_balance_check",
+        )
+
+
 def run_balance_checked_write(
     *, days: Sequence[dt.date | None], account_ids: Sequence[int | None], write: Callable[[], T]
 ) -> T:
@@ -78,7 +104,8 @@ def run_balance_checked_write(
     `account_ids` below zero on any date from min(days) on.
 
     Each check compares the lowest balance before and after the write: a change that does not make a
-    negative point worse (say, correcting a typo while old data is already short) is allowed.
+    negative point worse (say, correcting a typo while old data is already short) is allowed. A change that
+    breaks a matched bank check (BalanceCheck) of one of `account_ids` on or after min(days) is refused too.
     """
     dates = [d for d in days if d is not None]  # an edit's old date, when there was none before
     accounts = sorted({pk for pk in account_ids if pk is not None})
@@ -93,6 +120,7 @@ def run_balance_checked_write(
         _total_shortfall(first_day, total_before, balance_before)
         if accounts:
             _account_shortfall(first_day, accounts_before)
+            _refuse_broken_checks(first_day, accounts)
     return result
 
 
@@ -235,7 +263,7 @@ def record_transfer(
         recorded_by=user,
     )
     transfer._history_user = user
-    run_balance_checked_write(days=[transfer_date], account_ids=[from_account.pk], write=transfer.save)
+    run_balance_checked_write(days=[transfer_date], account_ids=[from_account.pk, to_account.pk], write=transfer.save)
     return transfer
 
 
@@ -245,7 +273,9 @@ def delete_transfer(*, transfer: Transfer, user) -> None:
         raise PermissionDenied
     transfer._history_user = user
     run_balance_checked_write(
-        days=[transfer.transfer_date], account_ids=[transfer.to_account_id], write=transfer.delete
+        days=[transfer.transfer_date],
+        account_ids=[transfer.from_account_id, transfer.to_account_id],
+        write=transfer.delete,
     )
 
 
@@ -266,3 +296,29 @@ def save_account(*, account: Account, user) -> Account:
         return account
     run_balance_checked_write(days=days, account_ids=[account.pk] if old else [], write=account.save)
     return account
+
+
+def record_balance_check(
+    *, account: Account, check_date: dt.date, stated_balance: int, note: str = "", user
+) -> BalanceCheck:
+    """Record the balance the bank book or app shows for `account` on `check_date`, with the books' own figure
+    then. Equal, it is a matched check that later changes must keep; different, the difference is kept and
+    shown, to be explained (a missing bank charge, say)."""
+    if not user.has_perm("ledger.add_balancecheck"):
+        raise PermissionDenied
+    if stated_balance is None or stated_balance < 0:
+        raise ValidationError({"stated_balance": _("Saldo bank tidak boleh minus.")})
+    with transaction.atomic():
+        lock_ledger()
+        assert_month_open(check_date)
+        check = BalanceCheck(
+            account=account,
+            check_date=check_date,
+            stated_balance=stated_balance,
+            app_balance=account_balance_at(account.pk, check_date),
+            note=(note or "").strip(),
+            recorded_by=user,
+        )
+        check._history_user = user
+        check.save()
+    return check

@@ -97,8 +97,8 @@ def save_expense(expense: Expense, *, user, receipt: ProcessedFile | None = None
 def delete_expense(expense: Expense) -> None:
     storage = Expense._meta.get_field("receipt").storage
     files = [expense.receipt.name, expense.receipt_thumbnail.name]
-    # Removing an expense only adds cash back, but its month must still be open.
-    _checked_write([expense.spent_on], [], expense.delete)
+    # Removing an expense only adds cash back, but its month must still be open and a bank match must hold.
+    _checked_write([expense.spent_on], [expense.account_id], expense.delete)
     transaction.on_commit(lambda: _delete_files(storage, files))
 
 
