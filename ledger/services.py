@@ -218,9 +218,13 @@ def record_adjustment(
         errors["corrects_month"] = _("Koreksi hanya untuk bulan yang sudah lewat sebelum tanggal koreksi.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        lock_ledger()
-        assert_month_open(entry_date)
+    adjustment = Adjustment(
+        entry_date=entry_date, amount=amount, reason=reason, corrects_month=corrects_month, recorded_by=user
+    )
+    if account is not None:
+        adjustment.account = account
+
+    def write() -> None:
         if not MonthClosing.objects.filter(month=corrects_month).exists():
             raise ValidationError(
                 {
@@ -231,12 +235,10 @@ def record_adjustment(
                 },
                 code="not_closed",
             )
-        adjustment = Adjustment(
-            entry_date=entry_date, amount=amount, reason=reason, corrects_month=corrects_month, recorded_by=user
-        )
-        if account is not None:
-            adjustment.account = account
         adjustment.save()
+
+    # Like every money write: the ledger lock, an open month, no account below zero, no bank match broken.
+    run_balance_checked_write(days=[entry_date], account_ids=[adjustment.account_id], write=write)
     return adjustment
 
 

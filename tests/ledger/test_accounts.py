@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.urls import reverse
 
 from ledger import selectors
-from ledger.models import Account, AccountKind, Transfer, default_account_id
+from ledger.models import Account, AccountKind, Adjustment, Transfer, default_account_id
 from ledger.services import close_month, delete_transfer, record_transfer
 from spending import services as spending
 from spending.models import Expense, OtherIncome
@@ -186,3 +187,18 @@ def test_closed_month_triggers_cover_transfers_and_account_openings(bendahara, b
     assert Transfer.objects.count() == 2
     assert Transfer.objects.filter(transfer_date=dt.date(2026, 1, 5)).get().amount == 40_000
     assert Account.objects.get(pk=bank.pk).opening_balance == 10_000
+
+
+def test_adjustment_page_names_the_account_and_keeps_it_above_zero(client, bendahara, bank):
+    income(dt.date(2026, 1, 2), 100_000)
+    close_month(dt.date(2026, 1, 1), bendahara, today=MAY_1)
+    client.force_login(bendahara)
+    url = reverse("books:adjustment_create")
+    page = client.get(url).content.decode()
+    assert f'<option value="{default_account_id()}" selected>Kas tunai</option>' in page and "BRI Simpedes" in page
+    data = {"entry_date": "2026-02-03", "direction": "out", "amount": "500", "corrects_month": "2026-01-01"}
+    response = client.post(url, {**data, "reason": "Biaya bank Januari", "account": bank.pk})
+    assert response.status_code == 200  # nothing in the bank to take it from
+    assert "BRI Simpedes" in str(response.context["form"].errors["amount"])
+    assert client.post(url, {**data, "reason": "Uang palsu"}).status_code == 302  # Kas tunai, left out of the post
+    assert Adjustment.objects.get().account_id == default_account_id()
