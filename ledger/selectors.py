@@ -327,3 +327,10 @@ def broken_balance_checks(account_ids: Iterable[int] | None = None, since: dt.da
         if sum(amount for day, amount in days.items() if day <= check.check_date) != check.stated_balance:
             broken.append(check)
     return broken
+
+
+def last_balance_checks() -> dict[int, BalanceCheck]:
+    """Each account's latest bank check, by account id. One query."""
+    latest = BalanceCheck.objects.filter(account=models.OuterRef("account")).order_by("-check_date", "-pk")
+    checks = BalanceCheck.objects.filter(pk=models.Subquery(latest.values("pk")[:1]))
+    return {check.account_id: check for check in checks}
