@@ -1,7 +1,9 @@
-"""Month closing (tutup buku), reopening and adjustments: the writes of the ledger app.
+"""The writes of the ledger app: month closing (tutup buku), reopening, adjustments, accounts, transfers and
+bank checks; and `run_balance_checked_write`, the rule every money write of any app runs under (the ledger
+lock, an open month, neither the cash nor any account below zero, no matched bank check broken).
 
 A closed month is read-only at three layers: `ledger.guards.assert_month_open` in every service,
-the admin, and database triggers (migration 0003) beneath them all.
+the admin, and database triggers (migrations 0002, 0003, 0005, 0006) beneath them all.
 """
 
 from __future__ import annotations

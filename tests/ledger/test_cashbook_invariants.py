@@ -143,7 +143,8 @@ def _write_with_accounts(history, openings) -> dict[int, dict[dt.date, int]]:
         oracle[account.pk][day] = oracle[account.pk].get(day, 0) + amount
 
     for account, (balance, offset) in zip(accounts[1:], openings, strict=True):
-        book(account, FIRST_DAY + dt.timedelta(days=offset), balance)
+        if balance:  # a zero opening balance is no movement
+            book(account, FIRST_DAY + dt.timedelta(days=offset), balance)
     rt = RT.objects.create(number=1)
     evenings = set()
     for kind, offset, amount, which in history:
