@@ -1,7 +1,8 @@
 """`seed_demo`: a whole demo kampung, built by each app's own seeder in turn.
 
 The order follows the stack: the profile and users (level 0), the households, then the rounds that visit
-them, then the spending that the collected cash can cover, then the closing of the old months. Each app's
+them, then the spending that the collected cash can cover, then the bank deposits of the cash that spending
+leaves and the monthly bank matches, then the closing of the old months. Each app's
 seeder writes only its own tables; this module only decides the order and hands one `random.Random` along,
 so a seed gives the same kampung on the same day.
 """
@@ -26,7 +27,7 @@ from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
 from jimpitan.services import save_profile
 from ledger.demo import WIPED_MODELS as LEDGER_MODELS
-from ledger.demo import wipe_ledger
+from ledger.demo import seed_accounts, wipe_ledger
 from ledger.services import close_month
 from nightly.demo import WIPED_MODELS as NIGHTLY_MODELS
 from nightly.demo import seed_rounds, wipe_rounds
@@ -100,6 +101,8 @@ def seed_demo(*, households: int, months: int, seed: int, today_evening: dt.date
         )
         seed_spending(rng=rng, first_month=month_start(first), last_month=month_start(last), recorded_by=treasurer)
         result.extras.append("spending")
+        deposits = seed_accounts(first_month=month_start(first), last=last, user=treasurer)
+        result.extras.append(f"{deposits} bank deposits")
         closed = close_old_months(first=month_start(first), last=month_start(last), user=treasurer, today=last)
         result.extras.append(f"closed {closed} months")
     return result

@@ -12,5 +12,7 @@ class LedgerConfig(AppConfig):
         from ledger.services import guard_opening_balance_change
         from ledger.sources import CashSource, register_cash_source
 
-        register_cash_source("adjustments", CashSource("adjustments", Adjustment, "entry_date", "amount"))
+        register_cash_source(
+            "adjustments", CashSource("adjustments", Adjustment, "entry_date", "amount", account_field="account_id")
+        )
         opening_balance_changing.connect(guard_opening_balance_change, dispatch_uid="ledger-opening-balance")

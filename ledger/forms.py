@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jimpitan.forms import RupiahField
 from jimpitan.lib.dates import month_label
+from ledger.models import Account, default_account_id
 
 
 class ReopenForm(forms.Form):
@@ -36,6 +37,9 @@ class AdjustmentForm(forms.Form):
     amount = RupiahField(
         label=_("Jumlah"), allow_zero=False, error_messages={"required": _("Isi jumlah koreksi dalam Rupiah.")}
     )
+    account = forms.ModelChoiceField(
+        label=_("Akun"), queryset=Account.objects.filter(is_active=True), empty_label=None, required=False
+    )
     corrects_month = forms.TypedChoiceField(
         label=_("Mengoreksi bulan"),
         coerce=forms.DateField().clean,
@@ -50,6 +54,11 @@ class AdjustmentForm(forms.Form):
     def __init__(self, *args, closed_months=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["corrects_month"].choices = [(m.isoformat(), month_label(m)) for m in closed_months]
+        self.fields["account"].initial = default_account_id()
+
+    def clean_account(self):
+        """Kas tunai unless another account is chosen."""
+        return self.cleaned_data.get("account") or Account.objects.get(pk=default_account_id())
 
     def signed_amount(self) -> int:
         amount = self.cleaned_data["amount"]

@@ -1,15 +1,95 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+# The account that the data migration made for every record before accounts existed: cash held by the
+# Bendahara. It is the default of every form and holds the rounds' money until handovers are recorded.
+DEFAULT_ACCOUNT_NAME = "Kas tunai"
 
 
 class AdjustmentQuerySet(DatedQuerySet):
     date_field = "entry_date"
+
+
+class AccountKind(models.TextChoices):
+    CASH = "tunai", _("Kas tunai")
+    BOX = "brankas", _("Kotak / brankas")
+    BANK = "bank", _("Rekening bank")
+    EWALLET = "ewallet", _("Dompet digital")
+
+
+class Account(models.Model):
+    """Where the kampung's money is: cash held by the Bendahara, a cash box, a bank account, an e-wallet.
+
+    Every money record names its account. The opening balance is the money brought over from the old
+    books on its date; it counts in the cash book like any income of that day.
+    """
+
+    name = models.CharField(_("nama akun"), max_length=100, unique=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=AccountKind.choices, default=AccountKind.CASH)
+    number = models.CharField(
+        _("nomor rekening"), max_length=50, blank=True, help_text=_("Tidak pernah ditampilkan di halaman publik.")
+    )
+    opening_balance = models.BigIntegerField(_("saldo awal"), default=0)
+    opening_date = models.DateField(_("tanggal saldo awal"), null=True, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    is_default = models.BooleanField(
+        _("akun utama"), default=False, editable=False, help_text=_("Pilihan awal formulir; menampung uang ronda.")
+    )
+
+    history = HistoricalRecords()
+    _history_user: AbstractBaseUser | AnonymousUser | None  # set before save(): simple_history records who
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        verbose_name = _("Akun kas")
+        verbose_name_plural = _("Akun kas")
+        constraints = [
+            models.CheckConstraint(condition=Q(opening_balance__gte=0), name="account_opening_balance_gte_0"),
+            models.CheckConstraint(
+                condition=Q(opening_balance=0) | Q(opening_date__isnull=False), name="account_opening_has_date"
+            ),
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="account_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_account_id() -> int:
+    """The default account's id (made if a flush removed it): the field default of every money record."""
+    pk = Account.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    if pk is None:
+        pk = Account.objects.get_or_create(
+            name=DEFAULT_ACCOUNT_NAME, defaults={"kind": AccountKind.CASH, "is_default": True}
+        )[0].pk
+    return pk
+
+
+def account_field(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        default=default_account_id,
+        related_name=related_name,
+        verbose_name=_("akun"),
+    )
+
+
+class TransferQuerySet(DatedQuerySet):
+    date_field = "transfer_date"
 
 
 class MonthClosing(models.Model):
@@ -71,6 +151,7 @@ class Adjustment(models.Model):
     amount = models.BigIntegerField(_("jumlah"))
     reason = models.TextField(_("alasan"))
     corrects_month = models.DateField(_("mengoreksi bulan"))
+    account = account_field("adjustments")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("dicatat oleh")
     )
@@ -92,3 +173,80 @@ class Adjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_date.isoformat()} · {self.amount}"
+
+
+class Transfer(models.Model):
+    """Money moved between two of the kampung's accounts: banking the cash, withdrawing it, filling the box.
+
+    Neither income nor spending: the cash book's figures and the total balance do not change, only the two
+    accounts' balances.
+    """
+
+    transfer_date = models.DateField(_("tanggal"), db_index=True)
+    from_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("dari akun")
+    )
+    to_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="transfers_in", verbose_name=_("ke akun")
+    )
+    amount = models.BigIntegerField(_("jumlah"))
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("dicatat oleh")
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = TransferQuerySet.as_manager()
+    _history_user: AbstractBaseUser | AnonymousUser | None
+
+    class Meta:
+        ordering = ["-transfer_date", "-id"]
+        verbose_name = _("Pindah kas")
+        verbose_name_plural = _("Pindah kas")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_gt_0"),
+            models.CheckConstraint(condition=~Q(from_account=models.F("to_account")), name="transfer_between_two"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_date.isoformat()} · {self.from_account_id} → {self.to_account_id} · {self.amount}"
+
+
+class BalanceCheck(models.Model):
+    """Matching the bank (cocokkan saldo): the balance the bank book or app showed for an account on a date,
+    next to the app's own figure then. A matched check (both equal) is an assertion that later writes must keep:
+    the services refuse a change that breaks it, and check_ledger re-proves every one."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="balance_checks", verbose_name=_("akun")
+    )
+    check_date = models.DateField(_("tanggal"), db_index=True)
+    stated_balance = models.BigIntegerField(_("saldo menurut bank"))
+    app_balance = models.BigIntegerField(_("saldo menurut buku kas"))
+    note = models.CharField(_("keterangan"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("dicatat oleh")
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    _history_user: AbstractBaseUser | AnonymousUser | None
+
+    class Meta:
+        ordering = ["-check_date", "-id"]
+        verbose_name = _("Cocokkan saldo")
+        verbose_name_plural = _("Cocokkan saldo")
+        constraints = [models.CheckConstraint(condition=Q(stated_balance__gte=0), name="balancecheck_stated_gte_0")]
+
+    def __str__(self) -> str:
+        return f"{self.check_date.isoformat()} · {self.account_id} · {self.stated_balance}"
+
+    @property
+    def difference(self) -> int:
+        """What the bank shows more (positive) or less (negative) than the books."""
+        return self.stated_balance - self.app_balance
+
+    @property
+    def is_matched(self) -> bool:
+        return self.difference == 0

@@ -14,11 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Sum
 
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
-from ledger.sources import cash_sources
+from ledger.models import Account, BalanceCheck, Transfer, default_account_id
+from ledger.sources import FLOW_SIGNS, cash_sources
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,27 @@ def _collect(by_month: bool, start: dt.date | None = None, end: dt.date | None =
                 day = day.date()
             period = month_start(day) if by_month else day
             totals[period][name] = totals[period].get(name, 0) + int(amount or 0)
+    for day, _account_id, amount in _openings(start, end):
+        period = month_start(day) if by_month else day
+        totals[period]["opening_entry"] = totals[period].get("opening_entry", 0) + amount
+    return {period: Flow(**values) for period, values in totals.items()}
+
+
+def _in_window(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day < end)
+
+
+def _openings(start: dt.date | None, end: dt.date | None) -> list[tuple[dt.date, int | None, int]]:
+    """The balances brought over from the old books, as (day, account id, amount) rows: the profile's (on the
+    default account, None here) and each account's own. Two queries."""
+    rows: list[tuple[dt.date, int | None, int]] = []
     profile = KampungProfile.load()
     if profile and profile.opening_balance and profile.opening_balance_date:
-        day = profile.opening_balance_date
-        period = month_start(day) if by_month else day
-        if (start is None or day >= start) and (end is None or day < end):
-            totals[period]["opening_entry"] = profile.opening_balance
-    return {period: Flow(**values) for period, values in totals.items()}
+        rows.append((profile.opening_balance_date, None, profile.opening_balance))
+    accounts = Account.objects.filter(opening_balance__gt=0).values_list("opening_date", "pk", "opening_balance")
+    # A positive opening balance has its date (a CHECK constraint).
+    rows += [(day, pk, amount) for day, pk, amount in accounts if day is not None]
+    return [row for row in rows if _in_window(row[0], start, end)]
 
 
 def monthly_flows() -> dict[dt.date, Flow]:
@@ -216,3 +232,105 @@ def year_summaries(before: dt.date, flows: dict[dt.date, Flow] | None = None) ->
 
 def year_months(year: int, flows: dict[dt.date, Flow] | None = None) -> list[MonthSummary]:
     return cash_book(dt.date(year, 1, 1), dt.date(year, 12, 1), flows)
+
+
+# --- Accounts: where the money is -------------------------------------------------------------------
+# Transfers move money between accounts: they change no Flow figure, so the cash book's balance is the
+# sum of the accounts' balances on every date.
+
+
+def _window(queryset, date_field: str, start: dt.date | None, end: dt.date | None):
+    if start is not None:
+        queryset = queryset.filter(**{f"{date_field}__gte": start})
+    if end is not None:
+        queryset = queryset.filter(**{f"{date_field}__lt": end})
+    return queryset.order_by()
+
+
+def account_movements(start: dt.date | None = None, end: dt.date | None = None) -> dict[int, dict[dt.date, int]]:
+    """Signed money per account per day, openings and transfers included; `end` is exclusive.
+
+    One aggregate query per cash source, two for transfers, two for the openings and one for the default
+    account, whatever the number of records."""
+    default_id = default_account_id()
+    moves: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    for source in cash_sources():
+        sign = FLOW_SIGNS[source.flow_field]
+        queryset = _window(source.rows(), source.date_field, start, end)
+        account = source.account_field
+        grouped = queryset.values(*([source.date_field] + ([account] if account else [])))
+        for row in grouped.annotate(amount=Sum(source.amount_field)):
+            day = row[source.date_field]
+            day = day.date() if isinstance(day, dt.datetime) else day
+            moves[row[account] if account else default_id][day] += sign * int(row["amount"] or 0)
+    transfers = _window(Transfer.objects.all(), "transfer_date", start, end)
+    for side, sign in (("from_account_id", -1), ("to_account_id", 1)):
+        for day, account_id, amount in transfers.values_list("transfer_date", side).annotate(total=Sum("amount")):
+            moves[account_id][day] += sign * int(amount)
+    for day, account_id, amount in _openings(start, end):
+        moves[account_id or default_id][day] += amount
+    return moves
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    account: Account
+    balance: int
+
+
+def account_balances(day: dt.date | None = None) -> list[AccountBalance]:
+    """Each account's balance at the end of `day` (now, future records included, if None)."""
+    end = None if day is None else day + dt.timedelta(days=1)
+    moves = account_movements(end=end)
+    return [AccountBalance(account, sum(moves.get(account.pk, {}).values())) for account in Account.objects.all()]
+
+
+def lowest_account_balances_from(day: dt.date, account_ids: Iterable[int]) -> dict[int, tuple[dt.date, int]]:
+    """For each account: its lowest end-of-day balance on `day` or any later date with a movement, and that
+    date (see `lowest_balance_from`: a later low point counts too)."""
+    moves = account_movements()
+    result = {}
+    for account_id in account_ids:
+        days = moves.get(account_id, {})
+        balance = sum(amount for d, amount in days.items() if d < day)
+        lowest_day, lowest = day, None
+        for d in sorted(d for d in days if d >= day):
+            balance += days[d]
+            if lowest is None or balance < lowest:
+                lowest_day, lowest = d, balance
+        lowest = balance if lowest is None else lowest
+        result[account_id] = (lowest_day, lowest)
+    return result
+
+
+def account_balance_at(account_id: int, day: dt.date) -> int:
+    """One account's balance at the end of `day`."""
+    return sum(account_movements(end=day + dt.timedelta(days=1)).get(account_id, {}).values())
+
+
+def broken_balance_checks(account_ids: Iterable[int] | None = None, since: dt.date | None = None) -> list[BalanceCheck]:
+    """The matched checks (bank balance equal to the books' when recorded) that the records no longer prove:
+    the account's balance on the check's date now differs from the bank's. Of `account_ids`, dated `since` or
+    later (all if None). A fixed number of queries, whatever the number of checks."""
+    checks = BalanceCheck.objects.filter(stated_balance=models.F("app_balance")).select_related("account")
+    if account_ids is not None:
+        checks = checks.filter(account_id__in=list(account_ids))
+    if since is not None:
+        checks = checks.filter(check_date__gte=since)
+    checks_list = list(checks.order_by("check_date", "pk"))
+    if not checks_list:
+        return []
+    moves = account_movements()
+    broken = []
+    for check in checks_list:
+        days = moves.get(check.account_id, {})
+        if sum(amount for day, amount in days.items() if day <= check.check_date) != check.stated_balance:
+            broken.append(check)
+    return broken
+
+
+def last_balance_checks() -> dict[int, BalanceCheck]:
+    """Each account's latest bank check, by account id. One query."""
+    latest = BalanceCheck.objects.filter(account=models.OuterRef("account")).order_by("-check_date", "-pk")
+    checks = BalanceCheck.objects.filter(pk=models.Subquery(latest.values("pk")[:1]))
+    return {check.account_id: check for check in checks}

@@ -14,6 +14,8 @@ from django.db.models import Model, QuerySet
 
 # The Flow fields a source may feed; the cash book adds "in" sides and subtracts "out" sides.
 FLOW_FIELDS = ("jimpitan", "other_income", "expenses", "adjustments")
+# How each figure moves an account's balance.
+FLOW_SIGNS = {"jimpitan": 1, "other_income": 1, "expenses": -1, "adjustments": 1}
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class CashSource:
     queryset: Callable[[], QuerySet] | None = None
     # For check_ledger: recomputes the source's stored figures from their detail; one line per mismatch.
     verify: Callable[[], list[str]] | None = None
+    # The column naming the account the money is on; None: the default account (Kas tunai). The rounds'
+    # money is there until handovers are recorded.
+    account_field: str | None = None
 
     def rows(self) -> QuerySet:
         return self.queryset() if self.queryset is not None else self.model._default_manager.all()

@@ -16,7 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from households.models import RT, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.models import KampungProfile
-from ledger.models import Adjustment, MonthClosing
+from ledger.models import Account, Adjustment, MonthClosing, Transfer
 from nightly.models import Contribution, RosterAssignment, Round
 from public.cache import invalidate_public_figures
 from spending.models import Expense, OtherIncome, Project
@@ -34,6 +34,8 @@ WATCHED_MODELS: tuple[type[Model], ...] = (
     MonthClosing,
     # `/` names tonight's patrol where the kampung publishes names; an approved swap rewrites assignments too.
     RosterAssignment,
+    Account,
+    Transfer,
 )
 DISPATCH_PREFIX = "public-pages"
 

@@ -24,6 +24,7 @@ from jimpitan.admin_mixins import (
 from jimpitan.forms import RupiahField
 from ledger.admin_mixins import ClosedMonthAdminMixin
 from spending import selectors, services
+from spending.forms import AccountFormMixin, limit_accounts
 from spending.models import Expense, OtherIncome, Project
 from spending.uploads import PhotoField, ReceiptField
 
@@ -45,13 +46,18 @@ def _would_refuse(write) -> ValidationError | None:
         return error
 
 
-class ExpenseAdminForm(forms.ModelForm):
+class ExpenseAdminForm(AccountFormMixin, forms.ModelForm):
     amount = RupiahField(label=_("Jumlah"), allow_zero=False)
     receipt_file = ReceiptField()
 
     class Meta:
         model = Expense
-        fields = ["spent_on", "project", "description", "payee", "amount"]
+        fields = ["spent_on", "project", "description", "payee", "amount", "account"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "account" in self.fields:  # not on a closed month's read-only page
+            limit_accounts(self.fields["account"], self.instance)
 
     def clean(self):
         data = super().clean()
@@ -63,12 +69,17 @@ class ExpenseAdminForm(forms.ModelForm):
         return data
 
 
-class OtherIncomeAdminForm(forms.ModelForm):
+class OtherIncomeAdminForm(AccountFormMixin, forms.ModelForm):
     amount = RupiahField(label=_("Jumlah"), allow_zero=False)
 
     class Meta:
         model = OtherIncome
-        fields = ["received_on", "source", "source_name", "description", "amount", "project"]
+        fields = ["received_on", "source", "source_name", "description", "amount", "account", "project"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "account" in self.fields:  # not on a closed month's read-only page
+            limit_accounts(self.fields["account"], self.instance)
 
     def clean(self):
         data = super().clean()
@@ -140,7 +151,7 @@ class ExpenseAdmin(
         "approved_by",
     ]
     list_display_links = ["spent_on", "description"]
-    list_filter = ["project", ApprovalFilter, "spent_on"]
+    list_filter = ["project", "account", ApprovalFilter, "spent_on"]
     search_fields = ["description", "payee", "project__name"]
     date_hierarchy = "spent_on"
     list_select_related = ["project", "approved_by"]
@@ -209,7 +220,7 @@ class OtherIncomeAdmin(
         rupiah_column("amount", _("Jumlah")),
     ]
     list_display_links = ["received_on", "description"]
-    list_filter = ["source", "project", "received_on"]
+    list_filter = ["source", "account", "project", "received_on"]
     search_fields = ["description", "source_name", "project__name"]
     date_hierarchy = "received_on"
     list_select_related = ["project"]

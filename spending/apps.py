@@ -10,5 +10,9 @@ class SpendingConfig(AppConfig):
         from ledger.sources import CashSource, register_cash_source
         from spending.models import Expense, OtherIncome
 
-        register_cash_source("other_income", CashSource("other_income", OtherIncome, "received_on", "amount"))
-        register_cash_source("expenses", CashSource("expenses", Expense, "spent_on", "amount"))
+        register_cash_source(
+            "other_income", CashSource("other_income", OtherIncome, "received_on", "amount", account_field="account_id")
+        )
+        register_cash_source(
+            "expenses", CashSource("expenses", Expense, "spent_on", "amount", account_field="account_id")
+        )

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.sql import delete_all_rows, rows_changed_in_bulk
+from ledger.models import default_account_id
 from ledger.selectors import Flow, monthly_flows
 from spending.models import Expense, IncomeSource, OtherIncome, Project, ProjectStatus
 
@@ -105,6 +106,7 @@ class _Month:
     cap: int
     latest: dt.date
     recorded_by: object
+    account_id: int  # the default account, read once: a money model's field default would ask per instance
 
 
 # A project with the indexes of its first and last month in the period, and the purchases it makes.
@@ -144,6 +146,7 @@ def seed_spending(*, rng: random.Random, first_month: dt.date, last_month: dt.da
     flows = monthly_flows()
     opening = sum((f.net for m, f in flows.items() if m < months[0]), 0)
     projects = _create_projects(months, latest)
+    account_id = default_account_id()
     remaining = {p.pk: p.budget or 0 for p, *_ in projects}
     partner_given: set[int] = set()
     expenses: list[Expense] = []
@@ -153,7 +156,7 @@ def seed_spending(*, rng: random.Random, first_month: dt.date, last_month: dt.da
         # Cash that is there from the 1st: last month's closing, less anything this month already
         # takes out on its own (existing spending or negative adjustments).
         spendable = opening - max(0, -flow.net)
-        step = _Month(month, index, int(spendable * 0.9), latest, recorded_by)
+        step = _Month(month, index, int(spendable * 0.9), latest, recorded_by, account_id)
         month_expenses = _running_costs(rng, step)
         month_expenses += _project_purchases(rng, step, projects, remaining, sum(e.amount for e in month_expenses))
         month_incomes = _project_incomes(rng, step, projects, partner_given) + _donations(rng, step)
@@ -216,7 +219,14 @@ def _running_costs(rng: random.Random, step: _Month) -> list[Expense]:
         if day is None or spent + amount > step.cap:
             continue
         expenses.append(
-            Expense(spent_on=day, description=description, payee=payee, amount=amount, recorded_by=step.recorded_by)
+            Expense(
+                spent_on=day,
+                description=description,
+                payee=payee,
+                amount=amount,
+                recorded_by=step.recorded_by,
+                account_id=step.account_id,
+            )
         )
         spent += amount
     return expenses
@@ -246,6 +256,7 @@ def _project_purchases(
                 payee=rng.choice(PROJECT_PAYEES),
                 amount=amount,
                 recorded_by=step.recorded_by,
+                account_id=step.account_id,
             )
         )
         spent += amount
@@ -272,6 +283,7 @@ def _project_incomes(
                     amount=rng.randint(5, 25) * 10_000,
                     project=project,
                     recorded_by=step.recorded_by,
+                    account_id=step.account_id,
                 )
             )
         elif (
@@ -290,6 +302,7 @@ def _project_incomes(
                     amount=amount,
                     project=project,
                     recorded_by=step.recorded_by,
+                    account_id=step.account_id,
                 )
             )
             partner_given.add(project.pk)
@@ -312,5 +325,6 @@ def _donations(rng: random.Random, step: _Month) -> list[OtherIncome]:
             description="Donasi untuk kas kampung",
             amount=amount,
             recorded_by=step.recorded_by,
+            account_id=step.account_id,
         )
     ]

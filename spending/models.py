@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
+from ledger.models import account_field
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -73,6 +74,7 @@ class Expense(models.Model):
     description = models.CharField(_("keterangan"), max_length=255)
     payee = models.CharField(_("dibayar kepada"), max_length=150, blank=True)
     amount = models.BigIntegerField(_("jumlah"))
+    account = account_field("expenses")
     receipt = models.FileField(_("nota"), upload_to="receipts/", blank=True)
     receipt_content_type = models.CharField(max_length=50, blank=True, editable=False)
     # A small JPEG made at upload, so lists and the project page never load the full photo.
@@ -133,6 +135,7 @@ class OtherIncome(models.Model):
     source_name = models.CharField(_("dari"), max_length=150, blank=True)
     description = models.CharField(_("keterangan"), max_length=255)
     amount = models.BigIntegerField(_("jumlah"))
+    account = account_field("incomes")
     project = models.ForeignKey(
         Project,
         on_delete=models.PROTECT,

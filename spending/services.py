@@ -17,59 +17,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jimpitan.lib.dates import long_date
-from jimpitan.lib.money import format_rupiah
 from jimpitan.roles import BENDAHARA, POKJA, user_roles
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
-from ledger.selectors import balance_at, lowest_balance_from
+from ledger.services import InsufficientBalanceError, run_balance_checked_write
 from spending.models import Expense, OtherIncome, Project
 from spending.uploads import ProcessedFile
 
 T = TypeVar("T")
+__all__ = ["InsufficientBalanceError"]  # raised by every write here; defined with the rule, in the books
 
 
 # What an approval vouches for; a change to any of them (or a new receipt) clears the approval.
 APPROVED_FIELDS = ("spent_on", "amount", "payee", "description", "project_id")
 
 
-class InsufficientBalanceError(ValidationError):
-    """The change would leave the cash box with less than nothing on some date."""
-
-
-def _checked_write(days: Sequence[dt.date | None], write: Callable[[], T]) -> T:
-    """Run `write` under the lock and refuse it if it takes the balance below zero from min(days) on.
-
-    The check compares the lowest balance before and after the write: a change that does not make a
-    negative point worse (say, correcting a typo while old data is already short) is allowed.
-    """
-    dates = [d for d in days if d is not None]  # an edit's old date, when there was none before
-    with transaction.atomic():
-        lock_ledger()
-        assert_month_open(*dates)
-        first_day = min(dates)
-        balance_before = balance_at(first_day)
-        low_day_before, low_before = lowest_balance_from(first_day)
-        result = write()
-        low_day_after, low_after = lowest_balance_from(first_day)
-        if low_after < 0 and low_after < low_before:
-            raise InsufficientBalanceError(
-                _(
-                    "Saldo kas tidak cukup. Saldo pada %(day)s: %(balance)s; saldo terendah sejak tanggal itu: "
-                    "%(low)s (%(low_day)s). Dengan perubahan ini saldo menjadi %(after)s pada %(after_day)s. "
-                    "Kas tidak boleh minus: kampung tidak bisa membelanjakan uang yang belum terkumpul."
-                )
-                % {
-                    "day": long_date(first_day),
-                    "balance": format_rupiah(balance_before),
-                    "low": format_rupiah(low_before),
-                    "low_day": long_date(low_day_before),
-                    "after": format_rupiah(low_after),
-                    "after_day": long_date(low_day_after),
-                },
-                code="insufficient_balance",
-            )
-    return result
+def _checked_write(days: Sequence[dt.date | None], accounts: Sequence[int | None], write: Callable[[], T]) -> T:
+    """Run `write` under the ledger lock, refused in a closed month or when it takes the cash, or one of
+    `accounts`, below zero on any date from min(days) on (ledger.services.run_balance_checked_write)."""
+    return run_balance_checked_write(days=days, account_ids=accounts, write=write)
 
 
 def _store_receipt(expense: Expense, receipt: ProcessedFile) -> list[str]:
@@ -95,7 +61,11 @@ def save_expense(expense: Expense, *, user, receipt: ProcessedFile | None = None
     """Create or update `expense` (its fields already set by the form) with an optional new receipt."""
     old = None
     if expense.pk:
-        old = Expense.objects.filter(pk=expense.pk).values(*APPROVED_FIELDS, "receipt", "receipt_thumbnail").first()
+        old = (
+            Expense.objects.filter(pk=expense.pk)
+            .values(*APPROVED_FIELDS, "account_id", "receipt", "receipt_thumbnail")
+            .first()
+        )
     if expense.pk is None and user is not None:
         expense.recorded_by = user
     expense._history_user = user
@@ -110,7 +80,8 @@ def save_expense(expense: Expense, *, user, receipt: ProcessedFile | None = None
     days = [expense.spent_on] + ([old["spent_on"]] if old else [])
     is_new = expense.pk is None
     try:
-        _checked_write(days, lambda: expense.save())
+        accounts = [expense.account_id] + ([old["account_id"]] if old else [])
+        _checked_write(days, accounts, lambda: expense.save())
     except Exception:
         _delete_files(storage, new_files)
         if is_new:  # the rolled-back row must not look saved to the form shown again
@@ -126,8 +97,8 @@ def save_expense(expense: Expense, *, user, receipt: ProcessedFile | None = None
 def delete_expense(expense: Expense) -> None:
     storage = Expense._meta.get_field("receipt").storage
     files = [expense.receipt.name, expense.receipt_thumbnail.name]
-    # Removing an expense only adds cash back, but its month must still be open.
-    _checked_write([expense.spent_on], expense.delete)
+    # Removing an expense only adds cash back, but its month must still be open and a bank match must hold.
+    _checked_write([expense.spent_on], [expense.account_id], expense.delete)
     transaction.on_commit(lambda: _delete_files(storage, files))
 
 
@@ -167,14 +138,16 @@ def approve_expense(expense: Expense, approver) -> Expense:
 
 def save_other_income(income: OtherIncome, *, user) -> OtherIncome:
     """Create or update; lowering or moving income later can also leave earlier spending uncovered."""
-    old_day = None
+    old_day = old_account = None
     if income.pk:
-        old_day = OtherIncome.objects.filter(pk=income.pk).values_list("received_on", flat=True).first()
+        old_day, old_account = OtherIncome.objects.filter(pk=income.pk).values_list(
+            "received_on", "account_id"
+        ).first() or (None, None)
     elif user is not None:
         income.recorded_by = user
     is_new = income.pk is None
     try:
-        _checked_write([income.received_on, old_day], lambda: income.save())
+        _checked_write([income.received_on, old_day], [income.account_id, old_account], lambda: income.save())
     except Exception:
         if is_new:
             income.pk = None
@@ -184,7 +157,7 @@ def save_other_income(income: OtherIncome, *, user) -> OtherIncome:
 
 
 def delete_other_income(income: OtherIncome) -> None:
-    _checked_write([income.received_on], income.delete)
+    _checked_write([income.received_on], [income.account_id], income.delete)
 
 
 def save_project(project: Project, *, cover: ProcessedFile | None = None) -> Project:

@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, sync_role_permissions
+from ledger.models import Account, default_account_id
 
 # Playwright's sync API runs an event loop in the test thread; live_server's DB access is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -147,14 +148,17 @@ def _uses_db(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _roles_present(request, django_db_blocker):
-    """A transactional test flushes every table when it ends, the roles that data migrations made included; the
-    tests after it (the setup page, the role checks, the demo seeder) expect them: put them back first."""
+    """A transactional test flushes every table when it ends, the roles and the Kas tunai account that data
+    migrations made included; the tests after it (the setup page, the role checks, the demo seeder) expect them:
+    put them back first."""
     if not _uses_db(request):
         return
     request.getfixturevalue("django_db_setup")  # the test database, never the configured one
     with django_db_blocker.unblock():
         if not Group.objects.exists():
             sync_role_permissions(apps)
+        if not Account.objects.filter(is_default=True).exists():  # the Kas tunai account of ledger 0004
+            default_account_id()
 
 
 @pytest.hookimpl(trylast=True)

@@ -48,6 +48,8 @@ COUNTED_MODELS = (
 )
 # Data that makes a database "not empty": our own apps and the user accounts.
 DATA_APPS = ("jimpitan", "households", "nightly", "spending", "ledger")
+# Rows that the migrations themselves make in a new database (the Kas tunai account): not data.
+MIGRATION_ROWS = {"ledger.account": {"is_default": True, "opening_balance": 0}}
 
 
 class BackupError(Exception):
@@ -276,7 +278,10 @@ def database_has_data() -> bool:
     models = [apps.get_model("auth", "User")]
     models += [m for label in DATA_APPS for m in apps.get_app_config(label).get_models()]
     try:
-        return any(model._default_manager.using("default").exists() for model in models)
+        return any(
+            model._default_manager.using("default").exclude(**MIGRATION_ROWS.get(model._meta.label_lower, {})).exists()
+            for model in models
+        )
     except DatabaseError:
         # Tables not created yet: nothing in it. A failed query leaves PostgreSQL's connection unusable.
         connections["default"].close()

@@ -107,14 +107,20 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.record_adjustment(
-                data["entry_date"], form.signed_amount(), data["reason"], data["corrects_month"], request.user
+                data["entry_date"],
+                form.signed_amount(),
+                data["reason"],
+                data["corrects_month"],
+                request.user,
+                account=data["account"],
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                form.add_error("entry_date", error)
+                money = error.code in ("insufficient_balance", "breaks_balance_check")
+                form.add_error("amount" if money else "entry_date", error)
         else:
             messages.success(request, _("Koreksi dicatat."))
             return redirect("books:months")

@@ -15,8 +15,8 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
-from ledger.models import MonthClosing
-from ledger.selectors import month_summary
+from ledger.models import Account, BalanceCheck, MonthClosing, Transfer
+from ledger.selectors import account_balances, current_balance, month_summary
 from nightly.models import Contribution, ContributionState, Round
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +169,18 @@ def test_months_before_the_last_two_are_closed_and_the_books_check_out():
     # A closed month's records are frozen by triggers; --force still starts again from nothing.
     seed(30, 4, 4, "--force")
     assert MonthClosing.objects.count() == 2
+
+
+def test_three_accounts_monthly_bank_deposits_and_matches():
+    seed(30, 4, 3)
+    accounts = {a.name: a for a in Account.objects.all()}
+    assert set(accounts) == {"Kas tunai", "BRI Simpedes RW 05", "Kotak kas pos ronda"}
+    bank = accounts["BRI Simpedes RW 05"]
+    deposits = list(Transfer.objects.order_by("transfer_date"))
+    assert deposits and all(t.from_account.is_default and t.to_account == bank for t in deposits)
+    checks = list(BalanceCheck.objects.filter(account=bank).order_by("check_date"))
+    assert len(checks) == 4 and all(check.is_matched for check in checks)
+    balances = {row.account.name: row.balance for row in account_balances()}
+    assert balances["BRI Simpedes RW 05"] == sum(t.amount for t in deposits) > 0
+    assert min(balances.values()) >= 0 and sum(balances.values()) == current_balance()
+    call_command("check_ledger", stdout=StringIO())  # every match proved again

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from demo.seeding import close_old_months, period_for, seed_demo, wipe_bookkeeping
 from households.demo import seed_households, wipe_households
 from jimpitan.lib.months import month_start
-from ledger.demo import wipe_ledger
+from ledger.demo import seed_accounts, wipe_ledger
 from nightly.demo import seed_rounds, wipe_rounds
 from public.cache import public_cache_version
 from spending.demo import seed_spending, wipe_spending
@@ -84,6 +84,12 @@ def test_the_spending_seeder_writes_only_spending_tables(bendahara, rng):
         )
     )
     assert _apps_of(changed) == {"spending"}
+
+
+def test_the_accounts_seeder_writes_only_ledger_tables(bendahara, rng):
+    _rounds(rng, _households(rng), bendahara)
+    changed = _changed_tables(lambda: seed_accounts(first_month=month_start(FIRST), last=LAST, user=bendahara))
+    assert _apps_of(changed) == {"ledger"}
 
 
 def test_closing_the_old_months_writes_only_ledger_tables(bendahara, rng):

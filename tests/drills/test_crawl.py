@@ -74,6 +74,7 @@ PAGES: dict[str, object] = {
     "spending:project_edit": lambda o: [o["project"].pk],
     "books:months": None,
     "books:adjustment_create": None,
+    "books:accounts": None,
     "books:close": lambda o: [o["open_month"]],
     "books:reopen": lambda o: [o["closed_month"]],
     "reports:month": lambda o: [o["closed_month"]],

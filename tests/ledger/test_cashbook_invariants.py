@@ -16,7 +16,7 @@ from households.models import RT
 from jimpitan.lib.months import month_start
 from jimpitan.models import KampungProfile
 from ledger import selectors
-from ledger.models import Adjustment
+from ledger.models import Account, Adjustment, Transfer, default_account_id
 from nightly.models import Round
 from spending.models import Expense, OtherIncome
 
@@ -106,4 +106,100 @@ def test_cash_book_invariants(kampung, history, opening, probe):
         recent = selectors.last_months(dt.date(2025, 1, 15), 12, flows)
         assert [m.month for m in recent][0] == dt.date(2025, 1, 1) and len(recent) == 12
         assert recent[0].closing == next(m for m in months if m.month == dt.date(2025, 1, 1)).closing
+        transaction.set_rollback(True)
+
+
+# --- Accounts (issue 16): the cash book's total is the sum of the accounts' balances on every date -------
+
+account_indexes = st.integers(0, 2)
+account_records = st.lists(
+    st.one_of(
+        st.tuples(st.just("round"), day_offsets, st.integers(0, 200_000), st.just(0)),
+        st.tuples(st.just("income"), day_offsets, st.integers(1, 5_000_000), account_indexes),
+        st.tuples(st.just("expense"), day_offsets, st.integers(1, 5_000_000), account_indexes),
+        st.tuples(st.just("adjustment"), day_offsets, st.integers(-500_000, 500_000).filter(bool), account_indexes),
+        st.tuples(
+            st.just("transfer"), day_offsets, st.integers(1, 5_000_000), st.tuples(account_indexes, account_indexes)
+        ),
+    ),
+    max_size=40,
+)
+account_openings = st.lists(st.tuples(st.integers(0, 3_000_000), day_offsets), min_size=2, max_size=2)
+
+
+def _write_with_accounts(history, openings) -> dict[int, dict[dt.date, int]]:
+    """Store the history over three accounts (the default and two more); return the signed amount per account
+    and day as an independent oracle."""
+    kas = Account.objects.get(pk=default_account_id())
+    accounts = [kas] + [
+        Account.objects.create(
+            name=f"Akun {n}", kind="bank", opening_balance=balance, opening_date=FIRST_DAY + dt.timedelta(days=offset)
+        )
+        for n, (balance, offset) in enumerate(openings)
+    ]
+    oracle: dict[int, dict[dt.date, int]] = {a.pk: {} for a in accounts}
+
+    def book(account, day, amount):
+        oracle[account.pk][day] = oracle[account.pk].get(day, 0) + amount
+
+    for account, (balance, offset) in zip(accounts[1:], openings, strict=True):
+        if balance:  # a zero opening balance is no movement
+            book(account, FIRST_DAY + dt.timedelta(days=offset), balance)
+    rt = RT.objects.create(number=1)
+    evenings = set()
+    for kind, offset, amount, which in history:
+        day = FIRST_DAY + dt.timedelta(days=offset)
+        if kind == "round" and day not in evenings:
+            evenings.add(day)
+            Round.objects.create(rt=rt, evening=day, total=amount, is_total_only=True)
+            book(kas, day, amount)  # a round's money is on the default account until handovers exist
+        elif kind == "income":
+            OtherIncome.objects.create(received_on=day, description="Donasi", amount=amount, account=accounts[which])
+            book(accounts[which], day, amount)
+        elif kind == "expense":
+            Expense.objects.create(spent_on=day, description="Belanja", amount=amount, account=accounts[which])
+            book(accounts[which], day, -amount)
+        elif kind == "adjustment":
+            Adjustment.objects.create(
+                entry_date=day,
+                amount=amount,
+                reason="Koreksi",
+                corrects_month=dt.date(2021, 1, 1),
+                account=accounts[which],
+            )
+            book(accounts[which], day, amount)
+        elif kind == "transfer" and which[0] != which[1]:
+            source, target = accounts[which[0]], accounts[which[1]]
+            Transfer.objects.create(transfer_date=day, from_account=source, to_account=target, amount=amount)
+            book(source, day, -amount)
+            book(target, day, amount)
+    return oracle
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=account_records, openings=account_openings, probe=day_offsets)
+def test_accounts_add_up_to_the_cash_book_on_every_date(kampung, history, openings, probe):
+    with transaction.atomic():
+        oracle = _write_with_accounts(history, openings)
+        probe_day = FIRST_DAY + dt.timedelta(days=probe)
+        for day in (probe_day, FIRST_DAY - dt.timedelta(days=1), FIRST_DAY + dt.timedelta(days=DAYS)):
+            balances = {row.account.pk: row.balance for row in selectors.account_balances(day)}
+            expected = {pk: sum(a for d, a in days.items() if d <= day) for pk, days in oracle.items()}
+            assert balances == expected
+            assert sum(balances.values()) == selectors.balance_at(day)
+        now = {row.account.pk: row.balance for row in selectors.account_balances()}
+        assert sum(now.values()) == selectors.current_balance()
+        # Transfers are neither income nor spending: the month figures hold no trace of them.
+        flows = selectors.monthly_flows()
+        income = sum(f.income for f in flows.values())
+        recorded_income = sum(amount for kind, _o, amount, _w in history if kind == "income")
+        assert income - sum(f.jimpitan for f in flows.values()) == recorded_income
+        assert sum(f.opening_entry for f in flows.values()) == sum(balance for balance, _o in openings)
+        assert sum(f.expenses for f in flows.values()) == sum(a for k, _o, a, _w in history if k == "expense")
+        # The lowest balance per account from the probe on: the least of its end-of-day balances from then.
+        lows = selectors.lowest_account_balances_from(probe_day, oracle)
+        for pk, (_low_day, low) in lows.items():
+            later = sorted(d for d in oracle[pk] if d >= probe_day)
+            running = [sum(a for d, a in oracle[pk].items() if d <= day) for day in later]
+            assert low == (min(running) if running else sum(a for d, a in oracle[pk].items() if d < probe_day))
         transaction.set_rollback(True)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from ledger.models import default_account_id
 from spending.models import Expense, OtherIncome, Project
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +15,17 @@ def _insert_expense(amount: int, recorded_by, approved_by):
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Expense._meta.db_table} (spent_on, description, payee, amount, receipt, "
-            "receipt_content_type, receipt_thumbnail, recorded_by_id, recorded_at, approved_by_id) "
-            "VALUES (%s, %s, '', %s, '', '', '', %s, %s, %s)",
-            [dt.date(2026, 5, 1), "SQL", amount, recorded_by, dt.datetime(2026, 5, 1, 12, 0), approved_by],
+            "receipt_content_type, receipt_thumbnail, recorded_by_id, recorded_at, approved_by_id, account_id) "
+            "VALUES (%s, %s, '', %s, '', '', '', %s, %s, %s, %s)",
+            [
+                dt.date(2026, 5, 1),
+                "SQL",
+                amount,
+                recorded_by,
+                dt.datetime(2026, 5, 1, 12, 0),
+                approved_by,
+                default_account_id(),
+            ],
         )
 
 
@@ -38,8 +47,8 @@ def test_other_income_amount_must_be_positive(amount):
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {OtherIncome._meta.db_table} (received_on, source, source_name, description, amount, "
-            "recorded_at) VALUES (%s, 'donasi', '', 'SQL', %s, %s)",
-            [dt.date(2026, 5, 1), amount, dt.datetime(2026, 5, 1, 12, 0)],
+            "recorded_at, account_id) VALUES (%s, 'donasi', '', 'SQL', %s, %s, %s)",
+            [dt.date(2026, 5, 1), amount, dt.datetime(2026, 5, 1, 12, 0), default_account_id()],
         )
 
 

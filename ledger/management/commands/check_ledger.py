@@ -1,7 +1,8 @@
 """Recompute the books from the records and compare them with what was stored.
 
 Exits non-zero, naming the month or record, when a closed month's stored closing balance differs
-from the cash book, or a cash source's own check (a round's stored total against its contributions)
+from the cash book, a matched bank check (cocokkan saldo) is no longer proved by the records, or a cash
+source's own check (a round's stored total against its contributions)
 finds a stored figure that its detail does not add up to.
 """
 
@@ -12,7 +13,7 @@ from django.db import connection
 
 from jimpitan.lib.money import format_rupiah
 from ledger.models import MonthClosing
-from ledger.selectors import cash_book, monthly_flows
+from ledger.selectors import account_balance_at, broken_balance_checks, cash_book, monthly_flows
 from ledger.sources import source_mismatches
 
 
@@ -33,6 +34,18 @@ def closing_mismatches() -> list[str]:
     return problems
 
 
+def balance_check_problems() -> list[str]:
+    """Every matched bank check is proved again from the records, like a plain-text ledger's balance assertion."""
+    problems = []
+    for check in broken_balance_checks():
+        balance = account_balance_at(check.account_id, check.check_date)
+        problems.append(
+            f"Cocokkan saldo {check.account.name} {check.check_date:%Y-%m-%d}: "
+            f"bank {format_rupiah(check.stated_balance)}, buku kas sekarang {format_rupiah(balance)}"
+        )
+    return problems
+
+
 def integrity_problems() -> list[str]:
     if connection.vendor != "sqlite":
         return []
@@ -46,7 +59,7 @@ class Command(BaseCommand):
     help = "Periksa buku kas: saldo bulan yang ditutup, total ronde, dan integritas database."
 
     def handle(self, *args, **options):
-        problems = closing_mismatches() + source_mismatches() + integrity_problems()
+        problems = closing_mismatches() + source_mismatches() + balance_check_problems() + integrity_problems()
         if problems:
             for problem in problems:
                 self.stderr.write(problem)

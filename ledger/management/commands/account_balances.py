@@ -1,0 +1,36 @@
+"""Print each account's balance and the total, at the end of a date (today if not given).
+
+The total is the cash book's balance on that date: transfers move money between accounts, never in or out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from jimpitan.lib.money import format_rupiah
+from ledger.selectors import account_balances
+
+
+class Command(BaseCommand):
+    help = "Saldo tiap akun kas dan totalnya pada akhir sebuah tanggal (hari ini bila tidak diberi)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--date", help="YYYY-MM-DD")
+
+    def handle(self, *args, **options) -> None:
+        day = timezone.localdate()
+        if options["date"]:
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError as error:
+                raise CommandError(f"Tanggal tidak dikenali: {options['date']!r} (pakai YYYY-MM-DD)") from error
+        rows = account_balances(day)
+        width = max([len(row.account.name) for row in rows] + [5])
+        self.stdout.write(f"Saldo akun pada {day.isoformat()}")
+        for row in rows:
+            retired = "" if row.account.is_active else " (tidak aktif)"
+            self.stdout.write(f"{row.account.name.ljust(width)}  {format_rupiah(row.balance):>18}{retired}")
+        self.stdout.write(f"{'Total'.ljust(width)}  {format_rupiah(sum(row.balance for row in rows)):>18}")

@@ -1,0 +1,56 @@
+"""A transfer between accounts is neither income nor spending: the monthly report is the same with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from ledger.models import Account, AccountKind, default_account_id
+from ledger.selectors import account_balances, month_summary
+from ledger.services import record_transfer
+from reports import data
+from reports.csvfile import build_csv
+from reports.pdf import build_pdf
+from reports.whatsapp import build_text
+from reports.xlsx import build_xlsx
+from spending.models import Expense, OtherIncome
+from tests.ledger.factories import save_round
+from tests.nightly.factories import make_rt
+
+pytestmark = pytest.mark.django_db
+
+JAN = dt.date(2026, 1, 1)
+
+
+def _report() -> tuple:
+    built = data.build(JAN)
+    workbook = load_workbook(io.BytesIO(build_xlsx(built)))
+    sheets = {name: list(workbook[name].iter_rows(values_only=True)) for name in workbook.sheetnames}
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(build_pdf(built))).pages)
+    return sheets, build_csv(built), build_text(built, "https://kas.example/"), pdf_text
+
+
+def test_a_transfer_changes_no_report_figure(bendahara, kampung):
+    rt, households = make_rt(3, households=4)
+    save_round(rt, households, dt.date(2026, 1, 5), bendahara, amount=1000)
+    OtherIncome.objects.create(received_on=dt.date(2026, 1, 10), description="Donasi", amount=50_000)
+    Expense.objects.create(spent_on=dt.date(2026, 1, 12), description="Senter", amount=20_000)
+    bank = Account.objects.create(name="BRI Simpedes", kind=AccountKind.BANK)
+    summary = month_summary(JAN)
+    before = _report()
+    kas = Account.objects.get(pk=default_account_id())
+    record_transfer(
+        transfer_date=dt.date(2026, 1, 20), from_account=kas, to_account=bank, amount=30_000, user=bendahara
+    )
+    assert month_summary(JAN) == summary
+    sheets, csv_bytes, text, pdf_text = _report()
+    assert sheets == before[0] and csv_bytes == before[1] and text == before[2]
+    # The PDF carries its making time; its figures are the same.
+    assert [line for line in pdf_text.splitlines() if "Rp" in line] == [
+        line for line in before[3].splitlines() if "Rp" in line
+    ]
+    assert {row.account.name: row.balance for row in account_balances()} == {"Kas tunai": 4_000, "BRI Simpedes": 30_000}
