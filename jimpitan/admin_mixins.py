@@ -17,10 +17,11 @@ ledger.admin_mixins.ClosedMonthAdminMixin (first of all), with `closed_month_fie
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -137,3 +138,20 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def would_refuse(write: Callable[[], object]) -> ValidationError | None:
+    """Run a service inside a savepoint that is always rolled back: an admin form can then show the service's
+    refusal next to its fields instead of failing after the form was accepted."""
+    try:
+        with transaction.atomic():
+            write()
+            raise _DryRun
+    except _DryRun:
+        return None
+    except ValidationError as error:
+        return error

@@ -10,13 +10,11 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from jimpitan.admin_mixins import FilteredTotalsMixin, ReadOnlyAdminMixin, rupiah_column
+from jimpitan.admin_mixins import FilteredTotalsMixin, ReadOnlyAdminMixin, rupiah_column, would_refuse
 from jimpitan.forms import RupiahField
 from jimpitan.lib.money import format_rupiah
 from ledger import services
@@ -54,22 +52,6 @@ class AdjustmentAdmin(ClosedMonthAdminMixin, ReadOnlyAdmin):
     list_display = ["entry_date", rupiah_column("amount", _("jumlah")), "corrects_month", "reason", "recorded_by"]
     list_select_related = ["recorded_by"]
     date_hierarchy = "entry_date"
-
-
-class _DryRun(Exception):
-    pass
-
-
-def would_refuse(write) -> ValidationError | None:
-    """Run a service in a savepoint that is always rolled back, to show its refusal next to the form's fields."""
-    try:
-        with transaction.atomic():
-            write()
-            raise _DryRun
-    except _DryRun:
-        return None
-    except ValidationError as error:
-        return error
 
 
 class AccountAdminForm(forms.ModelForm):

@@ -8,7 +8,6 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms.models import construct_instance
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,6 +19,7 @@ from jimpitan.admin_mixins import (
     FilteredTotalsMixin,
     ReadOnlyHistoryAdmin,
     rupiah_column,
+    would_refuse,
 )
 from jimpitan.forms import RupiahField
 from ledger.admin_mixins import ClosedMonthAdminMixin
@@ -27,23 +27,6 @@ from spending import selectors, services
 from spending.forms import AccountFormMixin, limit_accounts
 from spending.models import Expense, OtherIncome, Project
 from spending.uploads import PhotoField, ReceiptField
-
-
-class _DryRun(Exception):
-    pass
-
-
-def _would_refuse(write) -> ValidationError | None:
-    """Run a service inside a savepoint that is always rolled back: the admin form can then show the
-    service's refusal next to the field instead of failing after the form was accepted."""
-    try:
-        with transaction.atomic():
-            write()
-            raise _DryRun
-    except _DryRun:
-        return None
-    except ValidationError as error:
-        return error
 
 
 class ExpenseAdminForm(AccountFormMixin, forms.ModelForm):
@@ -63,7 +46,7 @@ class ExpenseAdminForm(AccountFormMixin, forms.ModelForm):
         data = super().clean()
         if not self.errors:
             candidate = construct_instance(self, copy.copy(self.instance), fields=self._meta.fields)
-            error = _would_refuse(lambda: services.save_expense(candidate, user=None))
+            error = would_refuse(lambda: services.save_expense(candidate, user=None))
             if error is not None:
                 self.add_error("amount" if error.code == "insufficient_balance" else "spent_on", error)
         return data
@@ -85,7 +68,7 @@ class OtherIncomeAdminForm(AccountFormMixin, forms.ModelForm):
         data = super().clean()
         if not self.errors:
             candidate = construct_instance(self, copy.copy(self.instance), fields=self._meta.fields)
-            error = _would_refuse(lambda: services.save_other_income(candidate, user=None))
+            error = would_refuse(lambda: services.save_other_income(candidate, user=None))
             if error is not None:
                 self.add_error("amount" if error.code == "insufficient_balance" else "received_on", error)
         return data
