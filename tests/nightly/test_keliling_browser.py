@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from nightly.models import Contribution, PhoneTap, Round
+from tests.browser import wait_for_service_worker
 from tests.conftest import PASSWORD
 from tests.nightly.factories import make_rt
 
@@ -27,7 +28,7 @@ def test_a_full_round_offline_survives_a_reload_and_is_stored_once(live_server, 
     expect(page.locator("[data-k=progress]")).to_have_text("1 / 5")
     expect(page.locator("[data-k=address]")).to_have_text("No. 1")
     # The service worker takes the page over before the signal goes.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_for_service_worker(page)
     page.screenshot(path=f"{screenshot_dir}/keliling-360.png", full_page=True)
 
     page.context.set_offline(True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from nightly.models import Contribution
+from tests.browser import wait_until
 from tests.nightly.factories import make_rt
 from tests.nightly.test_keliling_browser import _sign_in
 
@@ -45,14 +45,6 @@ SCANNER_CACHED = """(async () => {
   const names = (await caches.keys()).filter((name) => name.startsWith("keliling-scanner-"));
   return names.length === 1 && (await (await caches.open(names[0])).keys()).length === 2;
 })()"""
-
-
-def _wait_until(page: Page, script: str, seconds: float = 30) -> None:
-    """Poll an async check (wait_for_function takes the promise itself for a yes)."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(script):
-        assert time.monotonic() < deadline, f"still not true after {seconds} s: {script}"
-        time.sleep(0.25)
 
 
 def write_y4m(path: Path, text: str, width: int = 640, height: int = 480, frames: int = 3) -> None:
@@ -129,7 +121,7 @@ def test_pindai_reads_the_sticker_and_jumps_to_that_house(live_server, camera_br
     # Chromium has no native QR reader, like an iPhone).
     page.goto(f"{live_server.url}/keliling/?rt={other_rt.pk}")
     expect(page.locator("[data-k=progress]")).to_have_text("1 / 2")
-    _wait_until(page, SCANNER_CACHED)
+    wait_until(page, SCANNER_CACHED)
     # Without signal the sticker is still read, but it is not on this route; the camera keeps looking until closed.
     context.set_offline(True)
     page.reload()
@@ -142,7 +134,7 @@ def test_pindai_reads_the_sticker_and_jumps_to_that_house(live_server, camera_br
     assert _serious_axe_violations(page) == []
     dialog.get_by_role("button", name="Tutup").click()
     expect(dialog).to_be_hidden()
-    page.wait_for_function(CAMERA_RELEASED)
+    wait_until(page, CAMERA_RELEASED)
     expect(page.locator("[data-k=address]")).to_have_text("No. 1")
 
     context.set_offline(False)
@@ -152,7 +144,7 @@ def test_pindai_reads_the_sticker_and_jumps_to_that_house(live_server, camera_br
     expect(page.locator("[data-k=progress]")).to_have_text("3 / 4", timeout=30000)
     expect(page.locator("[data-k=address]")).to_have_text("No. 3")
     expect(dialog).to_be_hidden()
-    page.wait_for_function(CAMERA_RELEASED)  # the camera is let go after a good read
+    wait_until(page, CAMERA_RELEASED)  # the camera is let go after a good read
     page.screenshot(path=f"{screenshot_dir}/keliling-pindai-found-360.png")
     assert _serious_axe_violations(page) == []
 
@@ -233,4 +225,4 @@ def test_the_torch_button_shows_for_a_camera_with_a_light_and_switches_it(live_s
     expect(torch).to_have_attribute("aria-pressed", "false")
     assert page.evaluate("window.__torch") == [True, False]
     dialog.get_by_role("button", name="Tutup").click()
-    page.wait_for_function(CAMERA_RELEASED)
+    wait_until(page, CAMERA_RELEASED)

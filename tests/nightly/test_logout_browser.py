@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jimpitan.lib.evening import evening_of
+from tests.browser import wait_for_service_worker
 from tests.conftest import PASSWORD
 from tests.nightly.factories import make_rt
 
@@ -55,14 +56,7 @@ def test_logout_forgets_the_route_on_the_phone(live_server, page: Page, petugas,
     _sign_in(page, live_server.url)
     _open_route(page, live_server.url, rt)
     # Once the service worker holds the page, a reload fetches the route through it into Cache Storage.
-    # Waited for in one evaluate: wait_for_function polls through eval, which the CSP refuses.
-    page.evaluate(
-        """async () => {
-          await navigator.serviceWorker.ready;
-          if (navigator.serviceWorker.controller) return;
-          await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
-        }"""
-    )
+    wait_for_service_worker(page)
     page.reload()
     expect(page.locator("[data-k=address]")).to_have_text("No. 1")
     page.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()

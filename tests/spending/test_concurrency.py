@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from ledger import services as ledger_services
 from ledger.selectors import current_balance
 from spending import services
 from spending.models import Expense
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.usefixtures("roles")
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_cannot_both_pass_the_balance_check(bendahara, monkeypatch):
     income(dt.date(2026, 5, 1), 1_000_000)
-    real = services.lowest_balance_from
+    # The balance rule lives in the books (ledger.services.run_balance_checked_write), which spending's saves use.
+    real = ledger_services.lowest_balance_from
 
     def slow(day):
         # Widen the window between the check and the commit so that, without the lock, both pass.
@@ -32,7 +34,7 @@ def test_two_writers_cannot_both_pass_the_balance_check(bendahara, monkeypatch):
         time.sleep(0.3)
         return result
 
-    monkeypatch.setattr(services, "lowest_balance_from", slow)
+    monkeypatch.setattr(ledger_services, "lowest_balance_from", slow)
     outcomes: list[str] = []
 
     def treasurer(name: str) -> None:

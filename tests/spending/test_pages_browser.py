@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from spending.models import Expense, OtherIncome, Project
+from tests.browser import wait_until
 from tests.conftest import PASSWORD
 from tests.spending.factories import jpeg_bytes
 
@@ -67,8 +68,10 @@ def test_expense_with_photo_receipt_updates_the_project(
     thumbnail = page.get_by_role("img", name="Nota")
     expect(thumbnail).to_be_visible()
     # Lazy-loaded: wait until the browser has actually decoded the thumbnail.
-    page.wait_for_function(
-        "() => { const i = document.querySelector('img.receipt-thumb'); return i && i.complete && i.naturalWidth > 0; }"
+    wait_until(
+        page,
+        "() => { const i = document.querySelector('img.receipt-thumb'); "
+        "return i && i.complete && i.naturalWidth > 0; }",
     )
     assert 0 < thumbnail.evaluate("img => img.naturalWidth") <= 320
     assert _no_horizontal_scroll(page)

@@ -1,0 +1,28 @@
+"""Waiting in browser tests without Playwright's wait_for_function.
+
+wait_for_function polls by evaluating its predicate as a string, which the app's CSP (no 'unsafe-eval') refuses
+whenever the first check comes too early. These helpers evaluate a normal script instead, which the CSP allows.
+"""
+
+import time
+
+from playwright.sync_api import Page
+
+_CONTROLLED = """async () => {
+  await navigator.serviceWorker.ready;
+  if (navigator.serviceWorker.controller) return;
+  await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve));
+}"""
+
+
+def wait_for_service_worker(page: Page) -> None:
+    """Until the service worker controls the page."""
+    page.evaluate(_CONTROLLED)
+
+
+def wait_until(page: Page, script: str, seconds: float = 30) -> None:
+    """Poll `script` (an expression, a function, or a promise of a yes) until it is true."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still not true after {seconds} s: {script}"
+        time.sleep(0.25)
