@@ -26,3 +26,28 @@ def wait_until(page: Page, script: str, seconds: float = 30) -> None:
     while not page.evaluate(script):
         assert time.monotonic() < deadline, f"still not true after {seconds} s: {script}"
         time.sleep(0.25)
+
+
+# Keliling's queue on the phone: at least `count` taps, every one answered by the server. A click returns before
+# the page has stored its tap, so "Semua terkirim" on screen may still be the state from before it.
+_TAPS_SENT = """async (count) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("jimpitan-keliling");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const taps = await new Promise((resolve) => {
+    const read = db.transaction("taps").objectStore("taps").getAll();
+    read.onsuccess = () => resolve(read.result);
+  });
+  db.close();
+  return taps.length >= count && taps.every((tap) => tap.sent);
+}"""
+
+
+def wait_for_taps_sent(page: Page, count: int, seconds: float = 30) -> None:
+    """Until the phone holds `count` taps (or more) and has sent every one."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(_TAPS_SENT, count):
+        assert time.monotonic() < deadline, f"{count} taps not all sent after {seconds} s"
+        time.sleep(0.25)

@@ -29,6 +29,11 @@ def postgres_url() -> str | None:
     return url if url.startswith(("postgres://", "postgresql://")) else None
 
 
+# The database the drills run on: the suite's own. CI runs the whole suite once on SQLite and once on PostgreSQL,
+# so running the SQLite drills again inside the PostgreSQL suite would only repeat them.
+SUITE_BACKENDS = ["postgresql"] if postgres_url() else ["sqlite"]
+
+
 class DrillDatabase:
     """A fresh database for a drill: a file in `folder`, or a new PostgreSQL database when the suite
     runs on PostgreSQL. `env` is the environment for child processes using it."""

@@ -6,12 +6,10 @@ import tarfile
 
 import pytest
 
-from tests.drills.support import DrillDatabase, postgres_url
-
-BACKENDS = ["sqlite"] + (["postgresql"] if postgres_url() else [])
+from tests.drills.support import SUITE_BACKENDS, DrillDatabase
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=SUITE_BACKENDS)
 def drill_dbs(request, tmp_path):
     source = DrillDatabase(tmp_path / "source", request.param, "src")
     target = DrillDatabase(tmp_path / "target", request.param, "dst")

@@ -3,13 +3,12 @@ PostgreSQL when the suite runs there): different rounds, and the same round at t
 
 import pytest
 
-from tests.drills.support import DrillDatabase, postgres_url
+from tests.drills.support import SUITE_BACKENDS, DrillDatabase
 
-BACKENDS = ["sqlite"] + (["postgresql"] if postgres_url() else [])
 THREADS, SAVES_EACH = 8, 100
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=SUITE_BACKENDS)
 def drill_db(request, tmp_path):
     db = DrillDatabase(tmp_path / "kampung", request.param, "conc")
     db.env["DJANGO_ALLOWED_HOSTS"] = "testserver"

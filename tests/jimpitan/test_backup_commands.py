@@ -6,12 +6,10 @@ import tarfile
 import pytest
 
 from jimpitan.lib import backup as backup_lib
-from tests.drills.support import DrillDatabase, postgres_url
-
-BACKENDS = ["sqlite"] + (["postgresql"] if postgres_url() else [])
+from tests.drills.support import SUITE_BACKENDS, DrillDatabase
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=SUITE_BACKENDS)
 def kampung_with_backup(request, tmp_path):
     """A seeded database with one receipt, its backup archive, and an empty second place."""
     source = DrillDatabase(tmp_path / "source", request.param, "csrc")

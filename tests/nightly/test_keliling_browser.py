@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from nightly.models import Contribution, PhoneTap, Round
-from tests.browser import wait_for_service_worker
+from tests.browser import wait_for_service_worker, wait_for_taps_sent
 from tests.conftest import PASSWORD
 from tests.nightly.factories import make_rt
 
@@ -89,8 +89,10 @@ def test_two_phones_on_one_rt_later_tap_wins_and_both_phones_see_it(
     expect(other.locator("[data-k=address]")).to_have_text("No. 1")
 
     page.get_by_role("button", name="Kosong").click()  # phone A: No. 1 empty
+    wait_for_taps_sent(page, 1)
     expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
     other.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()  # phone B, later: No. 1 paid after all
+    wait_for_taps_sent(other, 1)
     expect(other.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
     contribution = Contribution.objects.get()
     assert (contribution.state, contribution.amount) == ("dibayar", 500)
@@ -120,6 +122,7 @@ def test_a_phone_and_the_treasurers_open_sheet_at_once(live_server, page: Page, 
     _sign_in(page, live_server.url, "petugas")
     page.goto(f"{live_server.url}/keliling/?rt={rt.pk}")
     page.get_by_role("button", name="Kosong").click()  # No. 1, from the door
+    wait_for_taps_sent(page, 1)
     expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
     assert Contribution.objects.get(household=houses[0]).state == "kosong"
 
@@ -152,7 +155,8 @@ def test_a_62_house_round_with_10_empty_takes_62_taps(live_server, page: Page, p
         page.get_by_role("button", name="Kosong" if index in empty else re.compile(r"^Ada Rp 500")).click()
         taps += 1
     expect(page.locator("[data-k=message]")).to_have_text("Semua rumah sudah dicatat. Terima kasih!")
-    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim", timeout=15000)
+    wait_for_taps_sent(page, 62)
+    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim")
     assert taps == 62 and len(empty) == 10
     rnd = Round.objects.get()
     assert (rnd.households_listed, rnd.households_paid, rnd.total) == (62, 52, 52 * 500)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jimpitan.lib.evening import evening_of
-from tests.browser import wait_for_service_worker
+from tests.browser import wait_for_service_worker, wait_for_taps_sent
 from tests.conftest import PASSWORD
 from tests.nightly.factories import make_rt
 
@@ -60,12 +60,12 @@ def test_logout_forgets_the_route_on_the_phone(live_server, page: Page, petugas,
     page.reload()
     expect(page.locator("[data-k=address]")).to_have_text("No. 1")
     page.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()
-    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim", timeout=15000)
+    wait_for_taps_sent(page, 1)
     before = page.evaluate(READ_PHONE)
     assert before["routes"] == 1 and before["cached"] >= 1 and [t["sent"] for t in before["taps"]] == [1]
     page.on("dialog", lambda dialog: pytest.fail(f"asked without unsent taps: {dialog.message}"))
     _log_out(page)
-    expect(page).to_have_url(re.compile("/masuk/"))
+    expect(page).to_have_url(re.compile("/masuk/"), timeout=15000)
     expect(page.get_by_role("button", name="Masuk")).to_be_visible()
     after = page.evaluate(READ_PHONE)
     assert after == {"taps": [], "routes": 0, "cached": 0}
@@ -79,7 +79,7 @@ def test_an_unsent_tap_survives_the_logout(live_server, browser, petugas, screen
     _sign_in(page, live_server.url)
     _open_route(page, live_server.url, rt)
     page.get_by_role("button", name=re.compile(r"^Ada Rp 500")).click()  # No. 1, sent
-    expect(page.locator("[data-k=sync-state]")).to_have_text("Semua terkirim", timeout=15000)
+    wait_for_taps_sent(page, 1)
     page.route("**/keliling/sync/**", lambda route: route.abort())
     page.get_by_role("button", name="Kosong").click()  # No. 2, held back
     expect(page.locator("[data-k=pending]")).to_have_text("1 belum terkirim")
@@ -101,7 +101,7 @@ def test_an_unsent_tap_survives_the_logout(live_server, browser, petugas, screen
     page.screenshot(path=f"{screenshot_dir}/logout-menu-360.png")
     page.once("dialog", lambda dialog: answer(dialog, True))
     page.get_by_role("button", name="Keluar").click()
-    expect(page).to_have_url(re.compile("/masuk/"))
+    expect(page).to_have_url(re.compile("/masuk/"), timeout=15000)
     after = page.evaluate(READ_PHONE)
     assert after["routes"] == 0
     assert [(t["household"], t["state"], t["sent"]) for t in after["taps"]] == [(houses[1].private_code, "kosong", 0)]
@@ -115,7 +115,7 @@ def test_logout_on_a_phone_that_never_opened_keliling_creates_nothing(live_serve
     page.set_viewport_size({"width": 360, "height": 740})
     _sign_in(page, live_server.url)
     _log_out(page)
-    expect(page).to_have_url(re.compile("/masuk/"))
+    expect(page).to_have_url(re.compile("/masuk/"), timeout=15000)
     assert page.evaluate("async () => (await indexedDB.databases()).map((d) => d.name)") == []
     _sign_in(page, live_server.url)
     _open_route(page, live_server.url, rt)
