@@ -15,8 +15,29 @@ document.addEventListener("DOMContentLoaded", () => {
   if (logout) {
     logout.addEventListener("submit", (event) => {
       event.preventDefault();
-      forgetRoutes(logout.dataset.unsent || "").catch(() => true).then((go) => go && logout.submit());
+      const asked = { now: false };
+      let left = false;
+      const leave = () => {
+        if (!left) {
+          left = true;
+          logout.submit();
+        }
+      };
+      // A slow or stuck IndexedDB (an old phone, another tab) must not keep anyone signed in: after a few
+      // seconds the logout goes ahead, and the signed-out page clears what is left.
+      const timer = setTimeout(() => asked.now || leave(), 4000);
+      forgetRoutes(logout.dataset.unsent || "", asked)
+        .catch(() => true)
+        .then((go) => {
+          clearTimeout(timer);
+          if (go) leave();
+        });
     });
+  }
+  // Signed out (logged out, or the session ran out): the routes are no one's to read any more. Unsent taps
+  // stay without asking; they are sent once a collector signs in again.
+  if (document.body.hasAttribute("data-signed-out")) {
+    forgetRoutes("", { now: false }).catch(() => true);
   }
 });
 
@@ -39,7 +60,9 @@ function finished(tx) {
   });
 }
 
-async function forgetRoutes(question) {
+// `asked.now` turns true while the collector is being asked about unsent taps (the logout then waits for
+// the answer). With an empty question, unsent taps are kept without asking.
+async function forgetRoutes(question, asked) {
   const db = await openKeliling();
   if (db) {
     try {
@@ -50,7 +73,10 @@ async function forgetRoutes(question) {
         taps = await new Promise((resolve, reject) => { read.onsuccess = () => resolve(read.result); read.onerror = () => reject(read.error); });
       }
       const unsent = taps.filter((tap) => !tap.sent).length;
-      if (unsent && !window.confirm(question.replace("{n}", unsent))) return false;
+      if (unsent && question) {
+        asked.now = true;
+        if (!window.confirm(question.replace("{n}", unsent))) return false;
+      }
       if (names.length) {
         const tx = db.transaction(names, "readwrite");
         if (names.includes("routes")) tx.objectStore("routes").clear();

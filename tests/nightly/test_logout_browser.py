@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jimpitan.lib.evening import evening_of
-from tests.browser import wait_for_service_worker, wait_for_taps_sent
+from tests.browser import wait_for_service_worker, wait_for_taps_sent, wait_until
 from tests.conftest import PASSWORD
 from tests.nightly.factories import make_rt
 
@@ -120,3 +120,31 @@ def test_logout_on_a_phone_that_never_opened_keliling_creates_nothing(live_serve
     _sign_in(page, live_server.url)
     _open_route(page, live_server.url, rt)
     assert page.evaluate(READ_PHONE)["routes"] == 1
+
+
+def test_logout_goes_ahead_when_the_phones_storage_never_answers(live_server, page: Page, petugas):
+    """An IndexedDB that hangs (an old phone's storage, another tab) must not keep the collector signed in."""
+    page.add_init_script("indexedDB.open = () => ({});")
+    page.set_viewport_size({"width": 360, "height": 740})
+    _sign_in(page, live_server.url)
+    expect(page).to_have_url(re.compile("/beranda/"))
+    _log_out(page)
+    expect(page).to_have_url(re.compile("/masuk/"), timeout=15000)
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+
+
+def test_a_session_that_ran_out_forgets_the_route_but_keeps_unsent_taps(live_server, browser, petugas):
+    rt, houses = make_rt(number=6, households=3)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
+    page = context.new_page()
+    _sign_in(page, live_server.url)
+    _open_route(page, live_server.url, rt)
+    page.route("**/keliling/sync/**", lambda route: route.abort())
+    page.get_by_role("button", name="Kosong").click()  # No. 1, not sent
+    expect(page.locator("[data-k=pending]")).to_have_text("1 belum terkirim")
+    context.clear_cookies()  # the session is gone without a logout
+    page.goto(live_server.url + "/masuk/")
+    wait_until(page, f"async () => ({READ_PHONE})().then((phone) => phone.routes === 0)")
+    taps = page.evaluate(READ_PHONE)["taps"]
+    assert [(t["household"], t["state"], t["sent"]) for t in taps] == [(houses[0].private_code, "kosong", 0)]
+    context.close()
