@@ -71,8 +71,8 @@ class AccountAdminForm(forms.ModelForm):
         if not self.errors:
             candidate = construct_instance(self, copy.copy(self.instance), fields=self._meta.fields)
             error = would_refuse(lambda: services.save_account(account=candidate, user=None))
-            if error is not None:
-                self.add_error("opening_balance", error)
+            if error is not None:  # retiring an account with money is refused next to "aktif"
+                self.add_error(None if hasattr(error, "error_dict") else "opening_balance", error)
         return data
 
 
@@ -216,6 +216,9 @@ class BalanceCheckAdmin(ClosedMonthAdminMixin, SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        services.delete_balance_check(check=obj, user=request.user)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -26,6 +26,7 @@ from ledger.lock import lock_ledger
 from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
 from ledger.selectors import (
     account_balance_at,
+    account_movements,
     balance_at,
     broken_balance_checks,
     lowest_account_balances_from,
@@ -283,6 +284,26 @@ def delete_transfer(*, transfer: Transfer, user) -> None:
     )
 
 
+def _refuse_retiring_with_money(account: Account) -> None:
+    """A retired account is left out of the forms, so money left on it would be stranded there: move it first.
+    The default account takes the rounds' money and is never retired."""
+    if account.is_active or not account.pk:
+        return
+    if account.is_default:
+        raise ValidationError({"is_active": _("Akun utama (Kas tunai) tidak bisa dinonaktifkan.")})
+    balance = sum(account_movements().get(account.pk, {}).values())
+    if balance:
+        raise ValidationError(
+            {
+                "is_active": _(
+                    "Akun ini masih berisi %(balance)s. Pindahkan dulu uangnya ke akun lain (transfer), "
+                    "baru nonaktifkan."
+                )
+                % {"balance": format_rupiah(balance)}
+            }
+        )
+
+
 def save_account(*, account: Account, user) -> Account:
     """Create or change an account. Its opening balance is money on its date: the change takes the ledger lock,
     is refused in a closed month and may not take the account below zero (a lowered opening balance)."""
@@ -296,6 +317,7 @@ def save_account(*, account: Account, user) -> Account:
     if not any(days) or (old and old == (account.opening_balance, account.opening_date)):
         with transaction.atomic():  # a name, a number, retiring it: no money moves
             lock_ledger()
+            _refuse_retiring_with_money(account)
             account.save()
         return account
     run_balance_checked_write(days=days, account_ids=[account.pk] if old else [], write=account.save)
@@ -326,3 +348,15 @@ def record_balance_check(
         check._history_user = user
         check.save()
     return check
+
+
+def delete_balance_check(*, check: BalanceCheck, user) -> None:
+    """Remove a bank check of an open month (a wrong entry; a new check replaces it). Under the ledger lock, so
+    it cannot slip past a month being closed at the same moment."""
+    if not user.has_perm("ledger.delete_balancecheck"):
+        raise PermissionDenied
+    with transaction.atomic():
+        lock_ledger()
+        assert_month_open(check.check_date)
+        check._history_user = user
+        check.delete()

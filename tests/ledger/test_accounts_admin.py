@@ -100,3 +100,26 @@ def test_a_closed_month_transfer_is_read_only(client_as, bendahara, bank):
     assert client.get(f"/admin/ledger/transfer/{transfer.pk}/delete/").status_code == 403
     page = client.get("/admin/ledger/transfer/").content.decode()
     assert "Rp 1.000" in page
+
+
+def test_an_account_with_money_cannot_be_retired_and_an_empty_one_can(client_as, bendahara, bank):
+    income(MAY_1, 300_000)
+    Transfer.objects.create(transfer_date=MAY_1, from_account_id=default_account_id(), to_account=bank, amount=120_000)
+    change = {"name": "BRI Simpedes", "kind": "bank", "opening_balance": "0", "opening_date": ""}
+    client = client_as("bendahara")
+    response = client.post(f"/admin/ledger/account/{bank.pk}/change/", change)  # "aktif" unticked
+    assert response.status_code == 200
+    assert "Rp 120.000" in str(response.context["adminform"].form.errors["is_active"])
+    assert Account.objects.get(pk=bank.pk).is_active
+    Transfer.objects.create(transfer_date=MAY_1, from_account=bank, to_account_id=default_account_id(), amount=120_000)
+    assert client.post(f"/admin/ledger/account/{bank.pk}/change/", change).status_code == 302
+    assert not Account.objects.get(pk=bank.pk).is_active
+
+
+def test_the_default_account_is_never_retired(client_as, kampung):
+    response = client_as("bendahara").post(
+        f"/admin/ledger/account/{default_account_id()}/change/",
+        {"name": "Kas tunai", "kind": "tunai", "opening_balance": "0", "opening_date": ""},
+    )
+    assert response.status_code == 200 and "is_active" in response.context["adminform"].form.errors
+    assert Account.objects.get(pk=default_account_id()).is_active

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from ledger import services as ledger_services
 from ledger.models import Account, AccountKind, BalanceCheck, default_account_id
 from ledger.services import close_month, delete_transfer, record_balance_check, record_transfer
 from spending import services as spending
@@ -100,3 +101,19 @@ def test_admin_records_a_check_and_shows_the_difference(client_as, bank):
     assert (check.app_balance, check.difference, check.recorded_by.username) == (600_000, -2_000, "bendahara")
     page = response.content.decode()
     assert "-Rp 2.000" in page
+
+
+def test_deleting_a_check_takes_the_ledger_lock_and_only_in_an_open_month(client_as, bendahara, bank, monkeypatch):
+    record_balance_check(account=bank, check_date=dt.date(2026, 5, 31), stated_balance=0, user=bendahara)
+    locked = []
+    monkeypatch.setattr(ledger_services, "lock_ledger", lambda: locked.append(True))
+    check = BalanceCheck.objects.get()
+    response = client_as("bendahara").post(f"/admin/ledger/balancecheck/{check.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and locked == [True]
+    assert not BalanceCheck.objects.exists()
+    check = record_balance_check(account=bank, check_date=dt.date(2026, 5, 31), stated_balance=0, user=bendahara)
+    BalanceCheck.objects.filter(pk=check.pk).update(check_date=dt.date(2026, 1, 31))
+    close_month(dt.date(2026, 1, 1), bendahara, today=MAY_1)
+    with pytest.raises(ValidationError):
+        ledger_services.delete_balance_check(check=BalanceCheck.objects.get(), user=bendahara)
+    assert BalanceCheck.objects.count() == 1
