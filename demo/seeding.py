@@ -25,7 +25,7 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
-from jimpitan.services import save_profile
+from jimpitan.services import save_profile, save_signature_columns
 from ledger.demo import WIPED_MODELS as LEDGER_MODELS
 from ledger.demo import seed_accounts, wipe_ledger
 from ledger.services import close_month
@@ -121,11 +121,17 @@ def ensure_profile(*, first_evening: dt.date) -> KampungProfile:
                 kelurahan="Batujaya",
                 kecamatan="Batuceper",
                 city="Kota Tangerang",
-                chair_name="H. Sutrisno",
-                treasurer_name="Ratna Suryani",
                 opening_balance=1_250_000,
                 opening_balance_date=first_evening,
             )
+        )
+        save_signature_columns(
+            profile=profile,
+            rows=[
+                {"heading": "Mengetahui,", "role": "Ketua RW 05", "name": "Drs. Bambang Hermanto"},
+                {"role": "Ketua Pokja", "name": "H. Sutrisno"},
+                {"role": "Bendahara", "name": "Ratna Suryani"},
+            ],
         )
     return profile
 

@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib import setup_code
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
-from jimpitan.models import KampungProfile
+from jimpitan.models import KampungProfile, SignatureColumn
 from jimpitan.services import check_opening_balance
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 3000
 
 
 class RupiahField(forms.CharField):
@@ -76,10 +79,23 @@ class KampungProfileForm(forms.ModelForm):
             "roster_only_on_duty",
             "opening_balance",
             "opening_balance_date",
-            "chair_name",
-            "treasurer_name",
+            "sign_place",
+            "letterhead_logo",
         ]
         widgets = {"opening_balance_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_letterhead_logo(self):
+        logo = self.cleaned_data.get("letterhead_logo")
+        image = getattr(logo, "image", None)  # set only for a new upload, which Pillow has read
+        if image is None:
+            return logo
+        if logo.size > LOGO_MAX_BYTES:
+            raise ValidationError(_("Logo terlalu besar: paling besar 1 MB."))
+        if image.format not in ("PNG", "JPEG"):
+            raise ValidationError(_("Logo harus berupa gambar PNG atau JPEG."))
+        if max(image.size) > LOGO_MAX_PIXELS:
+            raise ValidationError(_("Logo terlalu besar: paling besar 3000 × 3000 piksel."))
+        return logo
 
     def clean_opening_balance(self):
         return self.cleaned_data.get("opening_balance") or 0
@@ -96,6 +112,35 @@ class KampungProfileForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("opening_balance_date", error)
         return data
+
+
+class SignatureColumnForm(forms.Form):
+    """One signing column; a row left empty is no column."""
+
+    heading = forms.CharField(label=_("Keterangan"), max_length=60, required=False, help_text=_("Misalnya Mengetahui,"))
+    role = forms.CharField(label=_("Jabatan"), max_length=60, required=False, help_text=_("Misalnya Ketua RW 05"))
+    name = forms.CharField(label=_("Nama"), max_length=150, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("heading") or data.get("name")) and not data.get("role"):
+            self.add_error("role", _("Isi jabatan yang menandatangani kolom ini."))
+        return data
+
+
+SignatureColumnFormSet = forms.formset_factory(
+    SignatureColumnForm,
+    extra=0,
+    min_num=SignatureColumn.MAX_COLUMNS,
+    max_num=SignatureColumn.MAX_COLUMNS,
+    validate_max=True,
+)
+
+
+def signature_formset(data, profile: KampungProfile) -> forms.BaseFormSet:
+    """The profile's signing columns as three rows, the unused ones empty."""
+    initial = [{"heading": c.heading, "role": c.role, "name": c.name} for c in profile.signature_columns.all()]
+    return SignatureColumnFormSet(data, initial=initial, prefix="ttd")
 
 
 class SetupCodeForm(forms.Form):

@@ -64,8 +64,18 @@ class KampungProfile(models.Model):
         _("saldo awal"), default=0, help_text=_("Uang kas yang sudah ada saat mulai memakai aplikasi.")
     )
     opening_balance_date = models.DateField(_("tanggal saldo awal"), null=True, blank=True)
-    chair_name = models.CharField(_("nama Ketua Pokja"), max_length=100, blank=True)
-    treasurer_name = models.CharField(_("nama Bendahara"), max_length=100, blank=True)
+    sign_place = models.CharField(
+        _("tempat tanda tangan"),
+        max_length=100,
+        blank=True,
+        help_text=_('Di baris tanggal laporan, misalnya "Batujaya, 30 November 2026". Kosong: nama kelurahan.'),
+    )
+    letterhead_logo = models.ImageField(
+        _("logo kop surat"),
+        upload_to="letterhead/",
+        blank=True,
+        help_text=_("PNG atau JPEG, paling besar 1 MB. Tampil di kop laporan dan kwitansi."),
+    )
 
     class Meta:
         verbose_name = _("profil kampung")
@@ -100,6 +110,10 @@ class KampungProfile(models.Model):
             parts.append(self.city)
         return ", ".join(parts)
 
+    @property
+    def sign_town(self) -> str:
+        return self.sign_place or self.kelurahan or self.city
+
     def quick_amount_list(self) -> list[int]:
         amounts = []
         for part in self.quick_amounts.split(","):
@@ -110,3 +124,31 @@ class KampungProfile(models.Model):
             if amount >= 0:
                 amounts.append(amount)
         return amounts or [0, 100, 200, 500, 1000]
+
+
+class SignatureColumn(models.Model):
+    """One signing column under the reports and receipts, left to right: a heading ("Mengetahui,"), the
+    role that signs ("Ketua RW 05") and the name typed under the signing line."""
+
+    MAX_COLUMNS = 3
+
+    profile = models.ForeignKey(KampungProfile, on_delete=models.CASCADE, related_name="signature_columns")
+    position = models.PositiveSmallIntegerField(_("urutan"))
+    heading = models.CharField(_("keterangan"), max_length=60, blank=True)
+    role = models.CharField(_("jabatan"), max_length=60)
+    name = models.CharField(_("nama"), max_length=150, blank=True)  # a user's first name fits
+
+    class Meta:
+        verbose_name = _("kolom tanda tangan")
+        verbose_name_plural = _("kolom tanda tangan")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "position"], name="signaturecolumn_one_per_position"),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1, position__lte=3), name="signaturecolumn_position_1_to_3"
+            ),
+            models.CheckConstraint(condition=~models.Q(role=""), name="signaturecolumn_role_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.name}".strip()

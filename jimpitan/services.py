@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import transaction
 from django.dispatch import Signal
 
-from jimpitan.models import KampungProfile
+from jimpitan.models import KampungProfile, SignatureColumn
 
 # Sent with `months_of`: the dates on which the old and the new opening balance count (None where it
 # counts nowhere), and `in_write`: True inside save_profile's transaction. A receiver raises
@@ -50,3 +50,21 @@ def save_profile(profile: KampungProfile) -> KampungProfile:
         check_opening_balance(profile, balance=profile.opening_balance, day=profile.opening_balance_date, in_write=True)
         profile.save()
     return profile
+
+
+def save_signature_columns(*, profile: KampungProfile, rows: list[dict[str, str]]) -> list[SignatureColumn]:
+    """Replace the signing columns with `rows` (heading, role, name), left to right; rows without a role are
+    skipped, so an emptied row removes its column."""
+    kept = [row for row in rows if row.get("role")]
+    with transaction.atomic():
+        profile.signature_columns.all().delete()
+        return SignatureColumn.objects.bulk_create(
+            SignatureColumn(
+                profile=profile,
+                position=position,
+                heading=row.get("heading", ""),
+                role=row["role"],
+                name=row.get("name", ""),
+            )
+            for position, row in enumerate(kept, start=1)
+        )

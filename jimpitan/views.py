@@ -25,12 +25,13 @@ from jimpitan.forms import (
     SetupCodeForm,
     SetupKampungForm,
     SetupTreasurerForm,
+    signature_formset,
 )
 from jimpitan.lib import setup_code
 from jimpitan.middleware import setup_done
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA
-from jimpitan.services import save_profile
+from jimpitan.services import save_profile, save_signature_columns
 
 # A name that already begins with the word "Kampung" (any case) is not given a second one.
 _KAMPUNG_WORD = re.compile(r"\s*kampung\b", re.IGNORECASE)
@@ -59,8 +60,14 @@ def setup(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             profile = kampung_form.save(commit=False)
             profile.pk = KampungProfile.SINGLETON_ID
-            profile.treasurer_name = user_form.cleaned_data["first_name"]
             profile.save()
+            save_signature_columns(
+                profile=profile,
+                rows=[
+                    {"role": str(_("Ketua Pokja"))},
+                    {"role": str(_("Bendahara")), "name": user_form.cleaned_data["first_name"]},
+                ],
+            )
             user = user_form.save(commit=False)
             user.is_staff = True
             user.is_superuser = True
@@ -98,16 +105,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @permission_required("jimpitan.change_kampungprofile", raise_exception=True)
 def profile_edit(request: HttpRequest) -> HttpResponse:
     profile = KampungProfile.load()
-    form = KampungProfileForm(request.POST if request.method == "POST" else None, instance=profile)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    form = KampungProfileForm(data, request.FILES or None, instance=profile)
+    signatures = signature_formset(data, profile)
+    if request.method == "POST" and all([form.is_valid(), signatures.is_valid()]):
         try:
-            save_profile(form.save(commit=False))
+            with transaction.atomic():
+                save_profile(form.save(commit=False))
+                save_signature_columns(profile=profile, rows=[row for row in signatures.cleaned_data if row])
         except ValidationError as error:
             form.add_error("opening_balance_date", error)
         else:
             messages.success(request, _("Profil kampung disimpan."))
             return redirect("profile")
-    return render(request, "profile.html", {"form": form})
+    return render(request, "profile.html", {"form": form, "signatures": signatures})
 
 
 @never_cache

@@ -7,6 +7,7 @@ import base64
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from jimpitan.documents import document_context
 from jimpitan.lib.charts import income_vs_spending_svg, participation_svg
 from jimpitan.lib.evening import evening_of
 from reports.data import MonthReport
@@ -20,9 +21,9 @@ def render_html(report: MonthReport) -> str:
     return render_to_string(
         "reports/report_pdf.html",
         {
+            **document_context(report.kampung),
             "report": report,
             "summary": report.summary,
-            "kampung": report.kampung,
             "income_chart": _svg_data_uri(income_vs_spending_svg(report.recent_months, horizontal=False)),
             "participation_chart": _svg_data_uri(participation_svg(report.participation))
             if report.participation

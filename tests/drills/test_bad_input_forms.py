@@ -121,8 +121,14 @@ def test_login_form(bendahara, data):
             "publish_receipts": st.sampled_from(["", "on", "1", "bukan"]),
             "opening_balance": amount_text(),
             "opening_balance_date": date_text(),
-            "chair_name": hostile_text(),
-            "treasurer_name": hostile_text(),
+            "sign_place": hostile_text(120),
+            "ttd-TOTAL_FORMS": st.sampled_from(["3", "4", "", "x"]),
+            "ttd-INITIAL_FORMS": st.just("0"),
+            "ttd-0-heading": hostile_text(80),
+            "ttd-0-role": hostile_text(80),
+            "ttd-0-name": hostile_text(200),
+            "ttd-1-role": hostile_text(80),
+            "ttd-3-role": hostile_text(80),
         }
     )
 )

@@ -19,8 +19,16 @@ def _form(**overrides):
         "privacy_level": "house",
         "opening_balance": "3.500.000",
         "opening_balance_date": "2026-01-01",
-        "chair_name": "Pak Ketua",
-        "treasurer_name": "Bu Bendahara",
+        "sign_place": "Batujaya",
+        "ttd-TOTAL_FORMS": "3",
+        "ttd-INITIAL_FORMS": "0",
+        "ttd-0-heading": "Mengetahui,",
+        "ttd-0-role": "Ketua RW 05",
+        "ttd-0-name": "Pak RW",
+        "ttd-1-role": "Ketua Pokja",
+        "ttd-1-name": "Pak Ketua",
+        "ttd-2-role": "Bendahara",
+        "ttd-2-name": "Bu Bendahara",
     }
     data.update(overrides)
     return data

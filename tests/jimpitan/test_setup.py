@@ -48,6 +48,9 @@ def test_setup_creates_profile_and_first_treasurer(client, valid):
     assert profile.name == "Kampung KB Jimpitan"
     assert profile.usual_amount == 500
     assert profile.privacy_level == "rt"
+    # The reports are signed by the Ketua Pokja (named later) and the new Bendahara.
+    columns = list(profile.signature_columns.values_list("position", "role", "name"))
+    assert columns == [(1, "Ketua Pokja", ""), (2, "Bendahara", "Siti Aminah")]
     user = get_user_model().objects.get(username="siti")
     assert user.is_superuser and user.is_staff
     assert user.groups.filter(name=BENDAHARA).exists()

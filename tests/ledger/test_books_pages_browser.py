@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from households.models import Household
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
+from jimpitan.services import save_signature_columns
 from ledger.models import MonthClosing
 from ledger.selectors import month_summary
 from ledger.services import close_month, record_adjustment
@@ -39,8 +40,10 @@ HEADS = ["Hj. Siti Nurhayati Kusumawardani", "Bpk. Ahmad Fauzi", "Sri Rahayu", "
 
 
 def _books(bendahara, kampung):
-    kampung.chair_name, kampung.treasurer_name = "H. Sutrisno", "Ratna Suryani"
-    kampung.save()
+    save_signature_columns(
+        profile=kampung,
+        rows=[{"role": "Ketua Pokja", "name": "H. Sutrisno"}, {"role": "Bendahara", "name": "Ratna Suryani"}],
+    )
     rt, households = make_rt(number=3, households=5, usual_amount=500)
     for household, address, head in zip(households, ADDRESSES, HEADS, strict=False):
         Household.objects.filter(pk=household.pk).update(address=address, head_name=head)

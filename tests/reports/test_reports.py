@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from jimpitan.lib.exports import RUPIAH_NUMBER_FORMAT
 from jimpitan.lib.money import format_rupiah
+from jimpitan.services import save_signature_columns
 from ledger.selectors import month_summary
 from ledger.services import close_month, record_adjustment
 from nightly.selectors import missed_evenings_recap
@@ -33,8 +34,9 @@ FEB = dt.date(2026, 2, 1)
 
 @pytest.fixture
 def books(bendahara, kampung):
-    kampung.chair_name, kampung.treasurer_name = "Pak Harjo", "Bu Sri"
-    kampung.save()
+    save_signature_columns(
+        profile=kampung, rows=[{"role": "Ketua Pokja", "name": "Pak Harjo"}, {"role": "Bendahara", "name": "Bu Sri"}]
+    )
     rt3, h3 = make_rt(3, households=4)
     rt4, h4 = make_rt(4, households=3)
     save_round(rt3, h3, dt.date(2026, 1, 5), bendahara, amount=1000, states={h3[0].pk: "kosong"})
