@@ -92,6 +92,12 @@ class TransferQuerySet(DatedQuerySet):
     date_field = "transfer_date"
 
 
+class MonthClosingQuerySet(models.QuerySet):
+    def sealed(self) -> MonthClosingQuerySet:
+        """The closings with a seal, the latest first."""
+        return self.filter(seal__isnull=False).order_by("-month")
+
+
 class MonthClosing(models.Model):
     """A closed month (tutup buku). While this row exists, the month's records are read-only."""
 
@@ -101,6 +107,13 @@ class MonthClosing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("ditutup oleh")
     )
     closed_at = models.DateTimeField(_("ditutup pada"), auto_now_add=True)
+    # The month's seal (ledger.seals): the SHA-256 of `sealed_text`, the published text of its figures. NULL
+    # for a month closed before seals existed (and so SQLite adds the columns without rebuilding the table,
+    # which the other tables' closed-month triggers name).
+    seal = models.CharField(_("segel"), max_length=64, null=True, blank=True, editable=False)
+    sealed_text = models.TextField(_("teks segel"), null=True, blank=True, editable=False)
+
+    objects = MonthClosingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-month"]
@@ -119,6 +132,11 @@ class MonthClosing(models.Model):
     def __str__(self) -> str:
         return self.month.strftime("%Y-%m")
 
+    @property
+    def short_seal(self) -> str:
+        """The seal's first ten characters in two groups of five, to read aloud: '3f2a9-c1b0d'."""
+        return f"{self.seal[:5]}-{self.seal[5:10]}" if self.seal else ""
+
 
 class MonthReopening(models.Model):
     """The log of every reopened month, with its reason. Never deleted."""
@@ -126,6 +144,7 @@ class MonthReopening(models.Model):
     month = models.DateField(_("bulan"))
     reason = models.TextField(_("alasan"))
     previous_closing_balance = models.BigIntegerField(_("saldo akhir sebelumnya"))
+    previous_seal = models.CharField(_("segel sebelumnya"), max_length=64, null=True, blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dibuka oleh")
     )

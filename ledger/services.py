@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from jimpitan.lib.dates import long_date, month_label
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
-from jimpitan.lib.months import month_start, next_month
+from jimpitan.lib.months import month_start, next_month, previous_month
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
 from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
+from ledger.seals import canonical_text, seal_of
 from ledger.selectors import (
     account_balance_at,
     account_movements,
@@ -171,7 +172,11 @@ def close_month(month: dt.date, user, today: dt.date | None = None) -> MonthClos
                 % {"month": month_label(month)},
                 code="negative_balance",
             )
-        closing = MonthClosing.objects.create(month=month, closing_balance=summary.closing, closed_by=user)
+        previous = MonthClosing.objects.filter(month=previous_month(month)).values_list("seal", flat=True).first()
+        text = canonical_text(summary, previous or "")
+        closing = MonthClosing.objects.create(
+            month=month, closing_balance=summary.closing, closed_by=user, seal=seal_of(text), sealed_text=text
+        )
     return closing
 
 
@@ -199,7 +204,11 @@ def reopen_month(month: dt.date, user, reason: str) -> MonthReopening:
                 code="later_closed",
             )
         log = MonthReopening.objects.create(
-            month=month, reason=reason, previous_closing_balance=closing.closing_balance, reopened_by=user
+            month=month,
+            reason=reason,
+            previous_closing_balance=closing.closing_balance,
+            previous_seal=closing.seal,
+            reopened_by=user,
         )
         closing.delete()
     return log

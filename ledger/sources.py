@@ -31,6 +31,9 @@ class CashSource:
     # The column naming the account the money is on; None: the default account (Kas tunai). The rounds'
     # money is there until handovers are recorded.
     account_field: str | None = None
+    # The column that names each record to the public (an expense's description): the month's seal lists
+    # these records one by one; a source without it is sealed as its month's total only.
+    label_field: str | None = None
 
     def rows(self) -> QuerySet:
         return self.queryset() if self.queryset is not None else self.model._default_manager.all()

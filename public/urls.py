@@ -9,5 +9,6 @@ urlpatterns = [
     path("program/<int:pk>/", home.project_detail, name="public_project"),
     path("program/<int:pk>/nota/<int:expense_id>/<str:token>/", home.public_receipt, name="public_receipt"),
     path("og.png", home.share_image, name="share_image"),
+    path("segel/<str:month>.txt", home.seal_text, name="public_seal_text"),
     path("h/<str:code>/", household.household_page, name="household_page"),
 ]

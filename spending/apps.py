@@ -14,5 +14,8 @@ class SpendingConfig(AppConfig):
             "other_income", CashSource("other_income", OtherIncome, "received_on", "amount", account_field="account_id")
         )
         register_cash_source(
-            "expenses", CashSource("expenses", Expense, "spent_on", "amount", account_field="account_id")
+            "expenses",
+            CashSource(
+                "expenses", Expense, "spent_on", "amount", account_field="account_id", label_field="description"
+            ),
         )

@@ -20,15 +20,17 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from households.models import RT
 from jimpitan.lib import charts
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
-from jimpitan.lib.months import month_start
+from jimpitan.lib.months import month_start, parse_month
 from jimpitan.models import KampungProfile, PrivacyLevel
 from ledger import selectors
+from ledger.models import MonthClosing
 from nightly import selectors as nightly_selectors
 from nightly.models import Contribution, ContributionState, RosterAssignment, Round
 from public.cache import PUBLIC_CACHE_SECONDS, public_cache_key, shared_page
@@ -76,6 +78,7 @@ def _home_figures(today: dt.date) -> dict:
         "projects": spending_selectors.project_progress(),
         "income_chart": charts.income_vs_spending_svg(list(reversed(shown))),
         "participation_chart": charts.participation_svg([p for p in nights if p.listed]),
+        "seal": MonthClosing.objects.sealed().first(),
     }
     return figures
 
@@ -295,3 +298,14 @@ def _draw_share_image(name: str, balance: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def seal_text(request: HttpRequest, month: str) -> HttpResponse:
+    """A closed month's sealed text, byte for byte: `sha256sum` over it gives the month's seal."""
+    first = parse_month(month)
+    closing = MonthClosing.objects.sealed().filter(month=first).first() if first else None
+    if closing is None:
+        raise Http404
+    return HttpResponse(closing.sealed_text, content_type="text/plain; charset=utf-8")

@@ -101,6 +101,7 @@ EMPTY_FORMS = {
 
 NOT_PAGES = {
     "share_image": "the PNG shown when a link is shared",
+    "public_seal_text": "a closed month's sealed text (plain text for sha256sum)",
     "public_receipt": "a receipt image",
     "regenerate_code": "POST only (a new sticker code)",
     "logout": "POST only",

@@ -29,8 +29,9 @@ def closed_september(kampung, bendahara):
 
 
 def _form_data(profile: KampungProfile, **changes) -> dict:
-    data = {k: v for k, v in KampungProfileForm(instance=profile).initial.items() if v is not None}
-    data.update(changes)
+    initial = KampungProfileForm(instance=profile).initial.items()
+    data = {k: v for k, v in initial if v is not None and k != "letterhead_logo"}  # no logo uploaded
+    data.update({"ttd-TOTAL_FORMS": "3", "ttd-INITIAL_FORMS": "0"}, **changes)  # no signing columns
     return data
 
 
@@ -62,7 +63,7 @@ def test_the_admin_refuses_next_to_the_date(client, superuser, closed_september)
     client.force_login(superuser)
     url = f"/admin/jimpitan/kampungprofile/{closed_september.pk}/change/"
     form = client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None}
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "letterhead_logo"}
     data.update(opening_balance="9.250.000", opening_balance_date="2026-09-10")
     response = client.post(url, data)
     assert response.status_code == 200 and "sudah ditutup" in response.content.decode()

@@ -1,7 +1,8 @@
 """Recompute the books from the records and compare them with what was stored.
 
 Exits non-zero, naming the month or record, when a closed month's stored closing balance differs
-from the cash book, a matched bank check (cocokkan saldo) is no longer proved by the records, or a cash
+from the cash book, a month's seal is no longer given by the books (the first such month), a matched
+bank check (cocokkan saldo) is no longer proved by the records, or a cash
 source's own check (a round's stored total against its contributions)
 finds a stored figure that its detail does not add up to.
 """
@@ -12,7 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.months import previous_month
 from ledger.models import MonthClosing
+from ledger.seals import canonical_text, seal_of
 from ledger.selectors import account_balance_at, broken_balance_checks, cash_book, monthly_flows
 from ledger.sources import source_mismatches
 
@@ -32,6 +35,26 @@ def closing_mismatches() -> list[str]:
                 f"dihitung ulang {format_rupiah(computed)}"
             )
     return problems
+
+
+def seal_problems() -> list[str]:
+    """The first sealed month whose seal the books no longer give: its published text changed, its figures
+    changed since it was sealed, or the seal it names as the previous one is not the previous month's."""
+    closings = list(MonthClosing.objects.order_by("month"))
+    if not closings:
+        return []
+    summaries = {s.month: s for s in cash_book(closings[0].month, closings[-1].month, monthly_flows())}
+    seals = {closing.month: closing.seal for closing in closings}
+    for closing in closings:
+        if not closing.seal:  # closed before seals existed
+            continue
+        text = canonical_text(summaries[closing.month], seals.get(previous_month(closing.month), ""))
+        if seal_of(closing.sealed_text) != closing.seal or closing.sealed_text != text:
+            return [
+                f"Segel bulan {closing.month:%Y-%m} tidak cocok lagi dengan buku kas: rantai segel putus mulai "
+                "bulan ini"
+            ]
+    return []
 
 
 def balance_check_problems() -> list[str]:
@@ -59,7 +82,13 @@ class Command(BaseCommand):
     help = "Periksa buku kas: saldo bulan yang ditutup, total ronde, dan integritas database."
 
     def handle(self, *args, **options):
-        problems = closing_mismatches() + source_mismatches() + balance_check_problems() + integrity_problems()
+        problems = (
+            closing_mismatches()
+            + seal_problems()
+            + source_mismatches()
+            + balance_check_problems()
+            + integrity_problems()
+        )
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
