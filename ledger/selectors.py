@@ -435,6 +435,10 @@ class AccountMonth:
     def closing(self) -> int:
         return self.opening + self.money_in - self.money_out + self.transfers_in - self.transfers_out
 
+    @property
+    def net_transfers(self) -> int:
+        return self.transfers_in - self.transfers_out
+
     def __add__(self, other: AccountMonth) -> AccountMonth:
         return AccountMonth(
             None,

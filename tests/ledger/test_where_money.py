@@ -31,7 +31,11 @@ def accounts(kampung):
     return {
         "kas": Account.objects.get(pk=default_account_id()),
         "bank": Account.objects.create(
-            name="BRI", kind=AccountKind.BANK, number="0123-4567", opening_balance=300_000, opening_date=dt.date(2026, 5, 2)
+            name="BRI",
+            kind=AccountKind.BANK,
+            number="0123-45",
+            opening_balance=300_000,
+            opening_date=dt.date(2026, 5, 2),
         ),
         "box": Account.objects.create(name="Kotak", kind=AccountKind.BOX),
         "wallet": Account.objects.create(name="DANA", kind=AccountKind.EWALLET),

@@ -40,7 +40,8 @@ def test_cash_and_bank_add_up_to_the_balance_and_name_no_account(client, bendaha
     record_transfer(
         transfer_date=today - dt.timedelta(days=2), from_account=kas, to_account=bank, amount=1_000_000, user=bendahara
     )
-    record_balance_check(account=bank, check_date=today - dt.timedelta(days=1), stated_balance=1_000_000, user=bendahara)
+    yesterday = today - dt.timedelta(days=1)
+    record_balance_check(account=bank, check_date=yesterday, stated_balance=1_000_000, user=bendahara)
     page = client.get("/").content.decode()
     assert _where(client) == {"cash": "Rp 500.000", "bank": "Rp 1.000.000"}
     assert _balance(client) == "Rp 1.500.000"
@@ -57,7 +58,9 @@ def test_only_cash_until_a_bank_account_exists(client, bendahara):
     assert "data-where-note" not in client.get("/").content.decode()
 
 
-def test_a_transfer_moves_money_between_rows_and_a_check_shows_at_once(client, bendahara, django_capture_on_commit_callbacks):
+def test_a_transfer_moves_money_between_rows_and_a_check_shows_at_once(
+    client, bendahara, django_capture_on_commit_callbacks
+):
     today = timezone.localdate()
     OtherIncome.objects.create(received_on=today, description="Donasi", amount=300_000)
     bank = Account.objects.create(name="BRI", kind=AccountKind.EWALLET)
