@@ -14,6 +14,7 @@ import io
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from households.models import Household, HouseholdStatus
 from jimpitan.lib.dates import month_label
@@ -120,8 +121,8 @@ def _accounts_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
             _("Akun"),
             _("Jenis"),
             _("Saldo awal"),
-            _("Masuk"),
-            _("Keluar"),
+            pgettext("uang", "Masuk"),
+            pgettext("uang", "Keluar"),
             _("Pindah kas masuk"),
             _("Pindah kas keluar"),
             _("Saldo akhir"),
