@@ -64,12 +64,12 @@ class MoneyPlace:
 def _money_places(where: selectors.WhereTheMoneyIs) -> list[MoneyPlace]:
     """Where the balance is, by kind; the rows add up to the balance. The bank row shows once a bank or
     e-wallet account exists, with the date of its latest matched check."""
-    places = [MoneyPlace("cash", _("Uang tunai (Bendahara dan kotak kas)"), where.cash)]
+    places = [MoneyPlace("cash", _("Uang tunai"), where.cash)]
     if where.has_bank:
         note = ""
         if where.last_bank_match is not None:
             note = _("Cocok dengan buku bank per %(date)s") % {"date": date_format(where.last_bank_match, "j F Y")}
-        places.append(MoneyPlace("bank", _("Di bank dan dompet digital"), where.bank, note))
+        places.append(MoneyPlace("bank", _("Bank / dompet digital"), where.bank, note))
     return places
 
 
