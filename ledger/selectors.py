@@ -387,7 +387,7 @@ def accounts_now(profile: KampungProfile | None) -> list[AccountNow]:
             balance += account.opening_balance
         if account.is_default:
             balance += profile_opening
-        result.append(AccountNow(account, balance, account._last_match))
+        result.append(AccountNow(account, balance, vars(account)["_last_match"]))
     return result
 
 
@@ -503,5 +503,5 @@ def account_months(month: dt.date, profile: KampungProfile | None) -> list[Accou
     for day, account_id, amount in openings:
         if day < end:
             figures[account_id]["opening" if day < first else "money_in"] += amount
-    rows = [AccountMonth(account, **figures.get(account.pk, {})) for account in accounts]
-    return [row for row in rows if row.account.is_active or row != AccountMonth(row.account)]
+    rows = [(account, AccountMonth(account, **figures.get(account.pk, {}))) for account in accounts]
+    return [row for account, row in rows if account.is_active or row != AccountMonth(account)]

@@ -181,11 +181,11 @@ def _refuse_to_freeze_accounts(month: dt.date) -> None:
     """Closing freezes the accounts' month too: refused while an account ends it below zero, or while a matched
     bank check dated in it is no longer proven by the records (written around the services), since neither
     could be corrected in the month once it is closed."""
-    negative = [row for row in account_months(month, KampungProfile.load()) if row.closing < 0]
+    negative = [row.account for row in account_months(month, KampungProfile.load()) if row.closing < 0 and row.account]
     if negative:
         raise ValidationError(
             _("Saldo akun %(account)s pada akhir bulan %(month)s minus; periksa catatannya sebelum tutup buku.")
-            % {"account": negative[0].account.name, "month": month_label(month)},
+            % {"account": negative[0].name, "month": month_label(month)},
             code="negative_account_balance",
         )
     broken = [check for check in broken_balance_checks(since=month) if check.check_date < next_month(month)]
