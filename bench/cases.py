@@ -21,6 +21,9 @@ from bench.run import Case
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start
+from jimpitan.models import KampungProfile
+from ledger.models import Account, BalanceCheck, Transfer
+from ledger.selectors import account_months, where_the_money_is
 from nightly.models import Contribution, Round
 from public.cache import invalidate_public_figures
 
@@ -73,6 +76,13 @@ class Context:
             "contributions": Contribution.objects.count(),
             "rounds": Round.objects.count(),
             "sheet_rt_households": Household.objects.filter(rt=self.bench_rt).count(),
+            # Where the money is: the demo's Kas tunai, bank and cash box, a deposit and a bank match each month.
+            "accounts": Account.objects.count(),
+            "transfers": Transfer.objects.count(),
+            "balance_checks": BalanceCheck.objects.count(),
+            "transfer_months": len(
+                {day.replace(day=1) for day in Transfer.objects.values_list("transfer_date", flat=True)}
+            ),
         }
 
 
@@ -210,6 +220,23 @@ def export_pdf_month(ctx: Context):
     return _nothing, get(ctx.treasurer, _report_url("pdf", ctx.report_month))
 
 
+def report_page_month(ctx: Context):
+    """The treasurer's monthly report page: the cash book, the per-account table (3 accounts), recaps and audit."""
+    return _nothing, get(ctx.treasurer, reverse("reports:month", args=[f"{ctx.report_month:%Y-%m}"]))
+
+
+def where_money_figures(ctx: Context):
+    """`/`'s "where the money is" alone: every account's balance and last bank match in one query."""
+    profile = KampungProfile.load()
+    return _nothing, lambda: where_the_money_is(profile)
+
+
+def account_months_report(ctx: Context):
+    """The report's per-account table alone (accounts, one query per cash source, two for transfers)."""
+    profile = KampungProfile.load()
+    return _nothing, lambda: account_months(ctx.report_month, profile)
+
+
 def import_file(rows: int, rt_numbers: list[int], batch: int) -> bytes:
     """A household file of `rows` new households, in the template's columns, as a treasurer would save it."""
     lines = ["RT,Nomor rumah/alamat,Kepala keluarga,Nomor HP/WhatsApp,Jumlah biasa"]
@@ -342,5 +369,8 @@ def all_cases(ctx: Context) -> list[Case]:
         case(xlsx_floor, 1, 5),
         case(export_xlsx_month, 1, 5),
         case(export_pdf_month, 1, 5),
+        case(report_page_month, 1, 10),
+        case(where_money_figures, 3, 30),
+        case(account_months_report, 3, 30),
         case(import_1000, 0, 3),
     ]

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
-from ledger.models import Account, BalanceCheck, Transfer, default_account_id
+from ledger.models import Account, AccountKind, BalanceCheck, Transfer, default_account_id
 from ledger.sources import FLOW_SIGNS, cash_sources
 
 
@@ -334,3 +335,173 @@ def last_balance_checks() -> dict[int, BalanceCheck]:
     latest = BalanceCheck.objects.filter(account=models.OuterRef("account")).order_by("-check_date", "-pk")
     checks = BalanceCheck.objects.filter(pk=models.Subquery(latest.values("pk")[:1]))
     return {check.account_id: check for check in checks}
+
+
+# --- Where the money is now, and each account's month: for residents and the monthly report -------------
+
+CASH_KINDS = (AccountKind.CASH, AccountKind.BOX)
+BANK_KINDS = (AccountKind.BANK, AccountKind.EWALLET)
+
+
+@dataclass(frozen=True)
+class AccountNow:
+    account: Account
+    balance: int  # every record ever, future-dated ones too (as `current_balance`)
+    last_match: dt.date | None  # the latest check that matched the bank's balance
+
+
+def _per_account_sum(queryset, account_field: str | None, amount_field: str):
+    """The sum of `queryset` for the outer query's account: a correlated subquery, or, for a source with no
+    account column, the whole sum on the default account only."""
+    rows = queryset.order_by()
+    if account_field is None:
+        total = rows.annotate(_all=models.Value(1)).values("_all").annotate(total=Sum(amount_field)).values("total")
+        whole = Coalesce(models.Subquery(total, output_field=models.BigIntegerField()), 0)
+        return models.Case(models.When(is_default=True, then=whole), default=0, output_field=models.BigIntegerField())
+    rows = rows.filter(**{account_field: models.OuterRef("pk")}).values(account_field)
+    total = rows.annotate(total=Sum(amount_field)).values("total")
+    return Coalesce(models.Subquery(total, output_field=models.BigIntegerField()), 0)
+
+
+def accounts_now(profile: KampungProfile | None) -> list[AccountNow]:
+    """Each account's balance now and its latest bank match, in one query whatever the number of accounts and
+    records: each figure is a subquery per account. `profile` is the kampung's (its opening balance is on the
+    default account), passed in so that a page which has it spends no second query."""
+    signs: dict[str, int] = {}
+    sums: dict[str, models.Expression] = {}
+    for index, source in enumerate(cash_sources()):
+        signs[f"_source_{index}"] = FLOW_SIGNS[source.flow_field]
+        sums[f"_source_{index}"] = _per_account_sum(source.rows(), source.account_field, source.amount_field)
+    transfers = Transfer.objects.all()
+    sums["_transfers_in"] = _per_account_sum(transfers, "to_account", "amount")
+    sums["_transfers_out"] = _per_account_sum(transfers, "from_account", "amount")
+    signs.update(_transfers_in=1, _transfers_out=-1)
+    matched = BalanceCheck.objects.filter(account=models.OuterRef("pk"), stated_balance=models.F("app_balance"))
+    last_match = models.Subquery(matched.order_by("-check_date").values("check_date")[:1])
+    accounts = Account.objects.annotate(**sums, _last_match=last_match)
+    profile_opening = profile.opening_balance if profile and profile.opening_balance_date else 0
+    result = []
+    for account in accounts:
+        balance = sum(signs[name] * int(getattr(account, name)) for name in signs)
+        if account.opening_date is not None:
+            balance += account.opening_balance
+        if account.is_default:
+            balance += profile_opening
+        result.append(AccountNow(account, balance, vars(account)["_last_match"]))
+    return result
+
+
+@dataclass(frozen=True)
+class WhereTheMoneyIs:
+    """The balance by kind of account, for residents: no account's name or number."""
+
+    cash: int  # Kas tunai and the cash box or safe
+    bank: int  # bank accounts and e-wallets
+    has_bank: bool  # a bank or e-wallet account exists
+    last_bank_match: dt.date | None  # the latest matched check on a bank or e-wallet account
+
+    @property
+    def total(self) -> int:
+        return self.cash + self.bank
+
+
+def where_the_money_is(profile: KampungProfile | None) -> WhereTheMoneyIs:
+    """One query (`accounts_now`)."""
+    rows = accounts_now(profile)
+    bank = [row for row in rows if row.account.kind in BANK_KINDS]
+    matches = [row.last_match for row in bank if row.last_match is not None]
+    return WhereTheMoneyIs(
+        cash=sum(row.balance for row in rows if row.account.kind not in BANK_KINDS),
+        bank=sum(row.balance for row in bank),
+        has_bank=bool(bank),
+        last_bank_match=max(matches, default=None),
+    )
+
+
+@dataclass(frozen=True)
+class AccountMonth:
+    """One account's month: what it held at the start, what came in and went out as income and spending (the
+    balance brought over from the old books and signed adjustments included, by sign), what transfers moved in
+    and out (never income or spending), and what it held at the end."""
+
+    account: Account | None  # None: the total row
+    opening: int = 0
+    money_in: int = 0
+    money_out: int = 0
+    transfers_in: int = 0
+    transfers_out: int = 0
+
+    @property
+    def closing(self) -> int:
+        return self.opening + self.money_in - self.money_out + self.transfers_in - self.transfers_out
+
+    @property
+    def net_transfers(self) -> int:
+        return self.transfers_in - self.transfers_out
+
+    def __add__(self, other: AccountMonth) -> AccountMonth:
+        return AccountMonth(
+            None,
+            self.opening + other.opening,
+            self.money_in + other.money_in,
+            self.money_out + other.money_out,
+            self.transfers_in + other.transfers_in,
+            self.transfers_out + other.transfers_out,
+        )
+
+
+def _month_sums(queryset, date_field: str, amount_field: str, first: dt.date) -> dict[str, Sum]:
+    """Before the month, and the month's positive and negative amounts (the queryset ends with the month)."""
+    before = Q(**{f"{date_field}__lt": first})
+    during = Q(**{f"{date_field}__gte": first})
+    return {
+        "before": Sum(amount_field, filter=before),
+        "positive": Sum(amount_field, filter=during & Q(**{f"{amount_field}__gt": 0})),
+        "negative": Sum(amount_field, filter=during & Q(**{f"{amount_field}__lt": 0})),
+    }
+
+
+def _source_month_rows(source, first: dt.date, end: dt.date, default_id: int) -> list[tuple[int, int, int, int]]:
+    """(account id, before, positive, negative) of one cash source, signed as it moves the balance; one query."""
+    sign = FLOW_SIGNS[source.flow_field]
+    queryset = _window(source.rows(), source.date_field, None, end)
+    sums = _month_sums(queryset, source.date_field, source.amount_field, first)
+    if source.account_field is None:
+        rows = [{"_account": default_id, **queryset.aggregate(**sums)}]
+    else:
+        rows = list(queryset.values(_account=models.F(source.account_field)).annotate(**sums))
+    signed = []
+    for row in rows:
+        before, positive, negative = (sign * int(row[key] or 0) for key in ("before", "positive", "negative"))
+        signed.append((row["_account"], before, positive if sign > 0 else negative, negative if sign > 0 else positive))
+    return signed
+
+
+def account_months(month: dt.date, profile: KampungProfile | None) -> list[AccountMonth]:
+    """Each account's month (see `AccountMonth`), accounts with nothing in or before the month left out unless
+    active. The closings add up to the cash book's closing of the month. A fixed number of queries: the
+    accounts, one per cash source and two for transfers, whatever the number of accounts and records."""
+    first = month_start(month)
+    end = next_month(first)
+    accounts = list(Account.objects.all())
+    default_id = next((a.pk for a in accounts if a.is_default), None) or default_account_id()
+    figures: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for source in cash_sources():
+        for account_id, before, money_in, money_out in _source_month_rows(source, first, end, default_id):
+            figures[account_id]["opening"] += before
+            figures[account_id]["money_in"] += money_in
+            figures[account_id]["money_out"] -= money_out
+    transfers = _window(Transfer.objects.all(), "transfer_date", None, end)
+    for side, key, sign in (("from_account", "transfers_out", -1), ("to_account", "transfers_in", 1)):
+        sums = _month_sums(transfers, "transfer_date", "amount", first)
+        for row in transfers.values(_account=models.F(side)).annotate(**sums):
+            figures[row["_account"]]["opening"] += sign * int(row["before"] or 0)
+            figures[row["_account"]][key] += int(row["positive"] or 0)
+    openings = [(a.opening_date, a.pk, a.opening_balance) for a in accounts if a.opening_date and a.opening_balance]
+    if profile and profile.opening_balance and profile.opening_balance_date:
+        openings.append((profile.opening_balance_date, default_id, profile.opening_balance))
+    for day, account_id, amount in openings:
+        if day < end:
+            figures[account_id]["opening" if day < first else "money_in"] += amount
+    rows = [(account, AccountMonth(account, **figures.get(account.pk, {}))) for account in accounts]
+    return [row for account, row in rows if account.is_active or row != AccountMonth(account)]

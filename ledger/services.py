@@ -21,12 +21,14 @@ from jimpitan.lib.dates import long_date, month_label
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import month_start, next_month, previous_month
+from jimpitan.models import KampungProfile
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
 from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
 from ledger.seals import canonical_text, seal_of
 from ledger.selectors import (
     account_balance_at,
+    account_months,
     account_movements,
     balance_at,
     broken_balance_checks,
@@ -172,12 +174,40 @@ def close_month(month: dt.date, user, today: dt.date | None = None) -> MonthClos
                 % {"month": month_label(month)},
                 code="negative_balance",
             )
+        _refuse_to_freeze_accounts(month)
         previous = MonthClosing.objects.filter(month=previous_month(month)).values_list("seal", flat=True).first()
         text = canonical_text(summary, previous or "")
         closing = MonthClosing.objects.create(
             month=month, closing_balance=summary.closing, closed_by=user, seal=seal_of(text), sealed_text=text
         )
     return closing
+
+
+def _refuse_to_freeze_accounts(month: dt.date) -> None:
+    """Closing freezes the accounts' month too: refused while an account ends it below zero, or while a matched
+    bank check dated in it is no longer proven by the records (written around the services), since neither
+    could be corrected in the month once it is closed."""
+    negative = [row.account for row in account_months(month, KampungProfile.load()) if row.closing < 0 and row.account]
+    if negative:
+        raise ValidationError(
+            _("Saldo akun %(account)s pada akhir bulan %(month)s minus; periksa catatannya sebelum tutup buku.")
+            % {"account": negative[0].name, "month": month_label(month)},
+            code="negative_account_balance",
+        )
+    broken = [check for check in broken_balance_checks(since=month) if check.check_date < next_month(month)]
+    if broken:
+        raise ValidationError(
+            _(
+                "Saldo %(account)s pada %(day)s tidak lagi cocok dengan saldo bank yang sudah dicocokkan "
+                "(%(stated)s); periksa catatannya sebelum tutup buku."
+            )
+            % {
+                "account": broken[0].account.name,
+                "day": long_date(broken[0].check_date),
+                "stated": format_rupiah(broken[0].stated_balance),
+            },
+            code="broken_balance_check",
+        )
 
 
 def reopen_month(month: dt.date, user, reason: str) -> MonthReopening:

@@ -16,7 +16,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from households.models import RT, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.models import KampungProfile
-from ledger.models import Account, Adjustment, MonthClosing, Transfer
+from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, Transfer
 from nightly.models import Contribution, RosterAssignment, Round
 from public.cache import invalidate_public_figures
 from spending.models import Expense, OtherIncome, Project
@@ -36,6 +36,8 @@ WATCHED_MODELS: tuple[type[Model], ...] = (
     RosterAssignment,
     Account,
     Transfer,
+    # `/` shows the date of the latest bank match.
+    BalanceCheck,
 )
 DISPATCH_PREFIX = "public-pages"
 

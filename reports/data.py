@@ -40,6 +40,12 @@ class MonthReport:
     adjustments: list
     projects: list
     recent_months: list = field(default_factory=list)  # MonthSummary, oldest first, up to this month
+    accounts: list = field(default_factory=list)  # AccountMonth per account; their closings add up to the month's
+
+    @property
+    def accounts_total(self) -> selectors.AccountMonth:
+        """The per-account table's total row: its closing is the cash book's closing for the month."""
+        return sum(self.accounts, selectors.AccountMonth(None))
 
     @property
     def is_provisional(self) -> bool:
@@ -65,9 +71,10 @@ def build(month: dt.date) -> MonthReport:
     flows = selectors.monthly_flows()
     rts, evenings = nightly_selectors.evenings_in_month(first)
     recent = selectors.last_months(first, 12, flows)
+    kampung = KampungProfile.load()
     return MonthReport(
         month=first,
-        kampung=KampungProfile.load(),
+        kampung=kampung,
         summary=selectors.cash_book(first, first, flows)[0],
         closing=MonthClosing.objects.filter(month=first).select_related("closed_by").first(),
         rts=rts,
@@ -78,6 +85,7 @@ def build(month: dt.date) -> MonthReport:
         adjustments=list(Adjustment.objects.in_month(first).order_by("entry_date", "id")),
         projects=spending_selectors.project_progress(),
         recent_months=list(reversed(recent)),
+        accounts=selectors.account_months(first, kampung),
     )
 
 

@@ -1,4 +1,4 @@
-"""The monthly workbook (openpyxl): Ringkasan, Jimpitan grid, Pengeluaran, Pemasukan Lain.
+"""The monthly workbook (openpyxl): Ringkasan, Saldo per Akun, Jimpitan grid, Pengeluaran, Pemasukan Lain.
 
 Written in openpyxl's write-only mode: each row goes straight to the file instead of into a grid of cell
 objects that is walked again on save, which made a 1,000-household month take about a second. In that mode
@@ -14,6 +14,7 @@ import io
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from households.models import Household, HouseholdStatus
 from jimpitan.lib.dates import month_label
@@ -109,6 +110,31 @@ def _summary_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
     sheet.append([_("Tingkat partisipasi (%)"), report.participation_rate])
 
 
+def _accounts_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
+    """Each account's month, by name (never its number), and the total row, whose closing is the summary's.
+    Transfers in and out are money moved between the accounts: they add up to the same on both sides."""
+    _layout(sheet, [32, 18] + [16] * 6, "B2")
+    _header(
+        sheet,
+        styles,
+        [
+            _("Akun"),
+            _("Jenis"),
+            _("Saldo awal"),
+            pgettext("uang", "Masuk"),
+            pgettext("uang", "Keluar"),
+            _("Pindah kas masuk"),
+            _("Pindah kas keluar"),
+            _("Saldo akhir"),
+        ],
+    )
+    rows = [(neutralise_cell(a.account.name), a.account.get_kind_display(), a, styles.money) for a in report.accounts]
+    rows.append((styles.cell(sheet, _("Total"), styles.bold), None, report.accounts_total, styles.money_bold))
+    for name, kind, a, style in rows:
+        figures = (a.opening, a.money_in, a.money_out, a.transfers_in, a.transfers_out, a.closing)
+        sheet.append([name, kind] + [styles.cell(sheet, value, style) for value in figures])
+
+
 def _month_grid(first: dt.date, days: list[dt.date]) -> dict[int, list]:
     """Each household's row of the grid, filled straight from the month's contributions (one query):
     per day None (no row) or (amount, empty)."""
@@ -198,6 +224,7 @@ def build_xlsx(report: MonthReport) -> bytes:
     summary = workbook.create_sheet(_("Ringkasan"))
     styles = _Styles(summary)
     _summary_sheet(summary, styles, report)
+    _accounts_sheet(workbook.create_sheet(_("Saldo per Akun")), styles, report)
     _jimpitan_sheet(workbook.create_sheet(_("Jimpitan")), styles, report)
     expense_rows = [
         (e.spent_on, e.description, e.payee, e.project.name if e.project else "", e.amount) for e in report.expenses

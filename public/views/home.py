@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -52,7 +53,29 @@ def _table_columns(months) -> dict[str, bool]:
     }
 
 
-def _home_figures(today: dt.date) -> dict:
+@dataclass(frozen=True)
+class MoneyPlace:
+    """A row of "where the money is" on `/`: a kind of holding, never an account's name or number."""
+
+    key: str
+    label: str
+    amount: int
+    note: str = ""
+
+
+def _money_places(where: selectors.WhereTheMoneyIs) -> list[MoneyPlace]:
+    """Where the balance is, by kind; the rows add up to the balance. The bank row shows once a bank or
+    e-wallet account exists, with the date of its latest matched check."""
+    places = [MoneyPlace("cash", _("Uang tunai"), where.cash)]
+    if where.has_bank:
+        note = ""
+        if where.last_bank_match is not None:
+            note = _("Cocok dengan buku bank per %(date)s") % {"date": date_format(where.last_bank_match, "j F Y")}
+        places.append(MoneyPlace("bank", _("Bank / dompet digital"), where.bank, note))
+    return places
+
+
+def _home_figures(today: dt.date, profile: KampungProfile | None = None) -> dict:
     """Everything `/` shows, computed in a fixed number of queries."""
     flows = selectors.monthly_flows()
     months = selectors.last_months(today, 12, flows)
@@ -66,6 +89,7 @@ def _home_figures(today: dt.date) -> dict:
     figures = {
         "today": today,
         "balance": selectors.current_balance(flows),
+        "money_places": _money_places(selectors.where_the_money_is(profile)),
         "this_month": months[0],
         "months": shown,
         "table_columns": _table_columns(shown),
@@ -116,7 +140,7 @@ def _home_content(today: dt.date, evening: dt.date, profile: KampungProfile | No
     key = public_cache_key(f"home:{today.isoformat()}:{evening.isoformat()}:{get_language()}")
     cached = cache.get(key)
     if cached is None:
-        figures = _home_figures(today)
+        figures = _home_figures(today, profile)
         patrol = {"patrol_evening": evening, "patrol": _patrol_tonight(evening, profile)}
         content = render_to_string("public/_home_content.html", {**figures, **patrol, "profile": profile})
         cached = {"balance": figures["balance"], "content": content}

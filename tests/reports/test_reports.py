@@ -66,7 +66,7 @@ def test_pdf_text_has_the_cash_book_figures(books):
 def test_xlsx_cells_equal_the_cash_book(books):
     summary = month_summary(JAN)
     workbook = load_workbook(io.BytesIO(build_xlsx(data.build(JAN))))
-    assert workbook.sheetnames == ["Ringkasan", "Jimpitan", "Pengeluaran", "Pemasukan Lain"]
+    assert workbook.sheetnames == ["Ringkasan", "Saldo per Akun", "Jimpitan", "Pengeluaran", "Pemasukan Lain"]
     values = {row[0]: row[1] for row in workbook["Ringkasan"].iter_rows(min_row=2, values_only=True)}
     assert values["Jimpitan"] == summary.jimpitan == 3 * 1000 + 3 * 500 + 4 * 2000
     assert values["Saldo akhir"] == summary.closing

@@ -34,6 +34,13 @@ def _report() -> tuple:
     return sheets, build_csv(built), build_text(built, "https://kas.example/"), pdf_text
 
 
+def _without_accounts(pdf_text: str) -> list[str]:
+    lines = pdf_text.splitlines()
+    start = lines.index("Saldo per akun")
+    end = next(i for i, line in enumerate(lines) if line.startswith("Jimpitan per malam"))
+    return [line for line in lines[:start] + lines[end:] if "Rp" in line]
+
+
 def test_a_transfer_changes_no_report_figure(bendahara, kampung):
     rt, households = make_rt(3, households=4)
     save_round(rt, households, dt.date(2026, 1, 5), bendahara, amount=1000)
@@ -48,9 +55,17 @@ def test_a_transfer_changes_no_report_figure(bendahara, kampung):
     )
     assert month_summary(JAN) == summary
     sheets, csv_bytes, text, pdf_text = _report()
-    assert sheets == before[0] and csv_bytes == before[1] and text == before[2]
-    # The PDF carries its making time; its figures are the same.
-    assert [line for line in pdf_text.splitlines() if "Rp" in line] == [
-        line for line in before[3].splitlines() if "Rp" in line
-    ]
+    # Only the per-account table shows the transfer, as transfers: its in and out (the cash book's) stay the same.
+    accounts, accounts_before = sheets.pop("Saldo per Akun"), before[0]["Saldo per Akun"]
+    assert sheets == {k: v for k, v in before[0].items() if k != "Saldo per Akun"}
+    assert csv_bytes == before[1] and text == before[2]
+    total, total_before = accounts[-1], accounts_before[-1]
+    assert total[:5] == total_before[:5] and total[7] == total_before[7] == summary.closing
+    assert (total_before[5], total_before[6], total[5], total[6]) == (0, 0, 30_000, 30_000)
+    rows = {row[0]: row[2:] for row in accounts[1:-1]}
+    assert rows["Kas tunai"] == (0, 54_000, 20_000, 0, 30_000, 4_000)
+    assert rows["BRI Simpedes"] == (0, 0, 0, 30_000, 0, 30_000)
+    # The PDF carries its making time; its figures are the same, but for the per-account table's.
+    assert _without_accounts(pdf_text) == _without_accounts(before[3])
+    assert "+Rp 30.000" in pdf_text and "-Rp 30.000" in pdf_text
     assert {row.account.name: row.balance for row in account_balances()} == {"Kas tunai": 4_000, "BRI Simpedes": 30_000}
