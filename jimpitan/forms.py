@@ -117,7 +117,7 @@ class KampungProfileForm(forms.ModelForm):
 class SignatureColumnForm(forms.Form):
     """One signing column; a row left empty is no column."""
 
-    heading = forms.CharField(label=_("Keterangan"), max_length=60, required=False, help_text=_("Misalnya Mengetahui,"))
+    heading = forms.CharField(label=_("Baris pembuka"), max_length=60, required=False, help_text=_("Misalnya Mengetahui,"))
     role = forms.CharField(label=_("Jabatan"), max_length=60, required=False, help_text=_("Misalnya Ketua RW 05"))
     name = forms.CharField(label=_("Nama"), max_length=150, required=False)
 

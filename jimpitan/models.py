@@ -134,7 +134,7 @@ class SignatureColumn(models.Model):
 
     profile = models.ForeignKey(KampungProfile, on_delete=models.CASCADE, related_name="signature_columns")
     position = models.PositiveSmallIntegerField(_("urutan"))
-    heading = models.CharField(_("keterangan"), max_length=60, blank=True)
+    heading = models.CharField(_("baris pembuka"), max_length=60, blank=True)
     role = models.CharField(_("jabatan"), max_length=60)
     name = models.CharField(_("nama"), max_length=150, blank=True)  # a user's first name fits
 

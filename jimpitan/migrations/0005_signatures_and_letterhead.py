@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField(verbose_name='urutan')),
-                ('heading', models.CharField(blank=True, max_length=60, verbose_name='keterangan')),
+                ('heading', models.CharField(blank=True, max_length=60, verbose_name='baris pembuka')),
                 ('role', models.CharField(max_length=60, verbose_name='jabatan')),
                 ('name', models.CharField(blank=True, max_length=150, verbose_name='nama')),
                 ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signature_columns', to='jimpitan.kampungprofile')),

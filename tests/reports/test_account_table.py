@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 # 7 of each (the accounts, one per cash source, two for transfers).
 REPORT_PAGE_QUERIES = 29
 XLSX_QUERIES = 28
-PDF_QUERIES = 25
+PDF_QUERIES = 26  # + 1: the signing columns
 
 
 @pytest.fixture

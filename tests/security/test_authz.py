@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jimpitan.lib.evening import evening_of
+from ledger.models import MonthClosing
 from public.views.home import receipt_token
 from tests.access import ROLES
 
@@ -111,6 +113,20 @@ def _swap(w: World):
     )
 
 
+def _sealed_month(w: World) -> str:
+    """A month long before the world's records, closed with a seal."""
+    MonthClosing.objects.get_or_create(
+        month=dt.date(2020, 1, 1),
+        defaults={
+            "closing_balance": 0,
+            "closed_by": get_user_model().objects.get(username="bendahara"),
+            "seal": "ab" * 32,
+            "sealed_text": "segel-buku-jimpitan 1\nbulan 2020-01\n",
+        },
+    )
+    return "2020-01"
+
+
 NAME, PHONE = b"Rahasia Sukmawati", b"081299887766"
 EXPENSE, INCOME = b"Ban ambulans rahasia", b"Donasi rahasia"
 
@@ -182,6 +198,10 @@ MATRIX: dict[str, ObjectUrl] = {
     # A household's own page: whoever holds its private code (the sticker by the door).
     "household_page": _u("household_page", lambda w: w.household.private_code, EVERYONE, b"Gang Mawar 7"),
     "regenerate_code": _u("regenerate_code", lambda w: w.household.pk, BENDAHARA, b"Gang Mawar 7"),
+    # A closed month's seal text is public on purpose: anyone may recompute the seal.
+    "public_seal_text": ObjectUrl(
+        lambda w: reverse("public_seal_text", args=[_sealed_month(w)]), EVERYONE, lambda w: b"segel-buku-jimpitan 1"
+    ),
     # A project's cover photo is public on purpose (re-encoded, shows what the fund built).
     "spending:project_cover": _u(
         "spending:project_cover", lambda w: w.objects["project"].pk, EVERYONE, b"SAMPUL-PROGRAM"
