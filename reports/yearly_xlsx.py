@@ -40,7 +40,11 @@ def _summary_rows(report: YearReport) -> list[tuple]:
     ]
     if flow.opening_entry:
         rows.append((_("Saldo dari buku lama"), flow.opening_entry))
-    rows += [(_("Jimpitan"), flow.jimpitan), (_("Pemasukan lain"), flow.other_income), (_("Pengeluaran"), flow.expenses)]
+    rows += [
+        (_("Jimpitan"), flow.jimpitan),
+        (_("Pemasukan lain"), flow.other_income),
+        (_("Pengeluaran"), flow.expenses),
+    ]
     if flow.adjustments:
         rows.append((_("Koreksi"), flow.adjustments))
     rows.append((_("Saldo akhir"), report.closing))
@@ -79,8 +83,20 @@ def build_xlsx(report: YearReport) -> bytes:
     workbook = Workbook(write_only=True)
     sheets = [
         (_("Ringkasan"), [_("Keterangan"), _("Jumlah")], [48, 18], _summary_rows(report), 1),
-        (_("Pemasukan"), [_("Sumber"), _("Rincian"), _("Transaksi"), _("Jumlah")], [20, 28, 11, 18], _income_rows(report), 3),
-        (_("Pengeluaran"), [_("Program"), _("Transaksi"), _("Nota"), _("Jumlah")], [40, 11, 9, 18], _spending_rows(report), 3),
+        (
+            _("Pemasukan"),
+            [_("Sumber"), _("Rincian"), _("Transaksi"), _("Jumlah")],
+            [20, 28, 11, 18],
+            _income_rows(report),
+            3,
+        ),
+        (
+            _("Pengeluaran"),
+            [_("Program"), _("Transaksi"), _("Nota"), _("Jumlah")],
+            [40, 11, 9, 18],
+            _spending_rows(report),
+            3,
+        ),
         (
             _("Program"),
             [_("Program"), _("Status"), _("Anggaran"), _("Realisasi periode ini"), _("Realisasi s.d. akhir periode")],

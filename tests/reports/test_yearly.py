@@ -57,7 +57,9 @@ def books(bendahara, kampung):
     Expense.objects.create(spent_on=dt.date(2026, 5, 2), description="Senter ronda", amount=7_000)
     bank = Account.objects.create(name="Rekening BRI", kind=AccountKind.BANK)
     Transfer.objects.create(
-        transfer_date=dt.date(2026, 6, 1), from_account_id=Account.objects.get(is_default=True).pk, to_account=bank,
+        transfer_date=dt.date(2026, 6, 1),
+        from_account_id=Account.objects.get(is_default=True).pk,
+        to_account=bank,
         amount=20_000,
     )
     close_month(dt.date(2025, 12, 1), bendahara, today=dt.date(2026, 11, 30))
@@ -176,7 +178,15 @@ def test_export_year_writes_both_formats(books, tmp_path):
     assert load_workbook(xlsx)["Ringkasan"]["A2"].value.startswith("Laporan pertanggungjawaban Tahun 2026")
     term = tmp_path / "term.xlsx"
     call_command(
-        "export_year", "--dari", "2025-12-21", "--sampai", "2026-03-31", "--format", "xlsx", "--output", str(term),
+        "export_year",
+        "--dari",
+        "2025-12-21",
+        "--sampai",
+        "2026-03-31",
+        "--format",
+        "xlsx",
+        "--output",
+        str(term),
         stdout=io.StringIO(),
     )
     assert term.exists()
@@ -196,7 +206,9 @@ def test_download_for_a_year_and_a_term(client, books, pokja):
     response = client.get(url, {"tahun": "2026"})
     assert response.status_code == 200
     assert 'filename="lpj-jimpitan-2026-sementara.xlsx"' in response["Content-Disposition"]
-    response = client.get(reverse("reports:year_download", args=["pdf"]), {"dari": "2025-12-21", "sampai": "2026-03-31"})
+    response = client.get(
+        reverse("reports:year_download", args=["pdf"]), {"dari": "2025-12-21", "sampai": "2026-03-31"}
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "lpj-jimpitan-2025-12-21_2026-03-31" in response["Content-Disposition"]
     bad = client.get(url, {"dari": "2026-03-31", "sampai": "2026-01-01"})

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--dari", help="awal periode, YYYY-MM-DD")
         parser.add_argument("--sampai", help="akhir periode, YYYY-MM-DD")
 
-    def handle(self, *args, year: str | None, format: str, output: str, dari: str | None, sampai: str | None, **options):
+    def handle(
+        self, *args, year: str | None, format: str, output: str, dari: str | None, sampai: str | None, **options
+    ):
         try:
             if dari or sampai:
                 if not (dari and sampai):
