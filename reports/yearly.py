@@ -242,6 +242,7 @@ def build(term: Term) -> YearReport:
         other_income_by_kind=_other_income_by_kind(term),
         spending_by_programme=_spending_by_programme(term, projects),
         budgets=_budgets(term, projects),
-        accounts=selectors.account_balances(term.last),
+        # A retired account that holds nothing is left out (it cannot hold money: see ledger.services).
+        accounts=[a for a in selectors.account_balances(term.last) if a.balance or a.account.is_active],
         open_months=[month for month in term.months() if month not in closed],
     )

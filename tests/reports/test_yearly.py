@@ -14,13 +14,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from demo.seeding import seed_demo
 from jimpitan.lib.exports import RUPIAH_NUMBER_FORMAT
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.months import month_start
 from jimpitan.services import save_signature_columns
 from ledger import selectors
 from ledger.models import Account, AccountKind, Transfer
 from ledger.services import close_month
-from reports import yearly
+from reports import data, yearly
 from reports.yearly_pdf import build_pdf
 from reports.yearly_xlsx import build_xlsx
 from spending.models import Expense, IncomeSource, OtherIncome, Project, ProjectStatus
@@ -250,3 +252,30 @@ def test_query_count_is_flat_in_months_and_records(client, pokja, bendahara, mon
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("reports:year_download", args=["pdf"]), {"tahun": "2025"}).status_code == 200
     assert len(queries) == DOWNLOAD_QUERIES, [q["sql"][:80] for q in queries]
+
+
+def test_the_demo_kampungs_lpj_equals_its_twelve_monthly_reports(db):
+    """Issue 17's closing note: the yearly figures beside the sum of the twelve monthly reports."""
+    result = seed_demo(households=30, months=12, seed=5)
+    first = month_start(result.first_evening)
+    term = yearly.Term(first, dt.date(first.year + 1, first.month, 1) - dt.timedelta(days=1))
+    report = yearly.build(term)
+    monthly = [data.build(month) for month in term.months()]
+    summaries = [m.summary for m in monthly]
+    assert len(monthly) == 12
+    assert report.opening == summaries[0].opening
+    assert report.closing == summaries[-1].closing == report.accounts_total
+    assert report.flow == selectors.sum_flows(s.flow for s in summaries)
+    assert [line.amount for line in report.jimpitan_by_month] == [s.jimpitan for s in summaries]
+    assert report.expense_count == sum(len(m.expenses) for m in monthly)
+    by_programme = {line.label: line.amount for line in report.spending_by_programme}
+    for month in monthly:
+        for expense in month.expenses:
+            label = expense.project.name if expense.project else "Operasional (tanpa program)"
+            by_programme[label] -= expense.amount
+    assert set(by_programme.values()) == {0}
+    by_kind = {line.label: line.amount for line in report.other_income_by_kind}
+    for month in monthly:
+        for income in month.incomes:
+            by_kind[income.get_source_display()] -= income.amount
+    assert set(by_kind.values()) == {0}
