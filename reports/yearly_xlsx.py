@@ -81,7 +81,8 @@ def build_xlsx(report: YearReport) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheets = [
+    # (title, headings, column widths, rows, index of the first money column)
+    sheets: list[tuple[str, list[str], list[float], list[tuple], int]] = [
         (_("Ringkasan"), [_("Keterangan"), _("Jumlah")], [48, 18], _summary_rows(report), 1),
         (
             _("Pemasukan"),
