@@ -133,6 +133,12 @@ def _openings(start: dt.date | None, end: dt.date | None) -> list[tuple[dt.date,
     return [row for row in rows if _in_window(row[0], start, end)]
 
 
+def daily_flows(start: dt.date | None = None, end: dt.date | None = None) -> dict[dt.date, Flow]:
+    """Every day with any record from `start` to `end` (exclusive), keyed by the day: for terms that do not
+    begin or end on a month's first day (the yearly report)."""
+    return _collect(by_month=False, start=start, end=end)
+
+
 def monthly_flows() -> dict[dt.date, Flow]:
     """Every month that has any record, keyed by its first day."""
     return _collect(by_month=True)

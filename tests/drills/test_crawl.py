@@ -127,6 +127,7 @@ NOT_PAGES = {
     "spending:receipt_thumbnail": "a receipt image",
     "spending:project_cover": "a project's cover image",
     "reports:download": "a PDF/CSV download",
+    "reports:year_download": "the yearly report (LPJ), a PDF/XLSX download",
 }
 
 # (rule, page name) -> why it cannot be fixed here. Empty: every violation the crawl found was fixed.

@@ -182,6 +182,10 @@ MATRIX: dict[str, ObjectUrl] = {
         POKJA_UP,
         lambda w: EXPENSE,
     ),
+    # The yearly report (LPJ): as the monthly one. Its files are compressed, so no marker is read in them.
+    "reports:year_download": ObjectUrl(
+        lambda w: reverse("reports:year_download", args=["xlsx"]) + f"?tahun={w.round.evening.year}", POKJA_UP
+    ),
     # The public ledger: totals for everyone, by design (the leak drill checks what they contain).
     "public_year": _u("public_year", lambda w: w.round.evening.year, EVERYONE),
     "public_evening": _u("public_evening", lambda w: w.round.evening.isoformat(), EVERYONE),
