@@ -82,7 +82,10 @@ class KampungProfileForm(forms.ModelForm):
             "sign_place",
             "letterhead_logo",
         ]
-        widgets = {"opening_balance_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "opening_balance_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "letterhead_logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        }
 
     def clean_letterhead_logo(self):
         logo = self.cleaned_data.get("letterhead_logo")
@@ -117,7 +120,9 @@ class KampungProfileForm(forms.ModelForm):
 class SignatureColumnForm(forms.Form):
     """One signing column; a row left empty is no column."""
 
-    heading = forms.CharField(label=_("Baris pembuka"), max_length=60, required=False, help_text=_("Misalnya Mengetahui,"))
+    heading = forms.CharField(
+        label=_("Baris pembuka"), max_length=60, required=False, help_text=_("Misalnya Mengetahui,")
+    )
     role = forms.CharField(label=_("Jabatan"), max_length=60, required=False, help_text=_("Misalnya Ketua RW 05"))
     name = forms.CharField(label=_("Nama"), max_length=150, required=False)
 
