@@ -349,7 +349,8 @@ class MissedRecap:
 
 
 def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
-    """Households with the most missed evenings in the month (EveningStatus.missed), most first. Two queries.
+    """Households with the most missed evenings in the month (EveningStatus.missed), most first. Three queries,
+    whatever the history.
 
     The same rule as `household_month`, counted in SQL: an evening is *not collected* when the household's
     RT has a per-household round and the household has no row; total-only rounds say nothing of houses.
@@ -364,21 +365,23 @@ def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
         .annotate(n=Count("id"))
         .values_list("rt", "n")
     )
-    in_month = Q(contributions__evening__gte=first, contributions__evening__lt=next_month(first))
-    households = (
-        Household.objects.filter(rt_id__in=rounds_per_rt)
-        .select_related("rt")
-        .annotate(
-            rows=Count("contributions", filter=in_month),
-            empty=Count("contributions", filter=in_month & Q(contributions__state=ContributionState.EMPTY)),
-        )
-    )
+    # The month's rows only, through the evening index: a join from the households would count every
+    # contribution of their whole history (6.5 s on the bench's five years).
+    counts = {
+        household_id: (rows, empty)
+        for household_id, rows, empty in Contribution.objects.in_month(first)
+        .order_by()
+        .values("household")
+        .annotate(rows=Count("id"), empty=Count("id", filter=Q(state=ContributionState.EMPTY)))
+        .values_list("household", "rows", "empty")
+    }
     recap = []
-    for household in households:
+    for household in Household.objects.filter(rt_id__in=rounds_per_rt).select_related("rt"):
+        rows, empty = counts.get(household.pk, (0, 0))
         expected = household.status == HouseholdStatus.ACTIVE
-        not_collected = max(rounds_per_rt.get(household.rt_id, 0) - household.rows, 0) if expected else 0
-        if household.empty or not_collected:
-            recap.append(MissedRecap(household, household.empty, not_collected))
+        not_collected = max(rounds_per_rt.get(household.rt_id, 0) - rows, 0) if expected else 0
+        if empty or not_collected:
+            recap.append(MissedRecap(household, empty, not_collected))
     recap.sort(key=lambda r: (-r.missed, r.household.rt.number, r.household.route_position))
     return recap[:limit]
 
