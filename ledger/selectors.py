@@ -248,7 +248,9 @@ def _window(queryset, date_field: str, start: dt.date | None, end: dt.date | Non
 
 
 def account_movements(start: dt.date | None = None, end: dt.date | None = None) -> dict[int, dict[dt.date, int]]:
-    """Signed money per account per day, openings and transfers included; `end` is exclusive.
+    """Signed money per account per day, openings and transfers included; `end` is exclusive. A source's money
+    counts on its account from the day it reaches it (`CashSource.account_date_field`); before that it is held
+    outside the accounts (`held_outside_accounts`).
 
     One aggregate query per cash source, two for transfers, two for the openings and one for the default
     account, whatever the number of records."""
@@ -256,11 +258,15 @@ def account_movements(start: dt.date | None = None, end: dt.date | None = None) 
     moves: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for source in cash_sources():
         sign = FLOW_SIGNS[source.flow_field]
-        queryset = _window(source.rows(), source.date_field, start, end)
+        # Money held outside the accounts (a round not yet handed over) is on none of them yet.
+        day_field = source.account_date_field or source.date_field
+        queryset = _window(source.rows(), day_field, start, end)
+        if source.account_date_field:
+            queryset = queryset.filter(**{f"{day_field}__isnull": False})
         account = source.account_field
-        grouped = queryset.values(*([source.date_field] + ([account] if account else [])))
+        grouped = queryset.values(*([day_field] + ([account] if account else [])))
         for row in grouped.annotate(amount=Sum(source.amount_field)):
-            day = row[source.date_field]
+            day = row[day_field]
             day = day.date() if isinstance(day, dt.datetime) else day
             moves[row[account] if account else default_id][day] += sign * int(row["amount"] or 0)
     transfers = _window(Transfer.objects.all(), "transfer_date", start, end)
@@ -270,6 +276,24 @@ def account_movements(start: dt.date | None = None, end: dt.date | None = None) 
     for day, account_id, amount in _openings(start, end):
         moves[account_id or default_id][day] += amount
     return moves
+
+
+def held_outside_accounts(day: dt.date | None = None) -> int:
+    """Money in the cash book at the end of `day` (now, future records included, if None) that has not reached
+    any account yet: the rounds still held by the patrol ("di petugas"). The accounts' balances plus this equal
+    the cash book's balance on every date. One aggregate query per such source."""
+    held = 0
+    for source in cash_sources():
+        if not source.account_date_field:
+            continue
+        queryset = source.rows().order_by()
+        not_arrived = models.Q(**{f"{source.account_date_field}__isnull": True})
+        if day is not None:
+            queryset = queryset.filter(**{f"{source.date_field}__lte": day})
+            not_arrived |= models.Q(**{f"{source.account_date_field}__gt": day})
+        amount = queryset.filter(not_arrived).aggregate(amount=Sum(source.amount_field))["amount"]
+        held += FLOW_SIGNS[source.flow_field] * int(amount or 0)
+    return held
 
 
 @dataclass(frozen=True)
