@@ -17,7 +17,7 @@ from ledger.guards import closed_months
 from nightly import services
 from nightly.forms import HandoverForm
 from nightly.models import Handover
-from nightly.selectors import AGE_LIMITS, bucket_totals, handover_list, held_by_patrol, held_rounds
+from nightly.selectors import AGE_LIMITS, bucket_totals, handover_list, held_by_patrol, held_rounds, held_total
 
 FIELD_ERRORS = ("rounds", "counted", "handed_by", "received_on", "explanation", "account")
 
@@ -85,7 +85,7 @@ def handover_list_page(request: HttpRequest) -> HttpResponse:
         "nightly/handover_list.html",
         {
             "handovers": [(h, h.received_on.replace(day=1) in closed) for h in handovers],
-            "held_total": sum(h.round.total for h in held_rounds()),
+            "held_total": held_total(),
         },
     )
 
