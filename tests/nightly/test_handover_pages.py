@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from jimpitan.lib.evening import evening_of
-from ledger.models import Account, MonthClosing, default_account_id
-from ledger.services import close_month
+from ledger.models import MonthClosing, default_account_id
 from nightly.models import Handover, Round
 from tests.ledger.factories import hand_over
 from tests.nightly.factories import make_rt
