@@ -4,6 +4,8 @@ mixin adds the 'Bulan ditutup' column and filter (and would keep a closed month 
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -125,8 +127,11 @@ class HandoverAdmin(ClosedMonthAdminMixin, FilteredTotalsMixin, ExportActionsMix
     def has_delete_permission(self, request, obj=None) -> bool:
         if not super().has_delete_permission(request, obj):
             return False
-        # The service's own refusal (the account would go below zero, a bank match broken), found by a dry run.
-        return obj is None or would_refuse(lambda: services.delete_handover(handover=obj, user=request.user)) is None
+        # The service's own refusal (the account would go below zero, a bank match broken), found by a dry run on a
+        # copy (a delete clears the instance's primary key, even when rolled back).
+        if obj is None:
+            return True
+        return would_refuse(lambda: services.delete_handover(handover=copy.copy(obj), user=request.user)) is None
 
     def delete_model(self, request, obj):
         try:
