@@ -28,9 +28,10 @@ from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
 from jimpitan.services import save_profile, save_signature_columns
 from ledger.demo import WIPED_MODELS as LEDGER_MODELS
 from ledger.demo import seed_accounts, wipe_ledger
+from ledger.models import default_account_id
 from ledger.services import close_month
 from nightly.demo import WIPED_MODELS as NIGHTLY_MODELS
-from nightly.demo import seed_rounds, wipe_rounds
+from nightly.demo import seed_handovers, seed_rounds, wipe_rounds
 from spending.demo import WIPED_MODELS as SPENDING_MODELS
 from spending.demo import seed_spending, wipe_spending
 
@@ -99,6 +100,9 @@ def seed_demo(*, households: int, months: int, seed: int, today_evening: dt.date
             rounds.contributions,
             rounds.jimpitan_total,
         )
+        # The patrol hands the money over a few days later: spending from Kas tunai waits for it.
+        handovers = seed_handovers(rng=rng, last=last, account_id=default_account_id(), recorded_by_id=treasurer.pk)
+        result.extras.append(f"{handovers} handovers")
         seed_spending(rng=rng, first_month=month_start(first), last_month=month_start(last), recorded_by=treasurer)
         result.extras.append("spending")
         deposits = seed_accounts(first_month=month_start(first), last=last, user=treasurer)

@@ -52,6 +52,9 @@ def seed_accounts(*, first_month: dt.date, last: dt.date, user) -> int:
     while month <= last:
         day = min(next_month(month) - dt.timedelta(days=1), last)
         _low_day, spare = lowest_account_balances_from(day, [cash.pk])[cash.pk]
+        # The lowest point counts days with a movement only; the month's end may have none (the rounds' money now
+        # arrives with the handovers, not every evening), so its own balance counts too.
+        spare = min(spare, account_balance_at(cash.pk, day))
         amount = int(spare * BANKED_SHARE) // 10_000 * 10_000
         if amount > 0:
             record_transfer(

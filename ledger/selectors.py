@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
@@ -255,7 +256,9 @@ def _window(queryset, date_field: str, start: dt.date | None, end: dt.date | Non
 
 
 def account_movements(start: dt.date | None = None, end: dt.date | None = None) -> dict[int, dict[dt.date, int]]:
-    """Signed money per account per day, openings and transfers included; `end` is exclusive.
+    """Signed money per account per day, openings and transfers included; `end` is exclusive. A source's money
+    counts on its account from the day it reaches it (`CashSource.account_date_field`); before that it is held
+    outside the accounts (`held_outside_accounts`).
 
     One aggregate query per cash source, two for transfers, two for the openings and one for the default
     account, whatever the number of records."""
@@ -263,11 +266,15 @@ def account_movements(start: dt.date | None = None, end: dt.date | None = None) 
     moves: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for source in cash_sources():
         sign = FLOW_SIGNS[source.flow_field]
-        queryset = _window(source.rows(), source.date_field, start, end)
+        # Money held outside the accounts (a round not yet handed over) is on none of them yet.
+        day_field = source.account_date_field or source.date_field
+        queryset = _window(source.rows(), day_field, start, end)
+        if source.account_date_field:
+            queryset = queryset.filter(**{f"{day_field}__isnull": False})
         account = source.account_field
-        grouped = queryset.values(*([source.date_field] + ([account] if account else [])))
+        grouped = queryset.values(*([day_field] + ([account] if account else [])))
         for row in grouped.annotate(amount=Sum(source.amount_field)):
-            day = row[source.date_field]
+            day = row[day_field]
             day = day.date() if isinstance(day, dt.datetime) else day
             moves[row[account] if account else default_id][day] += sign * int(row["amount"] or 0)
     transfers = _window(Transfer.objects.all(), "transfer_date", start, end)
@@ -277,6 +284,24 @@ def account_movements(start: dt.date | None = None, end: dt.date | None = None) 
     for day, account_id, amount in _openings(start, end):
         moves[account_id or default_id][day] += amount
     return moves
+
+
+def held_outside_accounts(day: dt.date | None = None) -> int:
+    """Money in the cash book at the end of `day` (now, future records included, if None) that has not reached
+    any account yet: the rounds still held by the patrol ("di petugas"). The accounts' balances plus this equal
+    the cash book's balance on every date. One aggregate query per such source."""
+    held = 0
+    for source in cash_sources():
+        if not source.account_date_field:
+            continue
+        queryset = source.rows().order_by()
+        not_arrived = models.Q(**{f"{source.account_date_field}__isnull": True})
+        if day is not None:
+            queryset = queryset.filter(**{f"{source.date_field}__lte": day})
+            not_arrived |= models.Q(**{f"{source.account_date_field}__gt": day})
+        amount = queryset.filter(not_arrived).aggregate(amount=Sum(source.amount_field))["amount"]
+        held += FLOW_SIGNS[source.flow_field] * int(amount or 0)
+    return held
 
 
 @dataclass(frozen=True)
@@ -430,12 +455,21 @@ class AccountMonth:
     balance brought over from the old books and signed adjustments included, by sign), what transfers moved in
     and out (never income or spending), and what it held at the end."""
 
-    account: Account | None  # None: the total row
+    account: Account | None  # None: the total row, or the patrol's holding when `held`
     opening: int = 0
     money_in: int = 0
     money_out: int = 0
     transfers_in: int = 0
     transfers_out: int = 0
+    # The money not on any account yet (the rounds "di petugas"): it comes in as the rounds are collected and
+    # goes to the accounts, as a transfer, when handed over.
+    held: bool = False
+
+    @property
+    def name(self) -> str:
+        if self.account is not None:
+            return self.account.name
+        return gettext("Di petugas ronda") if self.held else gettext("Total")
 
     @property
     def closing(self) -> int:
@@ -467,6 +501,26 @@ def _month_sums(queryset, date_field: str, amount_field: str, first: dt.date) ->
     }
 
 
+def _held_month(source, first: dt.date, end: dt.date) -> tuple[AccountMonth, list[tuple[int, int, int]]]:
+    """For a source whose money reaches its account later (the rounds): the patrol's row, and (account id,
+    before, during) of what reached each account, as transfers from the patrol. Two queries."""
+    sign = FLOW_SIGNS[source.flow_field]
+    collected = _window(source.rows(), source.date_field, None, end)
+    taken = collected.aggregate(**_month_sums(collected, source.date_field, source.amount_field, first))
+    arrived = _window(source.rows(), source.account_date_field, None, end)
+    sums = _month_sums(arrived, source.account_date_field, source.amount_field, first)
+    rows = arrived.values(_account=models.F(source.account_field)).annotate(**sums)
+    handed = [(r["_account"], sign * int(r["before"] or 0), sign * int(r["positive"] or 0)) for r in rows]
+    held = AccountMonth(
+        None,
+        opening=sign * int(taken["before"] or 0) - sum(before for _a, before, _d in handed),
+        money_in=sign * int((taken["positive"] or 0) + (taken["negative"] or 0)),
+        transfers_out=sum(during for _a, _b, during in handed),
+        held=True,
+    )
+    return held, handed
+
+
 def _source_month_rows(source, first: dt.date, end: dt.date, default_id: int) -> list[tuple[int, int, int, int]]:
     """(account id, before, positive, negative) of one cash source, signed as it moves the balance; one query."""
     sign = FLOW_SIGNS[source.flow_field]
@@ -483,6 +537,17 @@ def _source_month_rows(source, first: dt.date, end: dt.date, default_id: int) ->
     return signed
 
 
+def _account_month(account: Account, figures: dict[str, int]) -> AccountMonth:
+    return AccountMonth(
+        account,
+        opening=figures.get("opening", 0),
+        money_in=figures.get("money_in", 0),
+        money_out=figures.get("money_out", 0),
+        transfers_in=figures.get("transfers_in", 0),
+        transfers_out=figures.get("transfers_out", 0),
+    )
+
+
 def account_months(month: dt.date, profile: KampungProfile | None) -> list[AccountMonth]:
     """Each account's month (see `AccountMonth`), accounts with nothing in or before the month left out unless
     active. The closings add up to the cash book's closing of the month. A fixed number of queries: the
@@ -492,7 +557,15 @@ def account_months(month: dt.date, profile: KampungProfile | None) -> list[Accou
     accounts = list(Account.objects.all())
     default_id = next((a.pk for a in accounts if a.is_default), None) or default_account_id()
     figures: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    held_rows = []
     for source in cash_sources():
+        if source.account_date_field:
+            held, handed = _held_month(source, first, end)
+            held_rows.append(held)
+            for account_id, before, during in handed:
+                figures[account_id]["opening"] += before
+                figures[account_id]["transfers_in"] += during
+            continue
         for account_id, before, money_in, money_out in _source_month_rows(source, first, end, default_id):
             figures[account_id]["opening"] += before
             figures[account_id]["money_in"] += money_in
@@ -509,5 +582,6 @@ def account_months(month: dt.date, profile: KampungProfile | None) -> list[Accou
     for day, account_id, amount in openings:
         if day < end:
             figures[account_id]["opening" if day < first else "money_in"] += amount
-    rows = [(account, AccountMonth(account, **figures.get(account.pk, {}))) for account in accounts]
-    return [row for account, row in rows if account.is_active or row != AccountMonth(account)]
+    rows = [(account, _account_month(account, figures.get(account.pk, {}))) for account in accounts]
+    shown = [row for account, row in rows if account.is_active or row != AccountMonth(account)]
+    return shown + [held for held in held_rows if held != AccountMonth(None, held=True)]

@@ -28,12 +28,16 @@ class CashSource:
     queryset: Callable[[], QuerySet] | None = None
     # For check_ledger: recomputes the source's stored figures from their detail; one line per mismatch.
     verify: Callable[[], list[str]] | None = None
-    # The column naming the account the money is on; None: the default account (Kas tunai). The rounds'
-    # money is there until handovers are recorded.
+    # The column naming the account the money is on; None: the default account (Kas tunai).
     account_field: str | None = None
     # The column that names each record to the public (an expense's description): the month's seal lists
     # these records one by one; a source without it is sealed as its month's total only.
     label_field: str | None = None
+    # When the money reaches its account, if later than `date_field` (a round's money reaches the treasurer's
+    # account when its handover is received). Until then, and while this is NULL, the money is in the cash
+    # book but on no account: held outside the accounts (the rounds' "di petugas"). With `account_field`
+    # naming a column along the same relation (NULL alike while held).
+    account_date_field: str | None = None
 
     def rows(self) -> QuerySet:
         return self.queryset() if self.queryset is not None else self.model._default_manager.all()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
-from nightly.models import ContributionState, Round
+from nightly.models import ContributionState, Handover, Round
 
 
 def round_total_mismatches() -> list[str]:
@@ -30,5 +30,29 @@ def round_total_mismatches() -> list[str]:
             problems.append(
                 f"Ronde #{pk} RT {rt} malam {evening:%Y-%m-%d}: tersimpan total {total}, {paid}/{listed} rumah; "
                 f"dari setoran total {summed}, {counted_paid}/{counted_listed} rumah"
+            )
+    return problems
+
+
+def handover_mismatches() -> list[str]:
+    """Handovers whose stored expected total differs from the sum of their rounds, whose rounds are later than
+    the day received, or that cover no round at all (for check_ledger). One grouped query."""
+    handovers = (
+        Handover.objects.order_by("received_on", "pk")
+        .annotate(summed=Sum("rounds__total"), rounds_count=Count("rounds"), last_evening=Max("rounds__evening"))
+        .values_list("id", "received_on", "expected", "summed", "rounds_count", "last_evening")
+    )
+    problems = []
+    for pk, received_on, expected, summed, rounds_count, last_evening in handovers:
+        summed = int(summed or 0)
+        if expected != summed or not rounds_count:
+            problems.append(
+                f"Setoran #{pk} tanggal {received_on:%Y-%m-%d}: tersimpan total ronde {expected}; "
+                f"dari {rounds_count} ronde {summed}"
+            )
+        elif last_evening > received_on:
+            problems.append(
+                f"Setoran #{pk} tanggal {received_on:%Y-%m-%d} mencakup ronde malam {last_evening:%Y-%m-%d}, "
+                "yang lebih akhir"
             )
     return problems

@@ -21,7 +21,15 @@ from households.demo import DemoHousehold, called_name
 from households.models import HouseholdStatus
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.sql import delete_all_rows, insert_sql, rows_changed_in_bulk
-from nightly.models import Contribution, ContributionState, RosterAssignment, RosterKind, RosterSwap, Round
+from nightly.models import (
+    Contribution,
+    ContributionState,
+    Handover,
+    RosterAssignment,
+    RosterKind,
+    RosterSwap,
+    Round,
+)
 
 OTHER_AMOUNTS = [100, 200, 500, 1000, 2000]
 RAIN_CHANCE = 0.035  # the whole kampung skips the night
@@ -63,6 +71,18 @@ WIPED_MODELS = (
     Round.collector_users.through,
     Round.history.model,
     Round,
+    Handover.history.model,
+    Handover,
+)
+# The patrol hands each RT's rounds over every few days; now and then the count comes up a little short.
+HANDOVER_EVERY_DAYS = (2, 6)
+SHORTFALL_CHANCE = 0.05
+SHORTFALLS = (500, 1_000, 2_000, 5_000)
+SHORTFALL_REASONS = (
+    "Ada koin yang jatuh di jalan",
+    "Satu kaleng tertukar dengan RT sebelah, dicari",
+    "Uang receh terselip, dihitung ulang kurang",
+    "Ada uang mainan anak di kaleng",
 )
 
 
@@ -88,7 +108,54 @@ _MonthRows = tuple[list[tuple], dict[tuple[int, dt.date], list[tuple]]]
 
 
 def wipe_rounds() -> None:
+    # A handed-over round may not be deleted (its trigger): unlink the handovers first, as the app would.
+    Round.objects.filter(handover__isnull=False).update(handover=None)
     delete_all_rows(WIPED_MODELS)
+
+
+def _handover(rng: random.Random, day: dt.date, batch: list[tuple], account_id: int, recorded_by_id: int) -> Handover:
+    expected = sum(row[3] for row in batch)
+    short = min(expected, rng.choice(SHORTFALLS)) if expected and rng.random() < SHORTFALL_CHANCE else 0
+    return Handover(
+        received_on=day,
+        handed_by_name=(batch[-1][4].split(", ")[0] or "Petugas ronda")[:100],
+        account_id=account_id,
+        expected=expected,
+        counted=expected - short,
+        difference=-short,
+        explanation=rng.choice(SHORTFALL_REASONS) if short else "",
+        recorded_by_id=recorded_by_id,
+    )
+
+
+def seed_handovers(*, rng: random.Random, last: dt.date, account_id: int, recorded_by_id: int) -> int:
+    """Per RT, a handover every 2–6 days of the rounds before that day, into `account_id` (Kas tunai): the
+    handovers lag the rounds, and the last few evenings are still held by the patrol. Returns how many."""
+    by_rt: dict[int, list[tuple]] = {}
+    for row in Round.objects.order_by("rt_id", "evening").values_list("pk", "rt_id", "evening", "total", "collectors"):
+        by_rt.setdefault(row[1], []).append(row)
+    handovers: list[Handover] = []
+    batches: list[list[tuple]] = []
+    for rounds in by_rt.values():
+        day, index = rounds[0][2] + dt.timedelta(days=rng.randint(*HANDOVER_EVERY_DAYS)), 0
+        while day <= last:
+            batch = []
+            while index < len(rounds) and rounds[index][2] < day:
+                batch.append(rounds[index])
+                index += 1
+            if batch:
+                handovers.append(_handover(rng, day, batch, account_id, recorded_by_id))
+                batches.append(batch)
+            day += dt.timedelta(days=rng.randint(*HANDOVER_EVERY_DAYS))
+    Handover.objects.bulk_create(handovers, batch_size=2_000)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE nightly_round SET handover_id = %s WHERE id = %s",
+            [(handover.pk, row[0]) for handover, batch in zip(handovers, batches, strict=True) for row in batch],
+        )
+    rows_changed_in_bulk.send(sender=Round)
+    rows_changed_in_bulk.send(sender=Handover)
+    return len(handovers)
 
 
 def seed_rounds(

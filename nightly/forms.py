@@ -13,6 +13,7 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day, parse_month
 from jimpitan.roles import BENDAHARA, PETUGAS
+from ledger.models import Account, default_account_id
 from nightly.models import Round, SwapKind
 from nightly.roster_file import MAX_BYTES as ROSTER_MAX_BYTES
 
@@ -185,3 +186,67 @@ class RosterSwapForm(forms.Form):
         if evening and not is_plausible_day(evening):
             raise forms.ValidationError(_("Tanggal tidak wajar."))
         return evening
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class HandoverForm(forms.Form):
+    """The treasurer receives the patrol's money: who, which rounds (several evenings at once), counted into
+    which account. The service checks the rounds, the difference's explanation and the balances."""
+
+    received_on = forms.DateField(
+        label=_("Tanggal diterima"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Isi tanggal uang diterima."), "invalid": _("Tanggal tidak dikenali.")},
+    )
+    handed_by = PersonChoiceField(
+        queryset=collector_user_queryset(), label=_("Diserahkan oleh (akun petugas)"), required=False
+    )
+    handed_by_name = forms.CharField(label=_("atau nama petugas tanpa akun"), max_length=100, required=False)
+    rounds = forms.TypedMultipleChoiceField(
+        label=_("Ronde yang diserahkan"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Pilih ronde yang uangnya diserahkan."),
+            "invalid_choice": _(
+                "Sebagian ronde yang dipilih sudah diserahkan atau sudah tidak ada. Muat ulang halaman."
+            ),
+        },
+    )
+    counted = RupiahField(
+        label=_("Uang dihitung saat diterima"), error_messages={"required": _("Isi uang yang dihitung.")}
+    )
+    account = forms.ModelChoiceField(
+        label=_("Masuk ke akun"), queryset=Account.objects.filter(is_active=True), empty_label=None
+    )
+    explanation = forms.CharField(
+        label=_("Penjelasan selisih"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Wajib bila uang dihitung berbeda dari total ronde yang dipilih."),
+    )
+
+    def __init__(self, *args, held=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held = list(held)
+        self.fields["rounds"].choices = [(h.round.pk, str(h.round)) for h in self.held]
+        self.fields["handed_by"].queryset = collector_user_queryset()
+        self.fields["account"].initial = default_account_id()
+        self.fields["received_on"].initial = evening_of()
+
+    def clean_received_on(self) -> dt.date:
+        day = self.cleaned_data["received_on"]
+        if not is_plausible_day(day):
+            raise forms.ValidationError(_("Tanggal tidak wajar."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        named = bool((data.get("handed_by_name") or "").strip())
+        if bool(data.get("handed_by")) == named:  # both, or neither
+            self.add_error("handed_by", _("Pilih akun petugas atau tulis namanya (salah satu saja)."))
+        return data

@@ -22,6 +22,78 @@ class ContributionQuerySet(DatedQuerySet):
     date_field = "evening"
 
 
+class HandoverQuerySet(DatedQuerySet):
+    date_field = "received_on"
+
+
+class Handover(models.Model):
+    """The collector's handover (setoran): the patrol hands one or more rounds' money to the treasurer, who
+    counts it into an account. Until then a round's money is held by the patrol ("di petugas").
+
+    `expected` is the rounds' total when received; `counted` what was counted; the difference (counted minus
+    expected) is a kept, explained line of the cash book on `received_on`, never an edit of the rounds. A round
+    that is handed over is read-only (the service and a database trigger refuse) until its handover is removed.
+    """
+
+    received_on = models.DateField(_("tanggal diterima"), db_index=True)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers",
+        verbose_name=_("diserahkan oleh (akun)"),
+    )
+    # For a petugas without an account.
+    handed_by_name = models.CharField(_("diserahkan oleh (nama)"), max_length=100, blank=True)
+    account = models.ForeignKey(
+        "ledger.Account", on_delete=models.PROTECT, related_name="handovers", verbose_name=_("masuk ke akun")
+    )
+    expected = models.BigIntegerField(_("total ronde"))
+    counted = models.BigIntegerField(_("uang dihitung"))
+    difference = models.BigIntegerField(_("selisih"))
+    explanation = models.TextField(_("penjelasan"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("dicatat oleh")
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = HandoverQuerySet.as_manager()
+    _history_user: Any
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("Setoran petugas")
+        verbose_name_plural = _("Setoran petugas")
+        constraints = [
+            models.CheckConstraint(condition=Q(counted__gte=0), name="handover_counted_gte_0"),
+            models.CheckConstraint(condition=Q(expected__gte=0), name="handover_expected_gte_0"),
+            models.CheckConstraint(
+                condition=Q(difference=models.F("counted") - models.F("expected")), name="handover_difference"
+            ),
+            # A shortfall or surplus is explained; a handover that matches needs no words.
+            models.CheckConstraint(
+                condition=Q(difference=0) | ~Q(explanation=""), name="handover_difference_explained"
+            ),
+            # An account or a plain name, never both and never neither.
+            models.CheckConstraint(
+                condition=(Q(handed_by__isnull=False) & Q(handed_by_name=""))
+                | (Q(handed_by__isnull=True) & ~Q(handed_by_name="")),
+                name="handover_user_or_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on.isoformat()} · {self.handed_by_display} · {self.counted}"
+
+    @property
+    def handed_by_display(self) -> str:
+        if self.handed_by_id is None:
+            return self.handed_by_name
+        return self.handed_by.get_full_name() or self.handed_by.get_username()
+
+
 class Round(models.Model):
     """One RT's collection on one evening (a night belongs to the evening it began)."""
 
@@ -50,8 +122,17 @@ class Round(models.Model):
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
     version = models.PositiveIntegerField(_("versi"), default=1)
+    # Set when the treasurer receives the round's money; the round is read-only from then on.
+    handover = models.ForeignKey(
+        Handover,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("setoran"),
+    )
 
-    history = HistoricalRecords(m2m_fields=[])
+    history = HistoricalRecords(m2m_fields=[], excluded_fields=["handover"])
     objects = RoundQuerySet.as_manager()
 
     class Meta:

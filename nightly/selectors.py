@@ -21,6 +21,7 @@ from jimpitan.lib.pasaran import pasaran_index, pasaran_of, weekday_name
 from nightly.models import (
     Contribution,
     ContributionState,
+    Handover,
     RosterAssignment,
     RosterKind,
     RosterSwap,
@@ -624,3 +625,92 @@ def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bo
             )
         )
     return recaps
+
+
+# --- handovers: what the patrol still holds ("di petugas") ----------------------------------------------
+
+# The ageing list: money still out after more than this many days since its evening.
+AGE_LIMITS = (3, 7, 30)
+
+
+def age_bucket(age: int) -> int:
+    """0: up to 3 days; 1: more than 3; 2: more than 7; 3: more than 30."""
+    return sum(1 for limit in AGE_LIMITS if age > limit)
+
+
+@dataclass(frozen=True)
+class HeldRound:
+    round: Round
+    holder: str
+    age: int  # days since its evening
+
+    @property
+    def bucket(self) -> int:
+        return age_bucket(self.age)
+
+
+@dataclass
+class HeldGroup:
+    """What one petugas (or one group of them) still holds."""
+
+    holder: str
+    rounds: list[HeldRound]
+
+    @property
+    def total(self) -> int:
+        return sum(held.round.total for held in self.rounds)
+
+    @property
+    def oldest(self) -> int:
+        return max(held.age for held in self.rounds)
+
+    @property
+    def buckets(self) -> list[int]:
+        return bucket_totals(self.rounds)
+
+
+def bucket_totals(rounds: list[HeldRound]) -> list[int]:
+    totals = [0] * (len(AGE_LIMITS) + 1)
+    for held in rounds:
+        totals[held.bucket] += held.round.total
+    return totals
+
+
+def round_holder(rnd: Round) -> str:
+    """Who holds a round's money until it is handed over: its petugas' accounts, else the names typed."""
+    names = sorted(u.get_full_name() or u.get_username() for u in rnd.collector_users.all())
+    return ", ".join(names) or rnd.collectors.strip() or str(_("(petugas tidak dicatat)"))
+
+
+def held_total() -> int:
+    """The money of every round not yet handed over. One query."""
+    return int(Round.objects.filter(handover__isnull=True).aggregate(total=Sum("total"))["total"] or 0)
+
+
+def held_rounds(today: dt.date | None = None) -> list[HeldRound]:
+    """Every round not yet handed over, oldest first, with who holds it and its age. Two queries."""
+    today = today or evening_of()
+    rounds = (
+        Round.objects.filter(handover__isnull=True)
+        .select_related("rt")
+        .prefetch_related("collector_users")
+        .order_by("evening", "rt__display_order", "rt__number")
+    )
+    return [HeldRound(rnd, round_holder(rnd), (today - rnd.evening).days) for rnd in rounds]
+
+
+def held_by_patrol(today: dt.date | None = None) -> list[HeldGroup]:
+    """The rounds not yet handed over, grouped by who holds them, the longest-held group first. Two queries."""
+    groups: dict[str, list[HeldRound]] = defaultdict(list)
+    for held in held_rounds(today):
+        groups[held.holder].append(held)
+    return sorted((HeldGroup(h, rounds) for h, rounds in groups.items()), key=lambda g: (-g.oldest, g.holder))
+
+
+def handover_list(limit: int = 100) -> list[Handover]:
+    """The latest handovers with their account, who handed over and how many rounds. One query."""
+    return list(
+        Handover.objects.select_related("account", "handed_by", "recorded_by")
+        .annotate(rounds_count=Count("rounds"), first_evening=models.Min("rounds__evening"))
+        .order_by("-received_on", "-pk")[:limit]
+    )

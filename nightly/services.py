@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import RT, Household, HouseholdStatus
+from jimpitan.lib.dates import long_date
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import month_start
@@ -30,10 +31,13 @@ from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS
 from ledger.guards import assert_month_open, closed_months, month_closed_error
 from ledger.lock import lock_ledger
+from ledger.models import Account
+from ledger.services import run_balance_checked_write
 from nightly.models import (
     NOT_COLLECTED,
     Contribution,
     ContributionState,
+    Handover,
     PhoneTap,
     RosterAssignment,
     RosterKind,
@@ -241,7 +245,22 @@ def _check_and_lock_round(*, rt: RT, evening: dt.date, user) -> Round | None:
     # round waits for the closing and then finds its month closed.
     lock_ledger()
     assert_month_open(evening)
-    return Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
+    rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
+    if rnd is not None and rnd.handover_id is not None:
+        raise handed_over_error()
+    return rnd
+
+
+def handed_over_error() -> ValidationError:
+    """The refusal for a change to a round whose money the treasurer has received (a database trigger also
+    refuses it)."""
+    return ValidationError(
+        _(
+            "Uang jimpitan malam ini sudah diserahkan ke Bendahara, jadi catatannya tidak bisa diubah lagi. "
+            "Bendahara bisa menghapus setorannya dulu (selama bulannya belum ditutup), lalu mengubahnya."
+        ),
+        code="handed_over",
+    )
 
 
 def _check_version(rnd: Round | None, *, version: int, unchanged: Callable[[Round], bool]) -> TypeGuard[Round]:
@@ -675,6 +694,9 @@ def _store_group(*, rt: RT, evening: dt.date, user, taps: list[Tap]) -> None:
         _refuse_group(taps, str(refusal))
         return
     rnd = Round.objects.select_for_update().filter(rt=rt, evening=evening).order_by("pk").first()
+    if rnd is not None and rnd.handover_id is not None:
+        _refuse_group(taps, handed_over_error().messages[0])
+        return
     if rnd is not None and rnd.is_total_only:
         _refuse_group(taps, _("Jimpitan malam ini dicatat sebagai total saja. Ubah lewat lembar jimpitan."))
         return
@@ -935,3 +957,104 @@ def decide_roster_swap(*, swap: RosterSwap, user, approve: bool) -> RosterSwap:
     swap._history_user = user
     swap.save()
     return swap
+
+
+# --- handovers (setoran): the patrol hands the rounds' money to the treasurer ---------------------------
+
+
+def _check_handover_input(*, received_on: dt.date, round_ids: list[int], counted, handed_by, handed_by_name: str):
+    errors = {}
+    if not round_ids:
+        errors["rounds"] = _("Pilih ronde yang uangnya diserahkan.")
+    if counted is None or counted < 0:
+        errors["counted"] = _("Isi uang yang dihitung saat diterima (Rp 0 atau lebih).")
+    if (handed_by is None) == (not handed_by_name):
+        errors["handed_by"] = _("Pilih akun petugas atau tulis namanya (salah satu saja).")
+    if received_on > evening_of():
+        errors["received_on"] = _("Tanggal diterima belum terjadi.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock_held_rounds(round_ids: list[int], received_on: dt.date) -> list[Round]:
+    rounds = list(Round.objects.select_for_update().filter(pk__in=round_ids).order_by("evening", "pk"))
+    if len(rounds) != len(set(round_ids)) or any(r.handover_id is not None for r in rounds):
+        raise ValidationError(
+            {"rounds": _("Sebagian ronde yang dipilih sudah diserahkan atau sudah tidak ada. Muat ulang halaman.")},
+            code="already_handed_over",
+        )
+    if rounds[-1].evening > received_on:
+        raise ValidationError(
+            {
+                "received_on": _("Setoran tidak bisa diterima sebelum malam rondenya (%(evening)s).")
+                % {"evening": long_date(rounds[-1].evening)}
+            },
+            code="before_evening",
+        )
+    return rounds
+
+
+def record_handover(
+    *,
+    received_on: dt.date,
+    round_ids: Sequence[int],
+    counted: int,
+    account: Account,
+    user,
+    handed_by=None,
+    handed_by_name: str = "",
+    explanation: str = "",
+) -> Handover:
+    """Record the patrol handing over the money of `round_ids` (several evenings at once), counted into `account`.
+
+    The rounds' total at receipt is stored as `expected`; a difference is kept as an explained line (refused
+    without an explanation), never an edit of the rounds. Under the ledger lock like every money write: refused
+    in a closed month, or when the difference takes the cash below zero. Nothing is saved when refused.
+    """
+    if not user.has_perm("nightly.add_handover"):
+        raise PermissionDenied
+    ids = sorted({int(pk) for pk in round_ids})
+    handed_by_name = (handed_by_name or "").strip()
+    explanation = (explanation or "").strip()
+    _check_handover_input(
+        received_on=received_on, round_ids=ids, counted=counted, handed_by=handed_by, handed_by_name=handed_by_name
+    )
+
+    def write() -> Handover:
+        rounds = _lock_held_rounds(ids, received_on)
+        expected = sum(r.total for r in rounds)
+        if counted != expected and not explanation:
+            raise ValidationError(
+                {
+                    "explanation": _("Uang dihitung %(counted)s, catatan ronde %(expected)s: jelaskan selisihnya.")
+                    % {"counted": format_rupiah(counted), "expected": format_rupiah(expected)}
+                },
+                code="difference_unexplained",
+            )
+        handover = Handover(
+            received_on=received_on,
+            handed_by=handed_by,
+            handed_by_name="" if handed_by is not None else handed_by_name,
+            account=account,
+            expected=expected,
+            counted=counted,
+            difference=counted - expected,
+            explanation=explanation,
+            recorded_by=user,
+        )
+        handover._history_user = user
+        handover.save()
+        # Only the link changes: the rounds' figures stay as recorded (the trigger refuses anything else).
+        Round.objects.filter(pk__in=ids).update(handover=handover)
+        return handover
+
+    return run_balance_checked_write(days=[received_on], account_ids=[account.pk], write=write)
+
+
+def delete_handover(*, handover: Handover, user) -> None:
+    """Remove a handover of an open month: its rounds are held by the patrol again (and editable). Refused when
+    the account it went into would go below zero by it, or in a closed month."""
+    if not user.has_perm("nightly.delete_handover"):
+        raise PermissionDenied
+    handover._history_user = user
+    run_balance_checked_write(days=[handover.received_on], account_ids=[handover.account_id], write=handover.delete)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from nightly import views
-from nightly.views import recap
+from nightly.views import handovers, recap
 
 app_name = "nightly"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("total/", views.total_only, name="total_only"),
     path("kalender/", views.month_calendar_page, name="calendar"),
     path("rekap/", recap.recap_page, name="recap"),
+    path("setoran/", handovers.handover_list_page, name="handover_list"),
+    path("setoran/baru/", handovers.handover_create, name="handover_create"),
+    path("setoran/di-petugas/", handovers.held_page, name="handover_held"),
+    path("setoran/<int:pk>/hapus/", handovers.handover_delete, name="handover_delete"),
     path("<int:pk>/riwayat/", views.round_history, name="round_history"),
     path("rumah/<int:pk>/", views.household_month_page, name="household_month"),
 ]

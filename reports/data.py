@@ -12,6 +12,7 @@ from jimpitan.models import KampungProfile
 from ledger import selectors
 from ledger.models import Adjustment, MonthClosing
 from nightly import selectors as nightly_selectors
+from nightly.models import Handover
 from spending import selectors as spending_selectors
 from spending.models import Expense, OtherIncome
 
@@ -38,6 +39,7 @@ class MonthReport:
     expenses: list
     incomes: list
     adjustments: list
+    handover_differences: list  # nightly.Handover with a shortfall or surplus, received this month
     projects: list
     recent_months: list = field(default_factory=list)  # MonthSummary, oldest first, up to this month
     accounts: list = field(default_factory=list)  # AccountMonth per account; their closings add up to the month's
@@ -83,6 +85,7 @@ def build(month: dt.date) -> MonthReport:
         expenses=list(Expense.objects.in_month(first).select_related("project").order_by("spent_on", "id")),
         incomes=list(OtherIncome.objects.in_month(first).select_related("project").order_by("received_on", "id")),
         adjustments=list(Adjustment.objects.in_month(first).order_by("entry_date", "id")),
+        handover_differences=list(Handover.objects.in_month(first).exclude(difference=0).order_by("received_on", "id")),
         projects=spending_selectors.project_progress(),
         recent_months=list(reversed(recent)),
         accounts=selectors.account_months(first, kampung),
@@ -116,6 +119,10 @@ def cash_lines(report: MonthReport) -> list[CashLine]:
             "reason": adjustment.reason,
         }
         entries.append((adjustment.entry_date, 4, _("Koreksi"), text, adjustment.amount))
+    for handover in report.handover_differences:
+        # No name: the report goes on the notice board, and the explanation says what happened.
+        text = _("Selisih setoran: %(explanation)s") % {"explanation": handover.explanation}
+        entries.append((handover.received_on, 4, _("Koreksi"), text, handover.difference))
     balance = report.summary.opening
     lines = []
     for day, _order, kind, description, amount in sorted(entries, key=lambda e: (e[0], e[1])):

@@ -128,7 +128,10 @@ def _accounts_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
             _("Saldo akhir"),
         ],
     )
-    rows = [(neutralise_cell(a.account.name), a.account.get_kind_display(), a, styles.money) for a in report.accounts]
+    rows = [
+        (neutralise_cell(a.name), a.account.get_kind_display() if a.account else "", a, styles.money)
+        for a in report.accounts
+    ]
     rows.append((styles.cell(sheet, _("Total"), styles.bold), None, report.accounts_total, styles.money_bold))
     for name, kind, a, style in rows:
         figures = (a.opening, a.money_in, a.money_out, a.transfers_in, a.transfers_out, a.closing)

@@ -141,6 +141,7 @@ class YearReport:
     spending_by_programme: list[Line]
     budgets: list[ProgrammeBudget]
     accounts: list[selectors.AccountBalance]
+    held: int  # the rounds' money still with the patrol at the term's end (on no account yet)
     open_months: list[dt.date]  # months of the term whose books are not closed
 
     @property
@@ -161,7 +162,7 @@ class YearReport:
 
     @property
     def accounts_total(self) -> int:
-        return sum(a.balance for a in self.accounts)
+        return sum(a.balance for a in self.accounts) + self.held
 
 
 def _jimpitan_by_month(term: Term, days: dict[dt.date, selectors.Flow]) -> list[Line]:
@@ -244,5 +245,6 @@ def build(term: Term) -> YearReport:
         budgets=_budgets(term, projects),
         # A retired account that holds nothing is left out (it cannot hold money: see ledger.services).
         accounts=[a for a in selectors.account_balances(term.last) if a.balance or a.account.is_active],
+        held=selectors.held_outside_accounts(term.last),
         open_months=[month for month in term.months() if month not in closed],
     )

@@ -73,6 +73,8 @@ def _budget_rows(report: YearReport) -> list[tuple]:
 
 def _account_rows(report: YearReport) -> list[tuple]:
     rows: list[tuple] = [(a.account.name, a.account.get_kind_display(), a.balance) for a in report.accounts]
+    if report.held:
+        rows.append((_("Di petugas ronda"), "", report.held))
     rows.append((_("Saldo akhir"), "", report.accounts_total))
     return rows
 

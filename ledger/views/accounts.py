@@ -14,6 +14,9 @@ from ledger import selectors
 def account_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.account_balances()
     checks = selectors.last_balance_checks()
+    # Recorded money not yet on any account (the rounds the patrol still holds): with it, the accounts add up to
+    # the cash book's balance.
+    held = selectors.held_outside_accounts()
     return render(
         request,
         "ledger/accounts/account_list.html",
@@ -21,6 +24,8 @@ def account_list(request: HttpRequest) -> HttpResponse:
             "rows": [
                 {"account": row.account, "balance": row.balance, "check": checks.get(row.account.pk)} for row in rows
             ],
-            "total": sum(row.balance for row in rows),
+            "accounts_total": sum(row.balance for row in rows),
+            "held": held,
+            "total": sum(row.balance for row in rows) + held,
         },
     )

@@ -25,7 +25,14 @@ from nightly.forms import SheetHeaderForm, SheetPickerForm, TotalOnlyForm
 from nightly.links import sheet_url
 from nightly.models import ContributionState, Round
 from nightly.selectors import round_contributions, sheet_household_ids, sheet_households
-from nightly.services import RoundConflictError, SheetError, can_record, save_sheet, save_total_only_round
+from nightly.services import (
+    RoundConflictError,
+    SheetError,
+    can_record,
+    handed_over_error,
+    save_sheet,
+    save_total_only_round,
+)
 from nightly.sheet import STATE_RULE, Sheet
 
 DEFAULT_QUICK_AMOUNTS = [0, 100, 200, 500, 1000]
@@ -51,7 +58,9 @@ def _picker(request: HttpRequest):
     return picker, evening, rt
 
 
-def _read_only_reason(request: HttpRequest, evening) -> str:
+def _read_only_reason(request: HttpRequest, evening, rnd: Round | None = None) -> str:
+    if rnd is not None and rnd.handover_id is not None:
+        return handed_over_error().messages[0]
     if evening > evening_of():
         return _("Malam itu belum terjadi. Pilih malam ini atau malam sebelumnya.")
     if is_month_closed(evening):
@@ -184,12 +193,12 @@ def sheet(request: HttpRequest) -> HttpResponse:
     if rt is None:
         return render(request, "nightly/sheet.html", context)
 
-    read_only = _read_only_reason(request, evening)
+    rnd = Round.objects.filter(rt=rt, evening=evening).first()
+    read_only = _read_only_reason(request, evening, rnd)
     if request.method == "POST" and read_only:
         raise PermissionDenied(read_only)
     context["read_only"] = read_only
 
-    rnd = Round.objects.filter(rt=rt, evening=evening).first()
     if request.method == "POST":
         outcome = _post_sheet(request, rt=rt, evening=evening, rnd=rnd)
         if isinstance(outcome, HttpResponse):
@@ -207,10 +216,10 @@ def total_only(request: HttpRequest) -> HttpResponse:
     picker, evening, rt = _picker(request)
     if rt is None:
         return redirect("nightly:sheet")
-    read_only = _read_only_reason(request, evening)
+    rnd = Round.objects.filter(rt=rt, evening=evening).first()
+    read_only = _read_only_reason(request, evening, rnd)
     if request.method == "POST" and read_only:
         raise PermissionDenied(read_only)
-    rnd = Round.objects.filter(rt=rt, evening=evening).first()
     initial = {"version": rnd.version if rnd else 0}
     if rnd and rnd.is_total_only:
         initial.update(total=rnd.total, counted_cash=rnd.counted_cash, collectors=rnd.collectors, notes=rnd.notes)

@@ -83,6 +83,9 @@ PAGES: dict[str, object] = {
     "roster:page": None,
     "roster:edit": lambda o: [o["rt"].pk],
     "roster:swaps": None,
+    "nightly:handover_list": None,
+    "nightly:handover_create": None,
+    "nightly:handover_held": None,
 }
 
 # Pages whose form is submitted empty as well, to crawl its error state. Only forms that create something or
@@ -97,6 +100,7 @@ EMPTY_FORMS = {
     "spending:income_create",
     "spending:project_create",
     "books:adjustment_create",
+    "nightly:handover_create",
 }
 
 NOT_PAGES = {
@@ -128,6 +132,7 @@ NOT_PAGES = {
     "spending:project_cover": "a project's cover image",
     "reports:download": "a PDF/CSV download",
     "reports:year_download": "the yearly report (LPJ), a PDF/XLSX download",
+    "nightly:handover_delete": "POST only (removing a handover)",
 }
 
 # (rule, page name) -> why it cannot be fixed here. Empty: every violation the crawl found was fixed.

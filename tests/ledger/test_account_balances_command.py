@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 
 from ledger import selectors
 from ledger.models import Account, AccountKind, Transfer, default_account_id
+from tests.ledger.factories import hand_over, save_round
+from tests.nightly.factories import make_rt
 from tests.spending.factories import expense, income
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +47,13 @@ def test_prints_each_account_and_a_total_equal_to_the_cash_book(kampung):
 def test_a_bad_date_is_refused(kampung):
     with pytest.raises(CommandError):
         _run("--date", "31-05-2026")
+
+
+def test_the_patrols_held_money_is_its_own_line_of_the_total(kampung, bendahara):
+    rt, households = make_rt(households=2)
+    held = save_round(rt, households, dt.date(2026, 5, 2), bendahara)
+    handed = save_round(rt, households, dt.date(2026, 5, 1), bendahara, amount=2_000)
+    hand_over([handed], dt.date(2026, 5, 3), bendahara)
+    lines = _run("--date", "2026-05-03")
+    assert lines[-2].split() == ["Di", "petugas", "Rp", f"{held.total:,}".replace(",", ".")]
+    assert lines[-1].split() == ["Total", "Rp", "5.000"] and selectors.balance_at(dt.date(2026, 5, 3)) == 5_000

@@ -10,6 +10,8 @@ from django.urls import reverse
 from ledger import selectors
 from ledger.models import Account, AccountKind, Transfer, default_account_id
 from ledger.services import record_balance_check
+from tests.ledger.factories import hand_over, save_round
+from tests.nightly.factories import make_rt
 from tests.spending.factories import expense, income
 
 pytestmark = pytest.mark.django_db
@@ -43,14 +45,25 @@ def test_page_queries_do_not_grow_with_records(client_as, bendahara, bank, djang
     client = client_as("bendahara")
     income(MAY_1, 100_000)
     client.get(reverse("books:accounts"))
-    # Session and user, the default account, one aggregate per cash source, two for transfers, two for the
-    # openings, the accounts, the last checks.
-    with django_assert_num_queries(16):
+    # Session and user, the default account, one aggregate per cash source (handover differences among them), two
+    # for transfers, two for the openings, the accounts, the last checks, and what the patrol still holds.
+    with django_assert_num_queries(18):
         client.get(reverse("books:accounts"))
     for day in range(2, 25):
         income(dt.date(2026, 5, day), 1_000)
         expense(dt.date(2026, 5, day), 500)
         record_balance_check(account=bank, check_date=dt.date(2026, 5, day), stated_balance=0, user=bendahara)
     Account.objects.create(name="Kotak", kind=AccountKind.BOX)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         client.get(reverse("books:accounts"))
+
+
+def test_the_page_shows_what_the_patrol_still_holds_and_the_cash_book_total(client_as, bendahara, bank):
+    rt, households = make_rt(households=4)
+    held = save_round(rt, households, dt.date(2026, 5, 3), bendahara)
+    handed = save_round(rt, households, dt.date(2026, 5, 2), bendahara, amount=1_000)
+    hand_over([handed], dt.date(2026, 5, 4), bendahara)
+    page = client_as("pokja").get(reverse("books:accounts")).content.decode()
+    assert 'data-figure="held">Rp 2.000<' in page  # the 3 May round, not yet handed over
+    assert "Rp 4.000" in page and "Rp 6.000" in page  # Kas tunai, and the cash book's total with the held money
+    assert held.total + handed.total == selectors.current_balance() == 6_000

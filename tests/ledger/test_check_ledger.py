@@ -10,7 +10,7 @@ from django.db import connection
 
 from ledger.models import MonthClosing
 from ledger.services import close_month
-from tests.ledger.factories import save_round
+from tests.ledger.factories import hand_over, save_round
 from tests.nightly.factories import make_rt
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,17 @@ def test_closing_balance_drift_is_named(books, capsys):
     with pytest.raises(CommandError):
         call_command("check_ledger")
     assert "Bulan 2026-01" in capsys.readouterr().err
+
+
+def test_a_handover_that_no_longer_matches_its_rounds_is_named(books, bendahara, capsys):
+    _jan, feb = books
+    handover = hand_over([feb], dt.date(2026, 2, 8), bendahara)
+    call_command("check_ledger")
+    with connection.cursor() as cursor:  # February is open; expected and counted together keep the CHECK
+        cursor.execute(
+            "UPDATE nightly_handover SET expected = expected + 100, counted = counted + 100 WHERE id = %s",
+            [handover.pk],
+        )
+    with pytest.raises(CommandError):
+        call_command("check_ledger")
+    assert f"Setoran #{handover.pk}" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from ledger.selectors import month_summary
 from ledger.services import close_month, record_adjustment, reopen_month
 from nightly.models import Contribution, Round
 from spending.models import Expense, OtherIncome
-from tests.ledger.factories import save_round
+from tests.ledger.factories import hand_over, save_round
 from tests.nightly.factories import make_rt
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +101,7 @@ def test_reopen_latest_closed_month_first(books, bendahara, superuser):
 
 
 def test_adjustment_corrects_closed_month(books, bendahara):
+    hand_over([books[2]], dt.date(2026, 1, 6), bendahara)  # the money is on Kas tunai, which the correction takes from
     close_month(JAN, bendahara, today=TODAY)
     adjustment = record_adjustment(dt.date(2026, 2, 20), -1500, "Uang palsu di setoran 5 Jan", JAN, bendahara)
     assert adjustment.corrects_month == JAN

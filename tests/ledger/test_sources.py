@@ -8,7 +8,7 @@ import pytest
 
 from ledger import selectors, sources
 from ledger.models import Adjustment
-from nightly.models import Round
+from nightly.models import Handover, Round
 from spending.models import Expense, OtherIncome
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +21,7 @@ def test_the_money_apps_registered_their_sources():
         (OtherIncome, "other_income"),
         (Expense, "expenses"),
         (Adjustment, "adjustments"),
+        (Handover, "adjustments"),  # a handover's shortfall or surplus against its rounds
     }
 
 

@@ -21,6 +21,11 @@ MATRIX = {
     "round_history": (LOGIN, OK, OK, OK),
     "household_month": (LOGIN, OK, OK, OK),
     "admin_round": (LOGIN, LOGIN, OK, OK),
+    # Handovers (setoran): the treasurer records them; the Pokja reads them; the petugas sees neither.
+    "handover_list": (LOGIN, FORBIDDEN, OK, OK),
+    "handover_held": (LOGIN, FORBIDDEN, OK, OK),
+    "handover_create": (LOGIN, FORBIDDEN, FORBIDDEN, OK),
+    "admin_handover": (LOGIN, LOGIN, OK, OK),
 }
 
 
@@ -42,6 +47,10 @@ def _url(name, rnd, households):
         "round_history": reverse("nightly:round_history", args=[rnd.pk]),
         "household_month": reverse("nightly:household_month", args=[households[0].pk]),
         "admin_round": "/admin/nightly/round/",
+        "handover_list": reverse("nightly:handover_list"),
+        "handover_held": reverse("nightly:handover_held"),
+        "handover_create": reverse("nightly:handover_create"),
+        "admin_handover": "/admin/nightly/handover/",
     }[name]
 
 
@@ -52,7 +61,7 @@ def test_access_matrix(client_as, saved_round, name, role_index):
     expected = MATRIX[name][role_index]
     client = client_as(ROLES[role_index])
     url = _url(name, rnd, households)
-    if name == "admin_round" and expected == LOGIN:
+    if name.startswith("admin_") and expected == LOGIN:
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
         return

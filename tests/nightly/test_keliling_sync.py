@@ -18,6 +18,7 @@ from jimpitan.lib.evening import evening_of
 from ledger.models import MonthClosing
 from nightly.models import Contribution, PhoneTap, Round
 from nightly.services import SheetRow, save_sheet, sync_phone_taps
+from tests.ledger.factories import hand_over
 from tests.nightly.factories import make_rt
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +276,13 @@ def test_a_sync_invalidates_the_public_figures(bendahara, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         sync_phone_taps(user=bendahara, records=[_tap(house)])
     assert public_cache_version() != before
+
+
+def test_taps_for_a_handed_over_round_are_refused_with_the_reason(bendahara):
+    rt, (house, other) = make_rt(households=2)
+    evening = evening_of() - dt.timedelta(days=1)
+    sync_phone_taps(user=bendahara, records=[_tap(house, at=_at(evening, 21))])
+    hand_over([Round.objects.get()], evening_of(), bendahara)
+    answers = sync_phone_taps(user=bendahara, records=[_tap(other, at=_at(evening, 22))])
+    assert _statuses(answers) == ["refused"] and "diserahkan" in answers[0]["message"]
+    assert Round.objects.get().total == 500 and Contribution.objects.count() == 1

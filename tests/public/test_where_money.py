@@ -15,6 +15,8 @@ from ledger.models import Account, AccountKind, BalanceCheck, Transfer, default_
 from ledger.services import record_balance_check, record_transfer
 from public.cache import invalidate_public_figures
 from spending.models import OtherIncome
+from tests.ledger.factories import hand_over, save_round
+from tests.nightly.factories import make_rt
 from tests.public.factories import seed_kampung
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +98,38 @@ def test_queries_stay_flat_with_accounts_and_months(client, bendahara, accounts,
     _accounts_and_months(accounts, months, today)
     client.get("/og.png")  # warms the once-per-process lookups (first-run check)
     invalidate_public_figures()
-    with django_assert_num_queries(14):  # as tests/public/test_home.py pins it
+    with django_assert_num_queries(15):  # as tests/public/test_home.py pins it
         assert client.get("/").status_code == 200
     where = selectors.where_the_money_is(KampungProfile.load())
-    assert format_rupiah(where.total) == _balance(client)
+    held = selectors.held_outside_accounts()  # the seeded rounds were never handed over
+    assert held > 0
+    assert format_rupiah(where.total + held) == _balance(client)
+    assert _where(client)["patrol"] == format_rupiah(held)
+
+
+def test_the_patrols_money_is_its_own_row_until_handed_over(client, bendahara):
+    """A round's money is in the balance from its evening; it is on no account until the treasurer receives it."""
+    today = timezone.localdate()
+    rt, houses = make_rt(number=8, households=4)
+    rnd = save_round(rt, houses, today - dt.timedelta(days=2), bendahara, amount=1000)
+    invalidate_public_figures()
+    where = _where(client)
+    assert where["patrol"] == format_rupiah(4_000) == _balance(client)
+    assert where["cash"] == format_rupiah(0)
+    hand_over([rnd], today, bendahara, counted=3_500, explanation="Satu koin palsu")
+    invalidate_public_figures()
+    where = _where(client)
+    assert "patrol" not in where and where["cash"] == format_rupiah(3_500) == _balance(client)
+
+
+def test_the_monthly_account_table_shows_the_patrol_and_adds_up(bendahara):
+    first = dt.date(2026, 5, 1)
+    rt, houses = make_rt(number=8, households=4)
+    rounds = [save_round(rt, houses, first + dt.timedelta(days=day), bendahara, amount=500) for day in range(3)]
+    hand_over(rounds[:2], first + dt.timedelta(days=2), bendahara)
+    rows = {row.name: row for row in selectors.account_months(first, None)}
+    held, kas = rows["Di petugas ronda"], rows["Kas tunai"]
+    assert (held.money_in, held.transfers_out, held.closing) == (6_000, 4_000, 2_000)
+    assert (kas.transfers_in, kas.closing) == (4_000, 4_000)
+    total = sum(rows.values(), selectors.AccountMonth(None))
+    assert total.closing == selectors.month_summary(first).closing == 6_000 and total.net_transfers == 0

@@ -18,7 +18,7 @@ from reports.pdf import build_pdf
 from reports.whatsapp import build_text
 from reports.xlsx import build_xlsx
 from spending.models import Expense, OtherIncome
-from tests.ledger.factories import save_round
+from tests.ledger.factories import hand_over, save_round
 from tests.nightly.factories import make_rt
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,8 @@ def _without_accounts(pdf_text: str) -> list[str]:
 
 def test_a_transfer_changes_no_report_figure(bendahara, kampung):
     rt, households = make_rt(3, households=4)
-    save_round(rt, households, dt.date(2026, 1, 5), bendahara, amount=1000)
+    rnd = save_round(rt, households, dt.date(2026, 1, 5), bendahara, amount=1000)
+    hand_over([rnd], dt.date(2026, 1, 6), bendahara)  # on Kas tunai from then on
     OtherIncome.objects.create(received_on=dt.date(2026, 1, 10), description="Donasi", amount=50_000)
     Expense.objects.create(spent_on=dt.date(2026, 1, 12), description="Senter", amount=20_000)
     bank = Account.objects.create(name="BRI Simpedes", kind=AccountKind.BANK)

@@ -127,6 +127,22 @@ def _sealed_month(w: World) -> str:
     return "2020-01"
 
 
+def _handover(w: World):
+    from ledger.models import Account
+    from nightly.models import Handover, Round
+
+    handover = Handover.objects.create(
+        received_on=evening_of(),
+        handed_by_name="Pak Penyetor",
+        account=Account.objects.get(is_default=True),
+        expected=w.round.total,
+        counted=w.round.total,
+        difference=0,
+    )
+    Round.objects.filter(pk=w.round.pk).update(handover=handover)
+    return handover
+
+
 NAME, PHONE = b"Rahasia Sukmawati", b"081299887766"
 EXPENSE, INCOME = b"Ban ambulans rahasia", b"Donasi rahasia"
 
@@ -146,6 +162,10 @@ MATRIX: dict[str, ObjectUrl] = {
     "roster:download": _u("roster:download", lambda w: w.rt.pk, BENDAHARA),
     # A petugas asks for a swap; only the treasurer decides it.
     "roster:swap_decide": _u("roster:swap_decide", lambda w: _swap(w).pk, BENDAHARA, method="post", ok=(302,)),
+    # Removing a handover puts its rounds back with the patrol: the treasurer's alone.
+    "nightly:handover_delete": _u(
+        "nightly:handover_delete", lambda w: _handover(w).pk, BENDAHARA, method="post", ok=(302,)
+    ),
     # The household register holds phones and private codes: Pokja reads, the treasurer edits.
     "households:detail": _u("households:detail", lambda w: w.household.pk, POKJA_UP, PHONE),
     "households:export": _u("households:export", lambda w: "csv", POKJA_UP, PHONE),

@@ -1,6 +1,7 @@
 """Print each account's balance and the total, at the end of a date (today if not given).
 
-The total is the cash book's balance on that date: transfers move money between accounts, never in or out.
+The total is the cash book's balance on that date: transfers move money between accounts, never in or out, and
+the rounds' money that the patrol still held then ("di petugas", on no account yet) is its own line.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jimpitan.lib.money import format_rupiah
-from ledger.selectors import account_balances
+from ledger.selectors import account_balances, held_outside_accounts
 
 
 class Command(BaseCommand):
@@ -33,4 +34,9 @@ class Command(BaseCommand):
         for row in rows:
             retired = "" if row.account.is_active else " (tidak aktif)"
             self.stdout.write(f"{row.account.name.ljust(width)}  {format_rupiah(row.balance):>18}{retired}")
-        self.stdout.write(f"{'Total'.ljust(width)}  {format_rupiah(sum(row.balance for row in rows)):>18}")
+        held = held_outside_accounts(day)
+        label = "Di petugas"
+        width = max(width, len(label))
+        if held:
+            self.stdout.write(f"{label.ljust(width)}  {format_rupiah(held):>18}")
+        self.stdout.write(f"{'Total'.ljust(width)}  {format_rupiah(sum(row.balance for row in rows) + held):>18}")

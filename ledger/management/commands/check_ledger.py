@@ -2,8 +2,8 @@
 
 Exits non-zero, naming the month or record, when a closed month's stored closing balance differs
 from the cash book, a month's seal is no longer given by the books (the first such month), a matched
-bank check (cocokkan saldo) is no longer proved by the records, or a cash
-source's own check (a round's stored total against its contributions)
+bank check (cocokkan saldo) is no longer proved by the records, or a cash source's own check (a round's
+stored total against its contributions, a handover's expected total against its rounds)
 finds a stored figure that its detail does not add up to.
 """
 
