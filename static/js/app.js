@@ -8,36 +8,23 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 
-  // Logging out clears what Keliling keeps on the phone: the routes (private codes and addresses) in
-  // IndexedDB and Cache Storage, and the taps already sent. Taps not sent yet are money not yet recorded:
-  // they stay, and the collector is asked first. Whatever goes wrong here, the logout itself goes ahead.
+  // Logging out: Keliling's routes (private codes and addresses) and the taps already sent are cleared by the
+  // signed-out page that follows (below). Taps not sent yet are money not yet recorded: they stay on the phone,
+  // and the collector is asked first. The question is decided at once, from the count keliling.js keeps, so the
+  // logout stays a plain form post that nothing on the phone can hold up.
   const logout = document.querySelector("form[data-logout]");
   if (logout) {
     logout.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const asked = { now: false };
-      let left = false;
-      const leave = () => {
-        if (!left) {
-          left = true;
-          logout.submit();
-        }
-      };
-      // A slow or stuck IndexedDB (an old phone, another tab) must not keep anyone signed in: after a few
-      // seconds the logout goes ahead, and the signed-out page clears what is left.
-      const timer = setTimeout(() => asked.now || leave(), 4000);
-      forgetRoutes(logout.dataset.unsent || "", asked)
-        .catch(() => true)
-        .then((go) => {
-          clearTimeout(timer);
-          if (go) leave();
-        });
+      const unsent = parseInt(localStorage.getItem("keliling-unsent") || "0", 10);
+      if (unsent > 0 && !window.confirm((logout.dataset.unsent || "").replace("{n}", unsent))) {
+        event.preventDefault();
+      }
     });
   }
   // Signed out (logged out, or the session ran out): the routes are no one's to read any more. Unsent taps
   // stay without asking; they are sent once a collector signs in again.
   if (document.body.hasAttribute("data-signed-out")) {
-    forgetRoutes("", { now: false }).catch(() => true);
+    forgetRoutes().catch(() => {});
   }
 });
 
@@ -60,9 +47,8 @@ function finished(tx) {
   });
 }
 
-// `asked.now` turns true while the collector is being asked about unsent taps (the logout then waits for
-// the answer). With an empty question, unsent taps are kept without asking.
-async function forgetRoutes(question, asked) {
+// Clears the routes and the taps already sent; keeps the taps not sent yet.
+async function forgetRoutes() {
   const db = await openKeliling();
   if (db) {
     try {
@@ -71,11 +57,6 @@ async function forgetRoutes(question, asked) {
       if (names.includes("taps")) {
         const read = db.transaction("taps").objectStore("taps").getAll();
         taps = await new Promise((resolve, reject) => { read.onsuccess = () => resolve(read.result); read.onerror = () => reject(read.error); });
-      }
-      const unsent = taps.filter((tap) => !tap.sent).length;
-      if (unsent && question) {
-        asked.now = true;
-        if (!window.confirm(question.replace("{n}", unsent))) return false;
       }
       if (names.length) {
         const tx = db.transaction(names, "readwrite");
@@ -88,5 +69,4 @@ async function forgetRoutes(question, asked) {
     }
   }
   if (window.caches) await caches.delete("keliling-routes");
-  return true;
 }

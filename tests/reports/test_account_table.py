@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from demo.seeding import seed_demo
 from jimpitan.lib.months import month_start, next_month
 from ledger.models import Account, AccountKind, BalanceCheck, Transfer, default_account_id
-from ledger.selectors import account_balance_at, month_summary
+from ledger.selectors import account_balance_at, held_outside_accounts, month_summary
 from reports import data
 from reports.pdf import build_pdf
 from reports.xlsx import build_xlsx
@@ -28,10 +28,11 @@ from tests.figures_addup import amount
 pytestmark = pytest.mark.django_db
 
 # Measured with 1 and 3 accounts, 1 and 12 months of transfers and checks: the same. The per-account table costs
-# 7 of each (the accounts, one per cash source, two for transfers).
-REPORT_PAGE_QUERIES = 30  # the meeting recap reads the month's contributions apart from the households
-XLSX_QUERIES = 28
-PDF_QUERIES = 26  # + 1: the signing columns
+# 9 of each (the accounts, one per cash source, a second for the rounds as handed over, two for transfers); the
+# handover differences are one more cash source, and the report lists them (one more).
+REPORT_PAGE_QUERIES = 34  # the meeting recap reads the month's contributions apart from the households
+XLSX_QUERIES = 32
+PDF_QUERIES = 30  # with the signing columns
 
 
 @pytest.fixture
@@ -89,9 +90,13 @@ def test_xlsx_account_table_adds_up_to_the_cash_book(months):
     for month in months:
         rows = _xlsx_rows(month)
         accounts = {name: figures for name, figures in rows.items() if name != "Total"}
-        assert set(accounts) == {"Kas tunai", "BRI Simpedes RW 05", "Kotak kas pos ronda"}
+        # The demo's handovers lag the rounds: the patrol's holding is a row of its own.
+        assert set(accounts) == {"Kas tunai", "BRI Simpedes RW 05", "Kotak kas pos ronda", "Di petugas ronda"}
         for name, (opening, money_in, money_out, t_in, t_out, closing) in accounts.items():
             assert opening + money_in - money_out + t_in - t_out == closing, (month, name)
+            if name == "Di petugas ronda":
+                assert closing == held_outside_accounts(_last_day(month)), month
+                continue
             assert closing == account_balance_at(Account.objects.get(name=name).pk, _last_day(month))
         total = rows["Total"]
         assert tuple(map(sum, zip(*accounts.values(), strict=True))) == total
@@ -106,7 +111,7 @@ def test_xlsx_account_table_adds_up_to_the_cash_book(months):
 def test_pdf_account_table_adds_up_to_the_cash_book(months):
     for month in months:
         rows = _pdf_rows(month)
-        assert set(rows) == {"Kas tunai", "BRI Simpedes RW 05", "Kotak kas pos ronda", "Total"}
+        assert set(rows) == {"Kas tunai", "BRI Simpedes RW 05", "Kotak kas pos ronda", "Di petugas ronda", "Total"}
         for name, (opening, money_in, money_out, transfers, closing) in rows.items():
             assert opening + money_in - money_out + transfers == closing, (month, name)
         summary = month_summary(month)

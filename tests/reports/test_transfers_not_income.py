@@ -62,11 +62,13 @@ def test_a_transfer_changes_no_report_figure(bendahara, kampung):
     assert csv_bytes == before[1] and text == before[2]
     total, total_before = accounts[-1], accounts_before[-1]
     assert total[:5] == total_before[:5] and total[7] == total_before[7] == summary.closing
-    assert (total_before[5], total_before[6], total[5], total[6]) == (0, 0, 30_000, 30_000)
+    # The round's Rp 4.000 reached Kas tunai from the patrol as a transfer too (its handover).
+    assert (total_before[5], total_before[6], total[5], total[6]) == (4_000, 4_000, 34_000, 34_000)
     rows = {row[0]: row[2:] for row in accounts[1:-1]}
-    assert rows["Kas tunai"] == (0, 54_000, 20_000, 0, 30_000, 4_000)
+    assert rows["Di petugas ronda"] == (0, 4_000, 0, 0, 4_000, 0)
+    assert rows["Kas tunai"] == (0, 50_000, 20_000, 4_000, 30_000, 4_000)
     assert rows["BRI Simpedes"] == (0, 0, 0, 30_000, 0, 30_000)
     # The PDF carries its making time; its figures are the same, but for the per-account table's.
     assert _without_accounts(pdf_text) == _without_accounts(before[3])
-    assert "+Rp 30.000" in pdf_text and "-Rp 30.000" in pdf_text
+    assert "+Rp 30.000" in pdf_text and "-Rp 26.000" in pdf_text  # Kas tunai: the round's 4.000 in, 30.000 out
     assert {row.account.name: row.balance for row in account_balances()} == {"Kas tunai": 4_000, "BRI Simpedes": 30_000}

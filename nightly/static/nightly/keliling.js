@@ -143,6 +143,8 @@
     badge.textContent = T.pending.replace("%(n)s", pending);
     badge.classList.toggle("d-none", pending === 0);
     badge.dataset.count = String(pending);
+    // Read by app.js at logout, which must decide at once: the logout then goes as a plain form post.
+    localStorage.setItem("keliling-unsent", String(pending));
     if (!state.syncing) $("sync-state").textContent = pending ? (navigator.onLine ? "" : T.offline) : T.allSent;
     return pending;
   }
