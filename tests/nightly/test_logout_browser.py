@@ -46,7 +46,10 @@ def _open_route(page: Page, base: str, rt) -> None:
 
 
 def _log_out(page: Page) -> None:
+    # As a collector does: on a page that has loaded, in a menu that has finished opening.
+    page.wait_for_load_state()
     page.get_by_role("button", name="Buka menu").click()
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
     page.get_by_role("button", name="Keluar").click()
 
 
