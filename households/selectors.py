@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 
 from households.models import RT, Household, HouseholdStatus, ImportColumnChoice
 from jimpitan.lib.money import format_rupiah
+from jimpitan.lib.people import display_name
 
 HISTORY_LIMIT = 50
 
@@ -69,7 +70,7 @@ def household_history(household: Household) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=(user.get_full_name() or user.get_username()) if user else "",
+                who=display_name(user),
                 kind=record.history_type,
                 reason=record.history_change_reason or "",
                 changes=changes,

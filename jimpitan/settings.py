@@ -148,7 +148,7 @@ TEMPLATES = [
                 "jimpitan.context_processors.kampung",
                 "csp.context_processors.nonce",
             ],
-            "builtins": ["jimpitan.templatetags.rupiah"],
+            "builtins": ["jimpitan.templatetags.rupiah", "jimpitan.templatetags.people"],
         },
     },
 ]

@@ -12,6 +12,7 @@ from jimpitan.forms import RupiahField
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day, parse_month
+from jimpitan.lib.people import display_name
 from jimpitan.roles import BENDAHARA, PETUGAS
 from ledger.models import Account, default_account_id
 from nightly.models import Round, SwapKind
@@ -43,7 +44,7 @@ def collector_user_queryset():
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class SheetHeaderForm(forms.Form):
@@ -190,7 +191,7 @@ class RosterSwapForm(forms.Form):
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class HandoverForm(forms.Form):

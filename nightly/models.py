@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.pasaran import pasaran_index
+from jimpitan.lib.people import display_name
 from jimpitan.lib.querysets import DatedQuerySet
 
 
@@ -91,7 +92,7 @@ class Handover(models.Model):
     def handed_by_display(self) -> str:
         if self.handed_by_id is None:
             return self.handed_by_name
-        return self.handed_by.get_full_name() or self.handed_by.get_username()
+        return display_name(self.handed_by)
 
 
 class Round(models.Model):
@@ -385,7 +386,7 @@ class RosterAssignment(models.Model):
     def display_name(self) -> str:
         if self.user_id is None:
             return self.name
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)
 
     def matches(self, day) -> bool:
         if self.kind == RosterKind.DATE:
@@ -476,4 +477,4 @@ class RosterSwap(models.Model):
     def replacement_display(self) -> str:
         if self.replacement_user_id is None:
             return self.replacement_name
-        return self.replacement_user.get_full_name() or self.replacement_user.get_username()
+        return display_name(self.replacement_user)

@@ -18,6 +18,7 @@ from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.pasaran import pasaran_index, pasaran_of, weekday_name
+from jimpitan.lib.people import display_name
 from nightly.models import (
     Contribution,
     ContributionState,
@@ -567,7 +568,7 @@ def duty_audit(month: dt.date, today: dt.date | None = None) -> DutyAudit:
                 rostered[assignment.display_name].append(day)
                 took_part[assignment.display_name] += _took_part(assignment, rnd)
             if rnd is not None and rnd.recorded_by_id and duty and rnd.recorded_by_id not in {a.user_id for a in duty}:
-                recorder = rnd.recorded_by.get_full_name() or rnd.recorded_by.get_username()
+                recorder = display_name(rnd.recorded_by)
                 off_roster.append(OffRosterRound(rnd, recorder, tuple(a.display_name for a in duty)))
     idle = [IdleDuty(name, len(days), tuple(days)) for name, days in sorted(rostered.items()) if not took_part[name]]
     off_roster.sort(key=lambda row: (row.round.evening, row.round.rt_id))
@@ -612,7 +613,7 @@ def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bo
             addresses[round_id].append(address)
     recaps = []
     for rnd in rounds:
-        people = [u.get_full_name() or u.get_username() for u in rnd.collector_users.all()]
+        people = [display_name(u) for u in rnd.collector_users.all()]
         people += [name.strip() for name in rnd.collectors.split(",") if name.strip() and name.strip() not in people]
         recaps.append(
             RoundRecap(
@@ -678,7 +679,7 @@ def bucket_totals(rounds: list[HeldRound]) -> list[int]:
 
 def round_holder(rnd: Round) -> str:
     """Who holds a round's money until it is handed over: its petugas' accounts, else the names typed."""
-    names = sorted(u.get_full_name() or u.get_username() for u in rnd.collector_users.all())
+    names = sorted(display_name(u) for u in rnd.collector_users.all())
     return ", ".join(names) or rnd.collectors.strip() or str(_("(petugas tidak dicatat)"))
 
 

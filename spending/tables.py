@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from jimpitan.lib.people import display_name
 from jimpitan.lib.tables import MoneyColumn
 from spending.models import Expense, OtherIncome, Project
 
@@ -63,10 +64,10 @@ class ExpenseTable(ProjectAndAmountCells, tables.Table):
         return value
 
     def render_approved_by(self, value):
-        return value.get_full_name() or value.get_username()
+        return display_name(value)
 
     def value_approved_by(self, value):
-        return (value.get_full_name() or value.get_username()) if value else ""
+        return display_name(value)
 
     def render_receipt(self, record):
         if not record.receipt:
