@@ -186,14 +186,20 @@ def lowest_balance_from(day: dt.date) -> tuple[dt.date, int]:
     An expense on `day` is only safe if it does not exceed this: cash spent on the 3rd is also missing
     on the 20th, so a later low point counts too.
     """
-    balance = balance_at(day - dt.timedelta(days=1))
-    lowest_day, lowest = day, None
-    for period, flow in sorted(_collect(by_month=False, start=day).items()):
-        balance += flow.net
+    moves = {period: flow.net for period, flow in _collect(by_month=False, start=day).items()}
+    return lowest_end_of_day(day, balance_at(day - dt.timedelta(days=1)), moves)
+
+
+def lowest_end_of_day(day: dt.date, before: int, moves: dict[dt.date, int]) -> tuple[dt.date, int]:
+    """The lowest end-of-day balance on `day` or a later date in `moves`, and that date, starting from the
+    balance `before` the day. `day` itself always counts, also when nothing moved on it: money spent on it
+    would be missing that very evening."""
+    balance, lowest_day, lowest = before, day, None
+    for moved_on in sorted({day, *(d for d in moves if d >= day)}):
+        balance += moves.get(moved_on, 0)
         if lowest is None or balance < lowest:
-            lowest_day, lowest = period, balance
-    if lowest is None:
-        return day, balance
+            lowest_day, lowest = moved_on, balance
+    assert lowest is not None  # `day` is always in the loop
     return lowest_day, lowest
 
 
@@ -324,14 +330,7 @@ def lowest_account_balances_from(day: dt.date, account_ids: Iterable[int]) -> di
     result = {}
     for account_id in account_ids:
         days = moves.get(account_id, {})
-        balance = sum(amount for d, amount in days.items() if d < day)
-        lowest_day, lowest = day, None
-        for d in sorted(d for d in days if d >= day):
-            balance += days[d]
-            if lowest is None or balance < lowest:
-                lowest_day, lowest = d, balance
-        lowest = balance if lowest is None else lowest
-        result[account_id] = (lowest_day, lowest)
+        result[account_id] = lowest_end_of_day(day, sum(amount for d, amount in days.items() if d < day), days)
     return result
 
 

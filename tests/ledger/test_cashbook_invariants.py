@@ -233,10 +233,10 @@ def test_accounts_add_up_to_the_cash_book_on_every_date(kampung, history, openin
         assert income - sum(f.jimpitan for f in flows.values()) == recorded_income
         assert sum(f.opening_entry for f in flows.values()) == sum(balance for balance, _o in openings)
         assert sum(f.expenses for f in flows.values()) == sum(a for k, _o, a, _w in history if k == "expense")
-        # The lowest balance per account from the probe on: the least of its end-of-day balances from then.
+        # The lowest balance per account from the probe on: the least of its end-of-day balances from then, the
+        # probe day's own included.
         lows = selectors.lowest_account_balances_from(probe_day, oracle)
         for pk, (_low_day, low) in lows.items():
-            later = sorted(d for d in oracle[pk] if d >= probe_day)
-            running = [sum(a for d, a in oracle[pk].items() if d <= day) for day in later]
-            assert low == (min(running) if running else sum(a for d, a in oracle[pk].items() if d < probe_day))
+            days = {probe_day, *(d for d in oracle[pk] if d >= probe_day)}
+            assert low == min(sum(a for d, a in oracle[pk].items() if d <= day) for day in days)
         transaction.set_rollback(True)
