@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib import setup_code
@@ -12,7 +12,7 @@ from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day
 from jimpitan.models import KampungProfile, SignatureColumn
 from jimpitan.roles import BENDAHARA
-from jimpitan.services import check_opening_balance
+from jimpitan.services import check_opening_balance, handover_day_error
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 3000
@@ -234,14 +234,16 @@ class CommitteeHandoverForm(forms.Form):
         queryset=get_user_model().objects.none(),
         error_messages={"required": _("Pilih bendahara lama.")},
     )
-    incoming = UserChoiceField(
-        label=_("Bendahara baru (akun yang sudah ada)"), queryset=get_user_model().objects.none(), required=False
-    )
+    incoming = UserChoiceField(label=_("Akun yang sudah ada"), queryset=get_user_model().objects.none(), required=False)
     new_username = forms.CharField(
         label=_("atau buat akun baru: nama pengguna"),
         max_length=150,
         required=False,
-        validators=[get_user_model().username_validator],
+        validators=[
+            RegexValidator(
+                r"^[\w.@+-]+\Z", _("Nama pengguna hanya boleh berisi huruf, angka dan @ . + - _, tanpa spasi.")
+            )
+        ],
         help_text=_(
             "Huruf, angka dan @ . + - _ saja, tanpa spasi. Kata sandi sekali pakai ditampilkan setelah disimpan."
         ),
@@ -269,6 +271,9 @@ class CommitteeHandoverForm(forms.Form):
         day = self.cleaned_data["handed_over_on"]
         if not is_plausible_day(day):
             raise ValidationError(_("Tanggal tidak wajar."))
+        # Checked here too, so that it shows next to the other fields' errors; the service checks it again.
+        if error := handover_day_error(day):
+            raise ValidationError(error)
         return day
 
     def clean(self):

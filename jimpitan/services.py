@@ -108,19 +108,25 @@ def latest_committee_handover() -> TreasurerHandover | None:
     return TreasurerHandover.objects.order_by("-handed_over_on", "-pk").first()
 
 
+def handover_day_error(day: dt.date, *, today: dt.date | None = None) -> str | None:
+    """Why a serah terima cannot be dated `day` (None when it can): not in the future, not before the last one."""
+    if day > (today or timezone.localdate()):
+        return _("Tanggal serah terima belum terjadi. Pilih hari ini atau sebelumnya.")
+    latest = latest_committee_handover()
+    if latest is not None and day < latest.handed_over_on:
+        return _("Serah terima sebelumnya tercatat %(day)s; tanggal ini tidak boleh lebih awal.") % {
+            "day": date_format(latest.handed_over_on, "j F Y")
+        }
+    return None
+
+
 def check_committee_handover(
     *, handed_over_on: dt.date, outgoing, incoming=None, new_username: str = "", today: dt.date | None = None
 ) -> None:
     """Raise ValidationError, keyed by the form's fields, when this handover cannot be recorded."""
     errors: dict[str, str] = {}
-    today = today or timezone.localdate()
-    if handed_over_on > today:
-        errors["handed_over_on"] = _("Tanggal serah terima belum terjadi. Pilih hari ini atau sebelumnya.")
-    latest = latest_committee_handover()
-    if latest is not None and handed_over_on < latest.handed_over_on:
-        errors["handed_over_on"] = _(
-            "Serah terima sebelumnya tercatat %(day)s; tanggal ini tidak boleh lebih awal."
-        ) % {"day": date_format(latest.handed_over_on, "j F Y")}
+    if day_error := handover_day_error(handed_over_on, today=today):
+        errors["handed_over_on"] = day_error
     if not is_treasurer(outgoing):
         errors["outgoing"] = _("%(name)s bukan Bendahara saat ini.") % {"name": display_name(outgoing)}
     if (incoming is None) == (not new_username):

@@ -146,7 +146,10 @@ def test_bad_input_is_refused_next_to_its_field_and_nothing_is_saved(client, ben
     _assert_refused(response, "handed_over_on", "belum terjadi", bendahara)
     _assert_refused(_post(client), "incoming", "salah satu", bendahara)
     _assert_refused(_post(client, new_username="POKJA", new_full_name="X"), "new_username", "sudah dipakai", bendahara)
-    _assert_refused(_post(client, new_username="bu sri", new_full_name="X"), "new_username", "", bendahara)
+    response = _post(client, new_username="bu sri", handed_over_on=tomorrow)
+    _assert_refused(response, "new_username", "tanpa spasi", bendahara)
+    # Every mistake shows at once, each next to its field.
+    assert "belum terjadi" in response.context["form"].errors["handed_over_on"][0]
     _assert_refused(_post(client, new_username="bu_sri"), "new_full_name", "nama lengkap", bendahara)
     _assert_refused(_post(client, incoming=pokja.pk, chair_name=""), "chair_name", "Ketua", bendahara)
     assert get_user_model().objects.count() == users
