@@ -9,6 +9,7 @@ asks again inside its transaction, before the row is written; a database trigger
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from dataclasses import dataclass
@@ -154,7 +155,9 @@ def _new_treasurer_account(username: str, full_name: str):
 def _forget_cached_permissions(*users) -> None:
     for user in users:
         for cache in ("_jimpitan_roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-            user.__dict__.pop(cache, None)
+            # delattr, not the instance dict: request.user is a lazy object that passes it on to the user.
+            with contextlib.suppress(AttributeError):
+                delattr(user, cache)
 
 
 def _move_the_office(outgoing, incoming) -> None:
@@ -212,4 +215,7 @@ def record_committee_handover(
         _move_the_office(outgoing, incoming)
         # The reports sign with the new Bendahara's name from now on.
         SignatureColumn.objects.filter(role__istartswith="bendahara").update(name=display_name(incoming)[:150])
+    if recorded_by.pk == outgoing.pk:  # the page that answers already shows them as read-only
+        recorded_by.is_superuser = outgoing.is_superuser
+        _forget_cached_permissions(recorded_by)
     return CommitteeHandoverResult(handover, password)

@@ -174,6 +174,8 @@ def test_the_page_shows_the_one_time_password_once(client, bendahara):
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     password = response.context["result"].one_time_password
     assert password in response.content.decode()
+    # The answer's menu already shows the outgoing as read-only: the books' reports, not the month closing.
+    assert ">Tutup buku<" not in response.content.decode() and ">Laporan bulanan<" in response.content.decode()
     record = TreasurerHandover.objects.get()
     assert password not in client.get(reverse("reports:handover_detail", args=[record.pk])).content.decode()
     # The outgoing is read-only now: a second submit is refused.
