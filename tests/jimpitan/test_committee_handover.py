@@ -5,6 +5,8 @@ nothing half-saved, and the database itself refuses a handover to oneself."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -214,3 +216,41 @@ def test_the_service_refuses_what_the_form_refuses(bendahara, pokja):
     with pytest.raises(ValidationError) as refused:
         _hand_over(bendahara, incoming=pokja, new_username="juga_baru")
     assert "incoming" in refused.value.error_dict
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the in-memory shared-cache test database reports table locks instead of waiting; "
+    "on a file database BEGIN IMMEDIATE serialises the writers",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_handovers_of_one_office_at_once_give_it_to_one_person(bendahara, pokja, petugas, monkeypatch, roles):
+    from jimpitan import services
+
+    real = services.check_committee_handover
+
+    def slow(**kwargs):
+        # Widen the window between the check and the commit so that, without the row lock, both pass.
+        real(**kwargs)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(services, "check_committee_handover", slow)
+    outcomes: list[str] = []
+
+    def hand_over_to(incoming) -> None:
+        try:
+            _hand_over(bendahara, incoming=incoming)
+            outcomes.append("recorded")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hand_over_to, args=(user,)) for user in (pokja, petugas)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["recorded", "refused"]
+    assert TreasurerHandover.objects.count() == 1
+    assert _roles(bendahara) == {READER} and TreasurerHandover.objects.get().incoming in (pokja, petugas)
