@@ -4,13 +4,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib import setup_code
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
+from jimpitan.lib.months import is_plausible_day
 from jimpitan.models import KampungProfile, SignatureColumn
-from jimpitan.services import check_opening_balance
+from jimpitan.roles import BENDAHARA
+from jimpitan.services import check_opening_balance, handover_day_error
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 3000
@@ -209,3 +211,73 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         "password_incorrect": _("Kata sandi lama salah. Periksa lagi, huruf besar dan kecil dibedakan."),
         "password_mismatch": _("Kedua kata sandi baru tidak sama. Tulis ulang keduanya."),
     }
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.get_username()})" if name else obj.get_username()
+
+
+class CommitteeHandoverForm(forms.Form):
+    """Serah terima bendahara: the date, who hands over (chosen only by a superuser; a Bendahara hands over their
+    own office), who takes over (an account, or a new one), and the Ketua who acknowledges. The service checks the
+    people and the date again, inside its transaction."""
+
+    handed_over_on = forms.DateField(
+        label=_("Tanggal serah terima"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Isi tanggal serah terima."), "invalid": _("Tanggal tidak dikenali.")},
+    )
+    outgoing = UserChoiceField(
+        label=_("Bendahara lama"),
+        queryset=get_user_model().objects.none(),
+        error_messages={"required": _("Pilih bendahara lama.")},
+    )
+    incoming = UserChoiceField(label=_("Akun yang sudah ada"), queryset=get_user_model().objects.none(), required=False)
+    new_username = forms.CharField(
+        label=_("atau buat akun baru: nama pengguna"),
+        max_length=150,
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^[\w.@+-]+\Z", _("Nama pengguna hanya boleh berisi huruf, angka dan @ . + - _, tanpa spasi.")
+            )
+        ],
+        help_text=_(
+            "Huruf, angka dan @ . + - _ saja, tanpa spasi. Kata sandi sekali pakai ditampilkan setelah disimpan."
+        ),
+    )
+    new_full_name = forms.CharField(label=_("Nama lengkap bendahara baru"), max_length=150, required=False)
+    chair_title = forms.CharField(label=_("Jabatan yang mengetahui"), max_length=60)
+    chair_name = forms.CharField(
+        label=_("Nama yang mengetahui"),
+        max_length=150,
+        error_messages={"required": _("Tulis nama Ketua yang mengetahui serah terima.")},
+    )
+    note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, recorder, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+        self.fields["incoming"].queryset = users
+        if recorder.is_superuser:
+            self.fields["outgoing"].queryset = users.filter(groups__name=BENDAHARA)
+        else:
+            # A Bendahara hands over their own office only.
+            del self.fields["outgoing"]
+
+    def clean_handed_over_on(self):
+        day = self.cleaned_data["handed_over_on"]
+        if not is_plausible_day(day):
+            raise ValidationError(_("Tanggal tidak wajar."))
+        # Checked here too, so that it shows next to the other fields' errors; the service checks it again.
+        if error := handover_day_error(day):
+            raise ValidationError(error)
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_username") and not (data.get("new_full_name") or "").strip():
+            self.add_error("new_full_name", _("Tulis nama lengkap bendahara baru untuk akunnya."))
+        return data

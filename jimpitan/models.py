@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 
@@ -152,3 +154,46 @@ class SignatureColumn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.name}".strip()
+
+
+class TreasurerHandover(models.Model):
+    """The handover between committees (serah terima): the outgoing Bendahara hands the books and the money to
+    the incoming one, with the Ketua acknowledging. Recorded by `record_committee_handover`, which moves the
+    Bendahara role with it; the document of the balances on that date is built from the books (reports)."""
+
+    handed_over_on = models.DateField(_("tanggal serah terima"), db_index=True)
+    outgoing = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="treasurer_handovers_given",
+        verbose_name=_("bendahara lama"),
+    )
+    incoming = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="treasurer_handovers_taken",
+        verbose_name=_("bendahara baru"),
+    )
+    chair_title = models.CharField(_("jabatan yang mengetahui"), max_length=60, default="Ketua Pokja")
+    chair_name = models.CharField(_("nama yang mengetahui"), max_length=150)
+    note = models.TextField(_("catatan"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dicatat oleh")
+    )
+    created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-handed_over_on", "-id"]
+        verbose_name = _("Serah terima bendahara")
+        verbose_name_plural = _("Serah terima bendahara")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outgoing=models.F("incoming")), name="treasurerhandover_two_people"
+            ),
+            models.CheckConstraint(condition=~models.Q(chair_name=""), name="treasurerhandover_chair_named"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handed_over_on.isoformat()} · {self.outgoing_id} → {self.incoming_id}"

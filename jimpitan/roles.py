@@ -1,4 +1,4 @@
-"""The three roles are Django groups; their permissions are granted by rule, so that a new model
+"""The roles are Django groups; their permissions are granted by rule, so that a new model
 gets the right permissions when `sync_role_permissions` runs again in a later migration."""
 
 from __future__ import annotations
@@ -6,7 +6,12 @@ from __future__ import annotations
 BENDAHARA = "Bendahara"
 PETUGAS = "Petugas"
 POKJA = "Pokja"
-ROLES = (BENDAHARA, PETUGAS, POKJA)
+# Reads the books and downloads the reports, writes nothing: the outgoing Bendahara after a committee
+# handover keeps sight of the books they kept.
+READER = "Pembaca"
+ROLES = (BENDAHARA, PETUGAS, POKJA, READER)
+# The roles that write: a committee handover takes them from the outgoing Bendahara.
+WRITING_ROLES = (BENDAHARA, PETUGAS, POKJA)
 
 # Our own apps: the treasurer keeps all of their books.
 BOOK_APPS = ("jimpitan", "households", "nightly", "spending", "ledger")
@@ -49,11 +54,13 @@ def _wanted(role: str, app_label: str, codename: str) -> bool:
         return (app_label, codename) in PETUGAS_PERMISSIONS
     if role == POKJA:
         return codename.startswith("view_") or (app_label, codename) in POKJA_EXTRA
+    if role == READER:
+        return codename.startswith("view_") or (app_label, codename) == ("ledger", "export_report")
     return False
 
 
 def sync_role_permissions(apps, schema_editor=None) -> None:
-    """Create the three groups and (re)grant their permissions. Used by data migrations."""
+    """Create the groups and (re)grant their permissions. Used by data migrations."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():

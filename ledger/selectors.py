@@ -360,9 +360,15 @@ def broken_balance_checks(account_ids: Iterable[int] | None = None, since: dt.da
     return broken
 
 
-def last_balance_checks() -> dict[int, BalanceCheck]:
-    """Each account's latest bank check, by account id. One query."""
-    latest = BalanceCheck.objects.filter(account=models.OuterRef("account")).order_by("-check_date", "-pk")
+def last_balance_checks(until: dt.date | None = None, *, matched_only: bool = False) -> dict[int, BalanceCheck]:
+    """Each account's latest bank check (dated `until` or earlier; the latest that matched with `matched_only`),
+    by account id. One query."""
+    latest = BalanceCheck.objects.filter(account=models.OuterRef("account"))
+    if until is not None:
+        latest = latest.filter(check_date__lte=until)
+    if matched_only:
+        latest = latest.filter(stated_balance=models.F("app_balance"))
+    latest = latest.order_by("-check_date", "-pk")
     checks = BalanceCheck.objects.filter(pk=models.Subquery(latest.values("pk")[:1]))
     return {check.account_id: check for check in checks}
 

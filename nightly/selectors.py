@@ -688,11 +688,15 @@ def held_total() -> int:
     return int(Round.objects.filter(handover__isnull=True).aggregate(total=Sum("total"))["total"] or 0)
 
 
-def held_rounds(today: dt.date | None = None) -> list[HeldRound]:
-    """Every round not yet handed over, oldest first, with who holds it and its age. Two queries."""
-    today = today or evening_of()
+def held_rounds(today: dt.date | None = None, *, on: dt.date | None = None) -> list[HeldRound]:
+    """Every round not yet handed over, oldest first, with who holds it and its age. With `on`: the rounds the
+    patrol held at the end of that day (collected by then, handed over after it), aged to it. Two queries."""
+    today = on or today or evening_of()
+    held = Q(handover__isnull=True)
+    if on is not None:
+        held = Q(evening__lte=on) & (held | Q(handover__received_on__gt=on))
     rounds = (
-        Round.objects.filter(handover__isnull=True)
+        Round.objects.filter(held)
         .select_related("rt")
         .prefetch_related("collector_users")
         .order_by("evening", "rt__display_order", "rt__number")
@@ -700,10 +704,11 @@ def held_rounds(today: dt.date | None = None) -> list[HeldRound]:
     return [HeldRound(rnd, round_holder(rnd), (today - rnd.evening).days) for rnd in rounds]
 
 
-def held_by_patrol(today: dt.date | None = None) -> list[HeldGroup]:
-    """The rounds not yet handed over, grouped by who holds them, the longest-held group first. Two queries."""
+def held_by_patrol(today: dt.date | None = None, *, on: dt.date | None = None) -> list[HeldGroup]:
+    """The rounds not yet handed over (held at the end of `on`, see `held_rounds`), grouped by who holds them,
+    the longest-held group first. Two queries."""
     groups: dict[str, list[HeldRound]] = defaultdict(list)
-    for held in held_rounds(today):
+    for held in held_rounds(today, on=on):
         groups[held.holder].append(held)
     return sorted((HeldGroup(h, rounds) for h, rounds in groups.items()), key=lambda g: (-g.oldest, g.holder))
 

@@ -3,10 +3,11 @@ The kampung's cash balance is not computed here: it always comes from ledger.sel
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import BigIntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from spending.models import Expense, OtherIncome, Project
@@ -78,6 +79,18 @@ def project_progress(project_id: int | None = None) -> list[ProjectProgress]:
 def recent_expenses(limit: int = 10) -> list[Expense]:
     """The latest expenses with their project (one query)."""
     return list(Expense.objects.select_related("project").order_by("-spent_on", "-id")[:limit])
+
+
+def unapproved_expenses(day: dt.date) -> list[Expense]:
+    """The expenses spent by the end of `day` that no Pokja member had approved by then (approved later, or not
+    yet), oldest first, with their project and who recorded them. One query."""
+    approved_by_then = Q(approved_by__isnull=False, approved_at__date__lte=day)
+    return list(
+        Expense.objects.filter(spent_on__lte=day)
+        .exclude(approved_by_then)
+        .select_related("project", "recorded_by")
+        .order_by("spent_on", "id")
+    )
 
 
 def project_expenses(project_id: int) -> QuerySet[Expense]:

@@ -27,6 +27,7 @@ from whitenoise.compress import Compressor
 from demo.seeding import seed_demo, wipe_bookkeeping
 from households.models import RT, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
+from jimpitan.models import TreasurerHandover
 from jimpitan.roles import sync_role_permissions
 from ledger.models import MonthClosing
 from nightly.models import Round
@@ -105,6 +106,16 @@ def _seed() -> dict:
     rows_changed_in_bulk.send(sender=Household)
     round_ = Round.objects.order_by("-evening", "pk").first()
     closed = MonthClosing.objects.order_by("month").first()
+    # A past serah terima between two former treasurers: the crawled roles keep their rights.
+    users = get_user_model().objects
+    former = users.create_user(username="bendahara-2024", first_name="Bu Ratna")
+    handover = TreasurerHandover.objects.create(
+        handed_over_on=round_.evening,
+        outgoing=former,
+        incoming=users.create_user(username="bendahara-2025", first_name="Pak Joko"),
+        chair_name="Pak Hadi",
+        recorded_by=former,
+    )
     return {
         "rt": RT.objects.exclude(pk=big.pk).order_by("display_order").first(),
         "big_rt": big,
@@ -117,6 +128,7 @@ def _seed() -> dict:
         "expense": Expense.objects.order_by("-spent_on", "pk").first(),
         "income": OtherIncome.objects.order_by("-received_on", "pk").first(),
         "project": Project.objects.order_by("pk").first(),
+        "committee_handover": handover,
     }
 
 

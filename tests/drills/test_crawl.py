@@ -86,6 +86,10 @@ PAGES: dict[str, object] = {
     "nightly:handover_list": None,
     "nightly:handover_create": None,
     "nightly:handover_held": None,
+    "reports:handover_list": None,
+    "reports:handover_create": None,
+    "reports:handover_preview": None,
+    "reports:handover_detail": lambda o: [o["committee_handover"].pk],
 }
 
 # Pages whose form is submitted empty as well, to crawl its error state. Only forms that create something or
@@ -101,6 +105,7 @@ EMPTY_FORMS = {
     "spending:project_create",
     "books:adjustment_create",
     "nightly:handover_create",
+    "reports:handover_create",
 }
 
 NOT_PAGES = {
@@ -133,6 +138,7 @@ NOT_PAGES = {
     "reports:download": "a PDF/CSV download",
     "reports:year_download": "the yearly report (LPJ), a PDF/XLSX download",
     "nightly:handover_delete": "POST only (removing a handover)",
+    "reports:handover_download": "the serah terima's document, a PDF download",
 }
 
 # (rule, page name) -> why it cannot be fixed here. Empty: every violation the crawl found was fixed.

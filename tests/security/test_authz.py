@@ -143,6 +143,18 @@ def _handover(w: World):
     return handover
 
 
+def _committee_handover(w: World):
+    """A past serah terima between two people who are not the test roles, so the roles stay as they are."""
+    from jimpitan.models import TreasurerHandover
+
+    users = get_user_model().objects
+    old = users.create_user(username="bendahara-lama", first_name="Bu Lama")
+    new = users.create_user(username="bendahara-baru", first_name="Pak Baru")
+    return TreasurerHandover.objects.create(
+        handed_over_on=evening_of(), outgoing=old, incoming=new, chair_name="Ketua Rahasia", recorded_by=old
+    )
+
+
 NAME, PHONE = b"Rahasia Sukmawati", b"081299887766"
 EXPENSE, INCOME = b"Ban ambulans rahasia", b"Donasi rahasia"
 
@@ -206,6 +218,11 @@ MATRIX: dict[str, ObjectUrl] = {
     "reports:year_download": ObjectUrl(
         lambda w: reverse("reports:year_download", args=["xlsx"]) + f"?tahun={w.round.evening.year}", POKJA_UP
     ),
+    # Serah terima bendahara: every role that reads the books reads its document (the PDF is compressed).
+    "reports:handover_detail": _u(
+        "reports:handover_detail", lambda w: _committee_handover(w).pk, POKJA_UP, b"Ketua Rahasia"
+    ),
+    "reports:handover_download": _u("reports:handover_download", lambda w: _committee_handover(w).pk, POKJA_UP),
     # The public ledger: totals for everyone, by design (the leak drill checks what they contain).
     "public_year": _u("public_year", lambda w: w.round.evening.year, EVERYONE),
     "public_evening": _u("public_evening", lambda w: w.round.evening.isoformat(), EVERYONE),

@@ -40,6 +40,7 @@ NASTY = [
     "NaN",
 ]
 QUERY_KEYS = ["bulan", "malam", "rt", "page", "sort", "unduh", "status", "q", "kode", "tahun", "next", "per_page"]
+QUERY_KEYS += ["tanggal"]  # the serah terima's preview
 text = st.one_of(st.sampled_from(NASTY), st.text(string.printable, max_size=40), st.integers().map(str))
 
 
