@@ -103,7 +103,13 @@ def seed_demo(*, households: int, months: int, seed: int, today_evening: dt.date
         # The patrol hands the money over a few days later: spending from Kas tunai waits for it.
         handovers = seed_handovers(rng=rng, last=last, account_id=default_account_id(), recorded_by_id=treasurer.pk)
         result.extras.append(f"{handovers} handovers")
-        seed_spending(rng=rng, first_month=month_start(first), last_month=month_start(last), recorded_by=treasurer)
+        seed_spending(
+            rng=rng,
+            first_month=month_start(first),
+            last_month=month_start(last),
+            recorded_by=treasurer,
+            approved_by=users[2][0],
+        )
         result.extras.append("spending")
         deposits = seed_accounts(first_month=month_start(first), last=last, user=treasurer)
         result.extras.append(f"{deposits} bank deposits")

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from jimpitan.lib.months import month_start, next_month
@@ -82,6 +83,8 @@ RUNNING_COSTS = [
     ("Cetak kartu ronda", "Percetakan Mandiri", (60, 150)),
 ]
 
+# Days the Pokja takes to look at an expense's receipt.
+APPROVAL_LAG_DAYS = 3
 PROJECT_PAYEES = ["Toko Bangunan Sumber Rejeki", "CV Maju Bersama", "Toko Serba Ada", "Pak Darto (tukang)"]
 DONORS = ["Bapak H. Sulaiman", "Keluarga Bu Ratna", "Alumni Karang Taruna", "Warga RT 02", "Ibu Dewi Lestari"]
 
@@ -137,8 +140,11 @@ def _thousands(amount: float) -> int:
 
 
 @transaction.atomic
-def seed_spending(*, rng: random.Random, first_month: dt.date, last_month: dt.date, recorded_by) -> None:
-    """Projects over the period, with their purchases, running costs and other income month by month."""
+def seed_spending(
+    *, rng: random.Random, first_month: dt.date, last_month: dt.date, recorded_by, approved_by=None
+) -> None:
+    """Projects over the period, with their purchases, running costs and other income month by month. The
+    Pokja (`approved_by`) has approved the expenses older than a week."""
     months = _months(first_month, last_month)
     if not months:
         return
@@ -160,6 +166,7 @@ def seed_spending(*, rng: random.Random, first_month: dt.date, last_month: dt.da
         month_expenses = _running_costs(rng, step)
         month_expenses += _project_purchases(rng, step, projects, remaining, sum(e.amount for e in month_expenses))
         month_incomes = _project_incomes(rng, step, projects, partner_given) + _donations(rng, step)
+        approve_older_expenses(month_expenses, approved_by, latest)
         expenses += month_expenses
         incomes += month_incomes
         opening += flow.net - sum(e.amount for e in month_expenses) + sum(i.amount for i in month_incomes)
@@ -170,6 +177,17 @@ def seed_spending(*, rng: random.Random, first_month: dt.date, last_month: dt.da
     # bulk_create saves no model, so nothing else hears of these rows unless told.
     rows_changed_in_bulk.send(sender=Expense)
     rows_changed_in_bulk.send(sender=OtherIncome)
+
+
+def approve_older_expenses(expenses: list[Expense], approver, latest: dt.date) -> None:
+    """A kampung's Pokja looks at the receipts within days; the last week's are still waiting."""
+    if approver is None:
+        return
+    for expense in expenses:
+        if expense.spent_on <= latest - dt.timedelta(days=APPROVAL_LAG_DAYS * 2):
+            looked_at = expense.spent_on + dt.timedelta(days=APPROVAL_LAG_DAYS)
+            expense.approved_by = approver
+            expense.approved_at = timezone.make_aware(dt.datetime.combine(looked_at, dt.time(20)))
 
 
 def _create_projects(months: list[dt.date], latest: dt.date) -> list[_DemoProject]:

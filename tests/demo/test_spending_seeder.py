@@ -4,11 +4,12 @@ import datetime as dt
 import random
 
 import pytest
+from django.utils import timezone
 
 from households.models import RT
 from ledger.selectors import balance_at, lowest_balance_from
 from nightly.models import Round
-from spending.demo import PROJECTS, seed_spending
+from spending.demo import PROJECTS, approve_older_expenses, seed_spending
 from spending.models import Expense, OtherIncome, Project
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,15 @@ def test_is_deterministic(bendahara):
         Expense.objects.order_by("spent_on", "amount", "description").values_list("spent_on", "amount", "description")
     )
     assert first == second
+
+
+def test_the_pokja_has_approved_all_but_the_last_week(bendahara, pokja):
+    rng = random.Random(7)
+    _jimpitan(rng)
+    seed_spending(rng=rng, first_month=FIRST, last_month=LAST, recorded_by=bendahara, approved_by=pokja)
+    assert not Expense.objects.filter(approved_by__isnull=True).exists()
+    for spent_on, approved_at in Expense.objects.values_list("spent_on", "approved_at"):
+        assert timezone.localdate(approved_at) == spent_on + dt.timedelta(days=3)
+    recent = [Expense(spent_on=dt.date.today() - dt.timedelta(days=2), amount=1, description="Gas")]
+    approve_older_expenses(recent, pokja, dt.date.today())
+    assert recent[0].approved_by is None
