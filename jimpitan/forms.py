@@ -106,7 +106,10 @@ class KampungProfileForm(forms.ModelForm):
         return logo
 
     def _clean_message(self, name: str) -> str:
+        """A blank text goes back to the default one; an unknown {word} is refused (it would be sent as is)."""
         text = self.cleaned_data.get(name, "").strip()
+        if not text:
+            return str(KampungProfile._meta.get_field(name).default)
         unknown = unknown_placeholders(text)
         if unknown:
             raise ValidationError(

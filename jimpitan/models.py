@@ -85,12 +85,14 @@ class KampungProfile(models.Model):
     reminder_text = models.TextField(
         _("teks pengingat WhatsApp"),
         default=DEFAULT_REMINDER_TEXT,
-        help_text=_("Dikirim Bendahara lewat WhatsApp ke satu rumah. Boleh memakai {nama}, {rumah}, {rt} dan {kampung}."),
+        blank=True,
+        help_text=_("Dikirim Bendahara lewat WhatsApp ke satu rumah. Boleh memakai {nama}, {rumah}, {rt} dan {kampung}. Kosong: teks bawaan."),
     )
     thanks_text = models.TextField(
         _("teks terima kasih WhatsApp"),
         default=DEFAULT_THANKS_TEXT,
-        help_text=_("Dikirim sesudah rumah membayar rapel. Boleh memakai {nama}, {rumah}, {rt} dan {kampung}."),
+        blank=True,
+        help_text=_("Dikirim sesudah rumah membayar rapel. Boleh memakai {nama}, {rumah}, {rt} dan {kampung}. Kosong: teks bawaan."),
     )
     letterhead_logo = models.ImageField(
         _("logo kop surat"),
