@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -172,6 +173,7 @@ class AwayPeriod(models.Model):
 
     history = HistoricalRecords()
     objects = AwayPeriodQuerySet.as_manager()
+    _history_user: Any  # set before save(): simple_history records who made the change
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -26,9 +26,7 @@ def register_queryset(today: dt.date | None = None):
     """The register's households, each with its current or next away period (`away_starts`, `away_ends`,
     `away_reason`, None when there is none) in the same query, for the list's badge."""
     today = today or timezone.localdate()
-    nearest = (
-        AwayPeriod.objects.filter(household_id=OuterRef("pk"), ends_on__gte=today).order_by("starts_on")[:1]
-    )
+    nearest = AwayPeriod.objects.filter(household_id=OuterRef("pk"), ends_on__gte=today).order_by("starts_on")[:1]
     return Household.objects.select_related("rt").annotate(
         away_starts=Subquery(nearest.values("starts_on")),
         away_ends=Subquery(nearest.values("ends_on")),

@@ -86,13 +86,19 @@ class KampungProfile(models.Model):
         _("teks pengingat WhatsApp"),
         default=DEFAULT_REMINDER_TEXT,
         blank=True,
-        help_text=_("Dikirim Bendahara lewat WhatsApp ke satu rumah. Boleh memakai {nama}, {rumah}, {rt} dan {kampung}. Kosong: teks bawaan."),
+        help_text=_(
+            "Dikirim Bendahara lewat WhatsApp ke satu rumah. "
+            "Boleh memakai {nama}, {rumah}, {rt} dan {kampung}. Kosong: teks bawaan."
+        ),
     )
     thanks_text = models.TextField(
         _("teks terima kasih WhatsApp"),
         default=DEFAULT_THANKS_TEXT,
         blank=True,
-        help_text=_("Dikirim sesudah rumah membayar rapel. Boleh memakai {nama}, {rumah}, {rt} dan {kampung}. Kosong: teks bawaan."),
+        help_text=_(
+            "Dikirim sesudah rumah membayar rapel. "
+            "Boleh memakai {nama}, {rumah}, {rt} dan {kampung}. Kosong: teks bawaan."
+        ),
     )
     letterhead_logo = models.ImageField(
         _("logo kop surat"),

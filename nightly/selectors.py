@@ -395,8 +395,8 @@ def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
     """
     first = month_start(month)
     round_evenings: dict[int, list[dt.date]] = defaultdict(list)
-    for rt_id, evening in Round.objects.in_month(first).filter(is_total_only=False).order_by().values_list(
-        "rt", "evening"
+    for rt_id, evening in (
+        Round.objects.in_month(first).filter(is_total_only=False).order_by().values_list("rt", "evening")
     ):
         round_evenings[rt_id].append(evening)
     # The month's rows only, through the evening index: a join from the households would count every

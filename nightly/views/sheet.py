@@ -145,7 +145,11 @@ def _save(
 
 def _render_sheet(request: HttpRequest, context: dict, *, rnd: Round | None, draft: SheetDraft) -> HttpResponse:
     # Read only now that the page is shown: a save that succeeds has redirected without them.
-    households = draft.households if draft.households is not None else sheet_households(context["rt"], rnd, evening=context["evening"])
+    households = (
+        draft.households
+        if draft.households is not None
+        else sheet_households(context["rt"], rnd, evening=context["evening"])
+    )
     stored = round_contributions(rnd)
     profile = KampungProfile.load()
     if context["rts"] is None:

@@ -153,6 +153,8 @@ def _away(w: World):
     return AwayPeriod.objects.create(
         household=w.household, starts_on=dt.date(2020, 3, 1), ends_on=dt.date(2020, 3, 9), note=AWAY_NOTE.decode()
     )
+
+
 EXPENSE, INCOME = b"Ban ambulans rahasia", b"Donasi rahasia"
 
 MATRIX: dict[str, ObjectUrl] = {
