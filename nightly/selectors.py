@@ -35,6 +35,15 @@ def _away_on(evening: dt.date) -> Exists:
     return Exists(AwayPeriod.objects.on(evening).filter(household_id=OuterRef("pk")))
 
 
+def _away_on_row() -> Exists:
+    """An away period of the outer contribution's household covering its evening."""
+    return Exists(
+        AwayPeriod.objects.filter(
+            household_id=OuterRef("household_id"), starts_on__lte=OuterRef("evening"), ends_on__gte=OuterRef("evening")
+        )
+    )
+
+
 def _sheet_households(rt: RT, rnd: Round | None):
     households = Household.objects.filter(rt=rt)
     if rnd is None:
@@ -402,16 +411,11 @@ def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
     # The month's rows only, through the evening index: a join from the households would count every
     # contribution of their whole history (6.5 s on the bench's five years). Rows of away evenings are
     # counted apart, so that an empty container left while away is not held against the house.
-    away_row = Exists(
-        AwayPeriod.objects.filter(
-            household_id=OuterRef("household_id"), starts_on__lte=OuterRef("evening"), ends_on__gte=OuterRef("evening")
-        )
-    )
     counts = {
         household_id: (rows, empty)
         for household_id, rows, empty in Contribution.objects.in_month(first)
         .order_by()
-        .alias(away=away_row)
+        .alias(away=_away_on_row())
         .filter(away=False)
         .values("household")
         .annotate(rows=Count("id"), empty=Count("id", filter=Q(state=ContributionState.EMPTY)))
@@ -639,9 +643,13 @@ def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bo
     if rt is not None:
         queryset = queryset.filter(rt=rt)
     rounds = list(queryset.order_by("rt__display_order", "rt__number"))
+    # An empty container of an away household is not a Kosong (it is mudik): left out of counts and addresses.
+    away_empty = Q(state=ContributionState.EMPTY) & Q(away=True)
     counts: dict[tuple[int, str], int] = {
         (row["round_id"], row["state"]): row["n"]
         for row in Contribution.objects.filter(round__in=rounds)
+        .alias(away=_away_on_row())
+        .exclude(away_empty)
         .order_by()
         .values("round_id", "state")
         .annotate(n=Count("id"))
@@ -650,6 +658,8 @@ def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bo
     if with_addresses and rounds:
         for round_id, address in (
             Contribution.objects.filter(round__in=rounds, state=ContributionState.EMPTY)
+            .alias(away=_away_on_row())
+            .exclude(away=True)
             .order_by("household__route_position")
             .values_list("round_id", "household__address")
         ):

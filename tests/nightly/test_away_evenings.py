@@ -184,3 +184,18 @@ def test_the_meeting_recap_leaves_away_evenings_out(bendahara, street):
     AwayPeriod.objects.all().delete()
     recap = {r.household.pk: r for r in missed_evenings_recap(EVENING)}
     assert recap[houses[1].pk].empty == 1
+
+
+def test_the_nightly_whatsapp_recap_does_not_count_an_away_house_as_kosong(bendahara, street):
+    from nightly.selectors import evening_recaps
+
+    rt, houses = street
+    save_sheet(
+        rt=rt,
+        evening=EVENING,
+        user=bendahara,
+        version=0,
+        rows=[SheetRow(houses[0].pk, "kosong", 0), SheetRow(houses[1].pk, "kosong", 0)],
+    )
+    (recap,) = evening_recaps(EVENING, with_addresses=True)
+    assert recap.empty == 1 and recap.empty_addresses == (houses[0].address,)
