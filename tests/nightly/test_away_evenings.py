@@ -115,15 +115,6 @@ def test_the_keliling_route_marks_the_away_house(client_as, street):
     assert [h["away"] for h in response.json()["households"]] == ["", "", ""]
 
 
-def test_the_phone_skips_away_houses():
-    """keliling.js steps over houses marked away (forward, back and after a tap) and does not wait for them."""
-    from django.conf import settings
-
-    script = (settings.BASE_DIR / "nightly" / "static" / "nightly" / "keliling.js").read_text()
-    assert "state.houses[index]?.away" in script
-    assert "state.houses.every((h) => h.away || currentTap(h))" in script
-
-
 # --- the household's pages ----------------------------------------------------------------------------------
 
 
