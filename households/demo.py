@@ -167,6 +167,8 @@ LEBARAN = {
     2028: dt.date(2028, 2, 27),
 }
 LEBARAN_AWAY = 5  # households that go mudik for each Lebaran in the demo's span
+# A coming Lebaran this close is already in the book: families tell the treasurer before they leave.
+LEBARAN_AHEAD = dt.timedelta(days=120)
 
 
 @dataclass(frozen=True)
@@ -223,11 +225,11 @@ def seed_households(*, rng: random.Random, households: int, first: dt.date, last
 
 
 def _away_plan(rng: random.Random, active: list[DemoHousehold], first: dt.date, last: dt.date) -> list[AwayPeriod]:
-    """A few families mudik around each Lebaran of the span (from three evenings before to a week after), and
-    one family working away now, back in a few days, so the pages show a current period too."""
+    """A few families mudik around each Lebaran of the span or coming soon (from three evenings before to a week
+    after), and one family working away now, back in a few days, so the pages show a current period too."""
     periods = []
     for lebaran in sorted(LEBARAN.values()):
-        if first <= lebaran <= last:
+        if first <= lebaran <= last + LEBARAN_AHEAD:
             for house in rng.sample(active, min(LEBARAN_AWAY, len(active))):
                 start, end = lebaran - dt.timedelta(days=3), lebaran + dt.timedelta(days=rng.randint(5, 9))
                 periods.append(AwayPeriod(household_id=house.pk, starts_on=start, ends_on=end, note="Mudik Lebaran"))
