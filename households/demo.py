@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from households.models import RT, Household, HouseholdStatus
+from households.models import RT, AwayPeriod, AwayReason, Household, HouseholdStatus
 from jimpitan.lib.sql import delete_all_rows, rows_changed_in_bulk
 
 # Usual amounts, weighted by how often a household picks them (mean about Rp 400 a night).
@@ -155,7 +155,20 @@ STREETS = ["Jl. Melati", "Jl. Mawar", "Gg. Kenanga", "Jl. Flamboyan", "Gg. Anggr
 RT_NAMES = ["Melati", "Mawar", "Kenanga", "Flamboyan", "Anggrek", "Cempaka"]
 
 # What this seeder empties, children first.
-WIPED_MODELS = (Household.history.model, Household, RT)
+WIPED_MODELS = (AwayPeriod.history.model, AwayPeriod, Household.history.model, Household, RT)
+
+# Idul Fitri (Lebaran) by year, as the government's calendar gives it: families go mudik around it.
+LEBARAN = {
+    2023: dt.date(2023, 4, 22),
+    2024: dt.date(2024, 4, 10),
+    2025: dt.date(2025, 3, 31),
+    2026: dt.date(2026, 3, 20),
+    2027: dt.date(2027, 3, 10),
+    2028: dt.date(2028, 2, 27),
+}
+LEBARAN_AWAY = 5  # households that go mudik for each Lebaran in the demo's span
+# A coming Lebaran this close is already in the book: families tell the treasurer before they leave.
+LEBARAN_AHEAD = dt.timedelta(days=120)
 
 
 @dataclass(frozen=True)
@@ -172,6 +185,11 @@ class DemoHousehold:
     # A habit of the simulated family, not a stored field: drawn here, with the household, so one seed
     # keeps giving the same kampung; the nightly seeder uses it.
     empty_chance: float
+    # The evenings (first, last) the family is away: the nightly seeder gives them no row.
+    away: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    def is_away(self, day: dt.date) -> bool:
+        return any(start <= day <= end for start, end in self.away)
 
 
 def wipe_households() -> None:
@@ -200,9 +218,47 @@ def seed_households(*, rng: random.Random, households: int, first: dt.date, last
                     empty_chance=rng.choice(EMPTY_CHANCES),
                 )
             )
+    seeded = _seed_away_periods(rng, seeded, first=first, last=last)
     # bulk_create saves no model, so nothing else hears of these rows unless told.
     rows_changed_in_bulk.send(sender=Household)
     return seeded
+
+
+def _away_plan(rng: random.Random, active: list[DemoHousehold], first: dt.date, last: dt.date) -> list[AwayPeriod]:
+    """A few families mudik around each Lebaran of the span or coming soon (from three evenings before to a week
+    after), and one family working away now, back in a few days, so the pages show a current period too."""
+    periods = []
+    for lebaran in sorted(LEBARAN.values()):
+        if first <= lebaran <= last + LEBARAN_AHEAD:
+            for house in rng.sample(active, min(LEBARAN_AWAY, len(active))):
+                start, end = lebaran - dt.timedelta(days=3), lebaran + dt.timedelta(days=rng.randint(5, 9))
+                periods.append(AwayPeriod(household_id=house.pk, starts_on=start, ends_on=end, note="Mudik Lebaran"))
+    taken = {period.household_id for period in periods}
+    free = [house for house in active if house.pk not in taken]
+    if free:
+        house = rng.choice(free)
+        periods.append(
+            AwayPeriod(
+                household_id=house.pk,
+                starts_on=last - dt.timedelta(days=6),
+                ends_on=last + dt.timedelta(days=4),
+                reason=AwayReason.WORK,
+                note="Proyek di luar kota",
+            )
+        )
+    return periods
+
+
+def _seed_away_periods(
+    rng: random.Random, seeded: list[DemoHousehold], *, first: dt.date, last: dt.date
+) -> list[DemoHousehold]:
+    active = [house for house in seeded if house.status == HouseholdStatus.ACTIVE]
+    periods = _away_plan(rng, active, first, last)
+    AwayPeriod.objects.bulk_create(periods)
+    away: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for period in periods:
+        away.setdefault(period.household_id, []).append((period.starts_on, period.ends_on))
+    return [replace(house, away=tuple(away.get(house.pk, ()))) for house in seeded]
 
 
 def called_name(head_name: str) -> str:

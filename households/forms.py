@@ -5,12 +5,13 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from households.import_columns import COLUMNS, SKIP
 from households.importing import MAX_BYTES
 from households.lib import FormulaError, PhoneError, clean_text_cell, normalise_phone
-from households.models import RT, Household, HouseholdStatus
+from households.models import RT, AwayPeriod, Household, HouseholdStatus
 from jimpitan.forms import RupiahField
 from jimpitan.lib.money import format_rupiah
 from jimpitan.models import KampungProfile
@@ -215,3 +216,48 @@ class ColumnMappingForm(forms.Form):
                 )
             rows.append((column, self[name], problem))
         return rows
+
+
+class AwayPeriodForm(forms.ModelForm):
+    """An away period of one household. The dates are both evenings included; the end may be in the future."""
+
+    class Meta:
+        model = AwayPeriod
+        fields = ["starts_on", "ends_on", "reason", "note"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "starts_on": _("Malam pertama rumah ini kosong karena pergi. Boleh diisi sebelum berangkat."),
+            "ends_on": _("Malam terakhir sebelum pulang. Sesudah tanggal ini status pergi selesai sendiri."),
+            "note": _("Misalnya: mudik ke Klaten. Tidak tampil di halaman umum."),
+        }
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.helper = _no_tag_helper()
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+        elif starts_on and ends_on:
+            clash = (
+                AwayPeriod.objects.filter(household=self.household)
+                .covering(starts_on, ends_on)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if clash is not None:
+                self.add_error("starts_on", overlap_message(clash))
+        return data
+
+
+def overlap_message(clash: AwayPeriod) -> str:
+    return _("Bertumpuk dengan masa pergi %(start)s sampai %(end)s. Ubah masa itu atau pilih tanggal lain.") % {
+        "start": date_format(clash.starts_on, "j F Y"),
+        "end": date_format(clash.ends_on, "j F Y"),
+    }

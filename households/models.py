@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 from django.urls import reverse
@@ -112,6 +115,88 @@ class Household(models.Model):
     @property
     def has_moved(self) -> bool:
         return self.status == HouseholdStatus.MOVED
+
+    def is_away_on(self, evening: dt.date) -> bool:
+        """Whether an away period covers `evening`. One query."""
+        return self.away_periods.on(evening).exists()
+
+
+class AwayReason(models.TextChoices):
+    MUDIK = "mudik", _("Mudik")
+    WORK = "bekerja", _("Bekerja di luar")
+    ILL = "sakit", _("Sakit")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class AwayPeriodQuerySet(models.QuerySet):
+    def covering(self, start: dt.date, end: dt.date) -> AwayPeriodQuerySet:
+        """Periods that touch any evening from `start` to `end` (both inclusive)."""
+        return self.filter(starts_on__lte=end, ends_on__gte=start)
+
+    def on(self, evening: dt.date) -> AwayPeriodQuerySet:
+        return self.covering(evening, evening)
+
+    def current_or_upcoming(self, today: dt.date) -> AwayPeriodQuerySet:
+        return self.filter(ends_on__gte=today)
+
+    def away_map(
+        self, start: dt.date, end: dt.date, households: Iterable[int] | None = None
+    ) -> dict[tuple[int, dt.date], str]:
+        """(household id, evening) -> reason of every away evening from `start` to `end` (inclusive). One
+        query, whatever the households' history: only the periods touching the range are read."""
+        periods = self.covering(start, end)
+        if households is not None:
+            periods = periods.filter(household_id__in=list(households))
+        away: dict[tuple[int, dt.date], str] = {}
+        for household_id, starts_on, ends_on, reason in periods.order_by().values_list(
+            "household_id", "starts_on", "ends_on", "reason"
+        ):
+            day, last = max(starts_on, start), min(ends_on, end)
+            while day <= last:
+                away[(household_id, day)] = reason
+                day += dt.timedelta(days=1)
+        return away
+
+
+class AwayPeriod(models.Model):
+    """A household away (mudik, working elsewhere, ill) from `starts_on` to `ends_on`, both evenings included.
+    Its evenings are neither empty nor missed; it may be entered ahead of time and ends by its date alone.
+    Two periods of one household never overlap (a database trigger, migration 0004)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="away_periods", verbose_name=_("rumah")
+    )
+    starts_on = models.DateField(_("mulai malam"))
+    ends_on = models.DateField(_("sampai malam"))
+    reason = models.CharField(_("alasan"), max_length=10, choices=AwayReason.choices, default=AwayReason.MUDIK)
+    note = models.CharField(_("catatan singkat"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+    objects = AwayPeriodQuerySet.as_manager()
+    _history_user: Any  # set before save(): simple_history records who made the change
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("masa pergi")
+        verbose_name_plural = _("masa pergi")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="awayperiod_ends_after_start"
+            ),
+            models.CheckConstraint(condition=models.Q(reason__in=AwayReason.values), name="awayperiod_reason_valid"),
+        ]
+        indexes = [models.Index(fields=["household", "starts_on"]), models.Index(fields=["ends_on", "starts_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.starts_on.isoformat()}–{self.ends_on.isoformat()}"
+
+    def covers(self, evening: dt.date) -> bool:
+        return self.starts_on <= evening <= self.ends_on
+
+    @property
+    def label(self) -> str:
+        """What an away evening shows: the reason's word ("Mudik", "Sakit"…)."""
+        return str(AwayReason(self.reason).label)
 
 
 class ImportColumnChoice(models.Model):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Field
+from django.db.models import Field, OuterRef, Subquery
+from django.utils import timezone
 from django.utils.formats import date_format
 
-from households.models import RT, Household, HouseholdStatus, ImportColumnChoice
+from households.models import RT, AwayPeriod, Household, HouseholdStatus, ImportColumnChoice
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.people import display_name
+from jimpitan.lib.whatsapp import fill_text, wa_link, wa_number
+from jimpitan.models import DEFAULT_REMINDER_TEXT, DEFAULT_THANKS_TEXT, KampungProfile
 
 HISTORY_LIMIT = 50
 
@@ -20,8 +23,49 @@ def remembered_import_columns() -> dict[str, str]:
     return dict(ImportColumnChoice.objects.values_list("header", "field"))
 
 
-def register_queryset():
-    return Household.objects.select_related("rt")
+def register_queryset(today: dt.date | None = None):
+    """The register's households, each with its current or next away period (`away_starts`, `away_ends`,
+    `away_reason`, None when there is none) in the same query, for the list's badge."""
+    today = today or timezone.localdate()
+    nearest = AwayPeriod.objects.filter(household_id=OuterRef("pk"), ends_on__gte=today).order_by("starts_on")[:1]
+    return Household.objects.select_related("rt").annotate(
+        away_starts=Subquery(nearest.values("starts_on")),
+        away_ends=Subquery(nearest.values("ends_on")),
+        away_reason=Subquery(nearest.values("reason")),
+    )
+
+
+AWAY_PERIODS_SHOWN = 20
+
+
+def away_periods(household: Household) -> list[AwayPeriod]:
+    """The household's latest away periods, newest first (one query)."""
+    return list(household.away_periods.order_by("-starts_on", "-id")[:AWAY_PERIODS_SHOWN])
+
+
+@dataclass(frozen=True)
+class WhatsAppLinks:
+    reminder: str
+    thanks: str
+    has_number: bool
+
+
+def whatsapp_links(household: Household, profile: KampungProfile | None) -> WhatsAppLinks:
+    """The Bendahara's private wa.me links for one household: a polite reminder and a thank-you, in the
+    kampung's words. Never for a public page: the link carries the phone number."""
+    values = {
+        "nama": household.head_name,
+        "rumah": household.address,
+        "rt": str(household.rt),
+        "kampung": profile.name if profile else "",
+    }
+    reminder = (profile.reminder_text if profile else "") or DEFAULT_REMINDER_TEXT
+    thanks = (profile.thanks_text if profile else "") or DEFAULT_THANKS_TEXT
+    return WhatsAppLinks(
+        wa_link(household.phone, fill_text(reminder, values)),
+        wa_link(household.phone, fill_text(thanks, values)),
+        bool(wa_number(household.phone)),
+    )
 
 
 @dataclass

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households.importing import ImportPlan
-from households.models import RT, Household, HouseholdStatus, ImportColumnChoice, new_private_code
+from households.models import RT, AwayPeriod, Household, HouseholdStatus, ImportColumnChoice, new_private_code
 
 
 class HouseholdInUse(ValidationError):
@@ -69,6 +69,31 @@ def delete_household(household: Household) -> None:
             household.delete()
         except ProtectedError:
             raise HouseholdInUse(in_use_message(), code="in_use") from None
+
+
+class AwayOverlap(ValidationError):
+    """Another away period of the household covers some of the same evenings."""
+
+
+def save_away_period(*, period: AwayPeriod, user=None) -> AwayPeriod:
+    """Create or change an away period. The form checks the overlap for its message; two saves at once are
+    settled by the database trigger, whose refusal comes back as AwayOverlap."""
+    try:
+        with transaction.atomic():
+            period._history_user = user
+            period.save()
+    except IntegrityError as error:
+        raise AwayOverlap(
+            _("Masa pergi ini bertumpuk dengan masa pergi lain rumah ini. Muat ulang halaman lalu periksa."),
+            code="overlap",
+        ) from error
+    return period
+
+
+def delete_away_period(*, period: AwayPeriod, user=None) -> None:
+    with transaction.atomic():
+        period._history_user = user
+        period.delete()
 
 
 class RouteChanged(ValidationError):

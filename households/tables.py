@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Household
+from households.models import AwayReason, Household
 from jimpitan.lib.tables import MoneyColumn
 
 
@@ -56,6 +58,21 @@ class HouseholdTable(tables.Table):
         empty_text = _("Belum ada rumah. Tambahkan satu per satu atau impor dari berkas.")
 
     def render_status(self, record) -> str:
+        return format_html("{}{}", self._status_text(record), self._away_badge(record))
+
+    @staticmethod
+    def _away_badge(record) -> str:
+        """The current or next away period from register_queryset's annotations, as a small badge."""
+        if not getattr(record, "away_ends", None):
+            return ""
+        reason = AwayReason(record.away_reason).label
+        if record.away_starts <= timezone.localdate():
+            text = _("%(reason)s s.d. %(end)s") % {"reason": reason, "end": date_format(record.away_ends, "j M")}
+        else:
+            text = _("%(reason)s mulai %(start)s") % {"reason": reason, "start": date_format(record.away_starts, "j M")}
+        return format_html(' <span class="badge text-bg-info" data-away>{}</span>', text)
+
+    def _status_text(self, record) -> str:
         if record.moved_on:
             return format_html("{} ({})", record.get_status_display(), record.moved_on.strftime("%d/%m/%Y"))
         if record.has_moved:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from households.views import importing, register, route
+from households.views import away, importing, register, route
 
 app_name = "households"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/ubah/", register.household_edit, name="edit"),
     path("<int:pk>/pindah/", register.household_move, name="move"),
     path("<int:pk>/hapus/", register.household_delete, name="delete"),
+    path("<int:pk>/pergi/baru/", away.away_create, name="away_create"),
+    path("pergi/<int:pk>/ubah/", away.away_edit, name="away_edit"),
+    path("pergi/<int:pk>/hapus/", away.away_delete, name="away_delete"),
     path("rt/", route.rt_list, name="rt_list"),
     path("rt/baru/", route.rt_create, name="rt_create"),
     path("rt/<int:pk>/ubah/", route.rt_edit, name="rt_edit"),

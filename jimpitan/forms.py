@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jimpitan.lib import setup_code
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day
+from jimpitan.lib.whatsapp import unknown_placeholders
 from jimpitan.models import KampungProfile, SignatureColumn
 from jimpitan.roles import BENDAHARA
 from jimpitan.services import check_opening_balance, handover_day_error
@@ -83,8 +84,12 @@ class KampungProfileForm(forms.ModelForm):
             "opening_balance_date",
             "sign_place",
             "letterhead_logo",
+            "reminder_text",
+            "thanks_text",
         ]
         widgets = {
+            "reminder_text": forms.Textarea(attrs={"rows": 4}),
+            "thanks_text": forms.Textarea(attrs={"rows": 3}),
             "opening_balance_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "letterhead_logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
         }
@@ -101,6 +106,25 @@ class KampungProfileForm(forms.ModelForm):
         if max(image.size) > LOGO_MAX_PIXELS:
             raise ValidationError(_("Logo terlalu besar: paling besar 3000 × 3000 piksel."))
         return logo
+
+    def _clean_message(self, name: str) -> str:
+        """A blank text goes back to the default one; an unknown {word} is refused (it would be sent as is)."""
+        text = self.cleaned_data.get(name, "").strip()
+        if not text:
+            return str(KampungProfile._meta.get_field(name).default)
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise ValidationError(
+                _("Tanda {%(word)s} tidak dikenal. Yang bisa dipakai: {nama}, {rumah}, {rt} dan {kampung}.")
+                % {"word": unknown[0]}
+            )
+        return text
+
+    def clean_reminder_text(self):
+        return self._clean_message("reminder_text")
+
+    def clean_thanks_text(self):
+        return self._clean_message("thanks_text")
 
     def clean_opening_balance(self):
         return self.cleaned_data.get("opening_balance") or 0

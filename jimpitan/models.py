@@ -16,6 +16,17 @@ class PrivacyLevel(models.TextChoices):
     NAMES = "names", _("Nama kepala keluarga")
 
 
+DEFAULT_REMINDER_TEXT = (
+    "Assalamualaikum, Bapak/Ibu {nama} ({rumah}, {rt}). Kami dari pengurus jimpitan {kampung} "
+    "ingin mengingatkan dengan hormat: beberapa malam terakhir wadah jimpitan di rumah Bapak/Ibu kosong. "
+    "Bila sedang pergi atau ada kendala, mohon kabari kami. Terima kasih atas perhatiannya."
+)
+DEFAULT_THANKS_TEXT = (
+    "Terima kasih, Bapak/Ibu {nama} ({rumah}, {rt}), atas jimpitannya. "
+    "Semoga menjadi berkah bagi warga {kampung}. Salam, pengurus jimpitan."
+)
+
+
 class KampungProfile(models.Model):
     """The kampung's one profile row, named at first-run setup and edited by the treasurer."""
 
@@ -71,6 +82,25 @@ class KampungProfile(models.Model):
         max_length=100,
         blank=True,
         help_text=_('Di baris tanggal laporan, misalnya "Batujaya, 30 November 2026". Kosong: nama kelurahan.'),
+    )
+    # Sent by the Bendahara through a private wa.me link, one household at a time; never shown publicly.
+    reminder_text = models.TextField(
+        _("teks pengingat WhatsApp"),
+        default=DEFAULT_REMINDER_TEXT,
+        blank=True,
+        help_text=_(
+            "Dikirim Bendahara lewat WhatsApp ke satu rumah. "
+            "Boleh memakai {nama}, {rumah}, {rt} dan {kampung}. Kosong: teks bawaan."
+        ),
+    )
+    thanks_text = models.TextField(
+        _("teks terima kasih WhatsApp"),
+        default=DEFAULT_THANKS_TEXT,
+        blank=True,
+        help_text=_(
+            "Dikirim sesudah rumah membayar rapel. "
+            "Boleh memakai {nama}, {rumah}, {rt} dan {kampung}. Kosong: teks bawaan."
+        ),
     )
     letterhead_logo = models.ImageField(
         _("logo kop surat"),

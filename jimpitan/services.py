@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from jimpitan.lib.people import display_name
 from jimpitan.models import KampungProfile, SignatureColumn, TreasurerHandover
 from jimpitan.roles import BENDAHARA, READER, WRITING_ROLES
 
@@ -140,10 +141,6 @@ def check_committee_handover(
         errors["new_username"] = _("Nama pengguna ini sudah dipakai. Pilih akun itu di atas, atau tulis nama lain.")
     if errors:
         raise ValidationError(errors)
-
-
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _new_treasurer_account(username: str, full_name: str):

@@ -270,6 +270,8 @@ def _evening_rows(
     for house in houses:
         if house.joined_on and house.joined_on > day or house.moved_on and house.moved_on < day:
             continue
+        if house.away and house.is_away(day):
+            continue  # the family is away: the patrol passes the house by
         if rng.random() < NOT_REACHED_CHANCE:
             continue
         note = ""

@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
-from households.models import RT, Household, HouseholdStatus
+from households.models import RT, AwayPeriod, AwayReason, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.pasaran import pasaran_index, pasaran_of, weekday_name
@@ -31,6 +31,20 @@ from nightly.models import (
 )
 
 
+def _away_on(evening: dt.date) -> Exists:
+    """An away period of the outer household covering `evening`."""
+    return Exists(AwayPeriod.objects.on(evening).filter(household_id=OuterRef("pk")))
+
+
+def _away_on_row() -> Exists:
+    """An away period of the outer contribution's household covering its evening."""
+    return Exists(
+        AwayPeriod.objects.filter(
+            household_id=OuterRef("household_id"), starts_on__lte=OuterRef("evening"), ends_on__gte=OuterRef("evening")
+        )
+    )
+
+
 def _sheet_households(rt: RT, rnd: Round | None):
     households = Household.objects.filter(rt=rt)
     if rnd is None:
@@ -41,18 +55,28 @@ def _sheet_households(rt: RT, rnd: Round | None):
     return households.filter(Q(status=HouseholdStatus.ACTIVE) | Q(pk__in=in_round))
 
 
-def sheet_households(rt: RT, rnd: Round | None) -> list[Household]:
-    """The RT's active households in route order; for a saved round also those with a row in it."""
+def sheet_households(rt: RT, rnd: Round | None, *, evening: dt.date) -> list[Household]:
+    """The RT's active households in route order; for a saved round also those with a row in it. Each carries
+    `away_reason`: the reason of an away period covering the evening, or None (in the same query)."""
+    reason = AwayPeriod.objects.on(evening).filter(household_id=OuterRef("pk")).order_by().values("reason")[:1]
     return list(
         _sheet_households(rt, rnd)
         .order_by("route_position", "id")
         .only("id", "rt_id", "address", "head_name", "status", "usual_amount", "route_position")
+        .annotate(away_reason=Subquery(reason))
     )
 
 
-def sheet_household_ids(rt: RT, rnd: Round | None) -> list[int]:
-    """The ids of sheet_households(), in the same order: all a posted sheet needs when it saves."""
-    return list(_sheet_households(rt, rnd).order_by("route_position", "id").values_list("id", flat=True))
+def sheet_household_ids(rt: RT, rnd: Round | None, *, evening: dt.date) -> list[int]:
+    """The ids a posted sheet saves, in the order of sheet_households(): an away household without a row in
+    the round is not on it, so the save neither records it nor counts it among the listed houses."""
+    households = _sheet_households(rt, rnd)
+    if rnd is None:
+        households = households.exclude(_away_on(evening))
+    else:
+        in_round = Contribution.objects.filter(round=rnd).values("household_id")
+        households = households.exclude(_away_on(evening) & ~Q(pk__in=in_round))
+    return list(households.order_by("route_position", "id").values_list("id", flat=True))
 
 
 def round_contributions(rnd: Round | None) -> dict[int, Contribution]:
@@ -178,11 +202,16 @@ class EveningStatus(models.TextChoices):
     # The RT recorded only the evening's total: nothing is known of single houses.
     NO_HOUSE_RECORD = "no_house_record", _("Tidak ada catatan per rumah")
     NO_ROUND = "no_round", _("Tidak ada ronda")
+    # An away period covers the evening and nothing was given: neither empty nor missed.
+    AWAY = "away", _("Mudik")
 
     @classmethod
-    def of(cls, state: str | None, round_kind: str | None) -> EveningStatus:
+    def of(cls, state: str | None, round_kind: str | None, *, away: bool = False) -> EveningStatus:
         """`state`: the household's contribution state, None without a row; `round_kind`: "houses" when
-        the RT's round that evening has per-household rows, "total" for a total-only round, None for none."""
+        the RT's round that evening has per-household rows, "total" for a total-only round, None for none;
+        `away`: an away period covers the evening (money given anyway still shows as given)."""
+        if away and not ContributionState.counts_as_paid(state or ""):
+            return cls.AWAY
         if state is not None:
             return {
                 ContributionState.PAID: cls.PAID,
@@ -231,6 +260,14 @@ class HouseholdEvening:
     evening: dt.date
     status: EveningStatus
     amount: int
+    away_reason: str = ""  # the AwayReason value when away
+
+    @property
+    def label(self) -> str:
+        """The word shown: the away reason ("Mudik", "Sakit"…) on an away evening, else the status."""
+        if self.status is EveningStatus.AWAY and self.away_reason:
+            return str(AwayReason(self.away_reason).label)
+        return str(self.status.label)
 
 
 YearRows = list[tuple[dt.date, str, int]]
@@ -275,7 +312,8 @@ def household_month(
 ) -> list[HouseholdEvening]:
     """Each evening of `month` up to `until` (default: this evening), newest first, with its status.
 
-    Two queries; one with `year_rows` (the household_year_rows of the month's year).
+    Three queries: the year's rows, the month's rounds and the away periods touching the month; two with
+    `year_rows` (the household_year_rows of the month's year).
     """
     first = month_start(month)
     if year_rows is None:
@@ -289,10 +327,14 @@ def household_month(
         .order_by()
         .values_list("evening", "is_total_only")
     }
+    days = month_evenings(first, until)
+    away = AwayPeriod.objects.away_map(first, days[-1], [household.pk]) if days else {}
     evenings = []
-    for day in month_evenings(first, until):
+    for day in days:
         state, amount = given.get(day, (None, 0))
-        evenings.append(HouseholdEvening(day, EveningStatus.of(state, rounds.get(day)), amount))
+        reason = away.get((household.pk, day), "")
+        status = EveningStatus.of(state, rounds.get(day), away=bool(reason))
+        evenings.append(HouseholdEvening(day, status, amount if status.has_row else 0, reason))
     return list(reversed(evenings))
 
 
@@ -301,6 +343,7 @@ class EveningCounts:
     gave: int
     empty: int
     not_collected: int
+    away: int = 0
 
 
 def count_evenings(evenings: list[HouseholdEvening]) -> EveningCounts:
@@ -308,6 +351,7 @@ def count_evenings(evenings: list[HouseholdEvening]) -> EveningCounts:
         gave=sum(1 for e in evenings if e.status.gave),
         empty=sum(1 for e in evenings if e.status is EveningStatus.EMPTY),
         not_collected=sum(1 for e in evenings if e.status is EveningStatus.NOT_COLLECTED),
+        away=sum(1 for e in evenings if e.status is EveningStatus.AWAY),
     )
 
 
@@ -351,37 +395,41 @@ class MissedRecap:
 
 
 def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
-    """Households with the most missed evenings in the month (EveningStatus.missed), most first. Three queries,
+    """Households with the most missed evenings in the month (EveningStatus.missed), most first. Four queries,
     whatever the history.
 
     The same rule as `household_month`, counted in SQL: an evening is *not collected* when the household's
     RT has a per-household round and the household has no row; total-only rounds say nothing of houses.
-    Only active households are counted as not collected: a moved or exempt one is not expected to give.
+    Only active households are counted as not collected: a moved or exempt one is not expected to give. An
+    evening an away period covers is neither empty nor not collected.
     """
     first = month_start(month)
-    rounds_per_rt = dict(
-        Round.objects.in_month(first)
-        .filter(is_total_only=False)
-        .order_by()
-        .values("rt")
-        .annotate(n=Count("id"))
-        .values_list("rt", "n")
-    )
+    round_evenings: dict[int, list[dt.date]] = defaultdict(list)
+    for rt_id, evening in (
+        Round.objects.in_month(first).filter(is_total_only=False).order_by().values_list("rt", "evening")
+    ):
+        round_evenings[rt_id].append(evening)
     # The month's rows only, through the evening index: a join from the households would count every
-    # contribution of their whole history (6.5 s on the bench's five years).
+    # contribution of their whole history (6.5 s on the bench's five years). Rows of away evenings are
+    # counted apart, so that an empty container left while away is not held against the house.
     counts = {
         household_id: (rows, empty)
         for household_id, rows, empty in Contribution.objects.in_month(first)
         .order_by()
+        .alias(away=_away_on_row())
+        .filter(away=False)
         .values("household")
         .annotate(rows=Count("id"), empty=Count("id", filter=Q(state=ContributionState.EMPTY)))
         .values_list("household", "rows", "empty")
     }
+    away = AwayPeriod.objects.away_map(first, next_month(first) - dt.timedelta(days=1))
     recap = []
-    for household in Household.objects.filter(rt_id__in=rounds_per_rt).select_related("rt"):
+    for household in Household.objects.filter(rt_id__in=round_evenings).select_related("rt"):
         rows, empty = counts.get(household.pk, (0, 0))
-        expected = household.status == HouseholdStatus.ACTIVE
-        not_collected = max(rounds_per_rt.get(household.rt_id, 0) - rows, 0) if expected else 0
+        expected = 0
+        if household.status == HouseholdStatus.ACTIVE:
+            expected = sum(1 for day in round_evenings[household.rt_id] if (household.pk, day) not in away)
+        not_collected = max(expected - rows, 0)
         if empty or not_collected:
             recap.append(MissedRecap(household, empty, not_collected))
     recap.sort(key=lambda r: (-r.missed, r.household.rt.number, r.household.route_position))
@@ -596,9 +644,13 @@ def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bo
     if rt is not None:
         queryset = queryset.filter(rt=rt)
     rounds = list(queryset.order_by("rt__display_order", "rt__number"))
+    # An empty container of an away household is not a Kosong (it is mudik): left out of counts and addresses.
+    away_empty = Q(state=ContributionState.EMPTY) & Q(away=True)
     counts: dict[tuple[int, str], int] = {
         (row["round_id"], row["state"]): row["n"]
         for row in Contribution.objects.filter(round__in=rounds)
+        .alias(away=_away_on_row())
+        .exclude(away_empty)
         .order_by()
         .values("round_id", "state")
         .annotate(n=Count("id"))
@@ -607,6 +659,8 @@ def evening_recaps(evening: dt.date, *, rt: RT | None = None, with_addresses: bo
     if with_addresses and rounds:
         for round_id, address in (
             Contribution.objects.filter(round__in=rounds, state=ContributionState.EMPTY)
+            .alias(away=_away_on_row())
+            .exclude(away=True)
             .order_by("household__route_position")
             .values_list("round_id", "household__address")
         ):

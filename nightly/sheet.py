@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils.translation import gettext as _
 
-from households.models import Household, HouseholdStatus
+from households.models import AwayReason, Household, HouseholdStatus
 from nightly.forms import parse_amount
 from nightly.models import EMPTY_AMOUNT, NOT_COLLECTED, Contribution, ContributionState
 from nightly.services import SheetRow
@@ -54,6 +54,8 @@ class SheetLine:
     error: str = ""
     # After a conflict: the stored value where it differs from what was typed ("" where they agree).
     stored: str = ""
+    # The away reason's word ("Mudik") for an away household without a row: shown, never filled or posted.
+    away: str = ""
 
     @property
     def inactive(self) -> bool:
@@ -122,8 +124,11 @@ class Sheet:
         return not self.errors
 
     def fill(self, households: Iterable[Household]) -> None:
-        """'Isi semua' without JavaScript: every line with neither state nor amount gets the usual amount."""
+        """'Isi semua' without JavaScript: every line with neither state nor amount gets the usual amount; an
+        away household is left as it is."""
         for household in households:
+            if getattr(household, "away_reason", None):
+                continue
             entry = self.entries.setdefault(household.pk, SheetEntry())
             if entry.untouched:
                 state = ContributionState.for_amount(household.usual_amount)
@@ -144,6 +149,9 @@ class Sheet:
             contribution = stored.get(household.pk)
             entry = self.entries.get(household.pk) or _stored_entry(contribution)
             line = SheetLine(household, entry.amount, entry.state, entry.note, self.errors.get(household.pk, ""))
+            reason = getattr(household, "away_reason", None)
+            if reason and contribution is None and entry.untouched:
+                line.away = str(AwayReason(reason).label)
             if self.conflict and _differs(entry, contribution):
                 line.stored = _stored_text(contribution)
             lines.append(line)
@@ -152,15 +160,16 @@ class Sheet:
     @staticmethod
     def totals(lines: list[SheetLine]) -> SheetTotals:
         """The draft total and paying houses the server shows (the JS keeps them live while typing)."""
-        total = paid = 0
+        total = paid = away = 0
         for line in lines:
+            away += bool(line.away)
             if line.error or not ContributionState.counts_as_paid(line.state):
                 continue
             amount = amount_or_none(line.amount) if line.amount else EMPTY_AMOUNT
             if amount is not None:
                 total += amount
                 paid += 1
-        return SheetTotals(total, paid, len(lines))
+        return SheetTotals(total, paid, len(lines) - away)
 
 
 def _differs(entry: SheetEntry, contribution: Contribution | None) -> bool:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from households.models import RT, Household
+from households.models import RT, AwayPeriod, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.models import KampungProfile
 from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, Transfer
@@ -25,6 +25,8 @@ WATCHED_MODELS: tuple[type[Model], ...] = (
     KampungProfile,
     RT,
     Household,
+    # A household's own page shows its away evenings.
+    AwayPeriod,
     Round,
     Contribution,
     Expense,

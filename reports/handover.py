@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jimpitan.lib.months import month_start, next_month
+from jimpitan.lib.people import display_name
 from jimpitan.models import KampungProfile, TreasurerHandover
-from jimpitan.services import display_name
 from ledger import selectors
 from ledger.models import Account, BalanceCheck
 from ledger.services import open_months_before

@@ -20,8 +20,9 @@ from django.views.decorators.cache import never_cache
 
 from jimpitan.forms import CommitteeHandoverForm
 from jimpitan.lib.months import is_plausible_day
+from jimpitan.lib.people import display_name
 from jimpitan.models import KampungProfile, TreasurerHandover
-from jimpitan.services import display_name, is_treasurer, record_committee_handover
+from jimpitan.services import is_treasurer, record_committee_handover
 from reports import handover, handover_pdf
 
 FORM_FIELDS = ("handed_over_on", "outgoing", "incoming", "new_username")

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import selectors, services
@@ -15,6 +16,7 @@ from households.panels import render_detail_panels
 from households.tables import HouseholdTable
 from jimpitan.lib.exports import table_export_response
 from jimpitan.lib.tables import configure_table
+from jimpitan.models import KampungProfile
 
 PER_PAGE = 50
 
@@ -53,6 +55,8 @@ def household_export(request: HttpRequest, fmt: str) -> HttpResponse:
 @permission_required("households.view_register", raise_exception=True)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(selectors.register_queryset(), pk=pk)
+    # The wa.me links carry the phone number and speak for the committee: the Bendahara's alone.
+    may_message = request.user.has_perm("households.change_household")
     return render(
         request,
         "households/household_detail.html",
@@ -60,6 +64,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "history": selectors.household_history(household),
             "panels": render_detail_panels(request, household),
+            "away_periods": selectors.away_periods(household),
+            "today": timezone.localdate(),
+            "whatsapp": selectors.whatsapp_links(household, KampungProfile.load()) if may_message else None,
         },
     )
 

@@ -12,10 +12,10 @@ from jimpitan.roles import sync_role_permissions
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jimpitan', '0005_signatures_and_letterhead'),
+        ('jimpitan', '0006_reminder_texts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         # Every book model exists before the roles are granted again (the Pembaca reads them all).
-        ("households", "0003_moved_on_optional_and_import_columns"),
+        ("households", "0004_away_periods"),
         ("ledger", "0007_month_seals"),
         ("nightly", "0010_handover_triggers"),
         ("spending", "0004_accounts"),

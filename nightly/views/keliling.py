@@ -12,6 +12,7 @@ import re
 
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from households.models import RT, Household
+from households.models import RT, AwayPeriod, AwayReason, Household
 from jimpitan.lib.dates import evening_label
 from jimpitan.lib.evening import evening_of
 from nightly.forms import SheetPickerForm
@@ -106,6 +107,9 @@ def _route_households(rt: RT, evening: dt.date) -> list[dict]:
         .order_by()
         .values_list("household_id", "state", "amount")
     }
+    # The away reason in the same query: the phone passes those houses by, marked with the word.
+    away = AwayPeriod.objects.on(evening).filter(household_id=OuterRef("pk")).order_by().values("reason")[:1]
+    households = Household.objects.filter(rt=rt).active().in_route_order().annotate(away_reason=Subquery(away))
     return [
         {
             "code": h.private_code,
@@ -114,8 +118,9 @@ def _route_households(rt: RT, evening: dt.date) -> list[dict]:
             "usual": h.usual_amount,
             "state": stored.get(h.pk, ("", None))[0],
             "amount": stored.get(h.pk, ("", None))[1],
+            "away": str(AwayReason(h.away_reason).label) if h.away_reason else "",
         }
-        for index, h in enumerate(Household.objects.filter(rt=rt).active().in_route_order(), start=1)
+        for index, h in enumerate(households, start=1)
     ]
 
 

@@ -88,9 +88,9 @@ def _post_sheet(request: HttpRequest, *, rt: RT, evening, rnd: Round | None) -> 
     header = SheetHeaderForm(request.POST)
     header_ok = header.is_valid()
     # A save needs only which households are on the sheet; the full rows are read when the page is shown.
-    sheet = Sheet.from_post(request.POST, sheet_household_ids(rt, rnd))
+    sheet = Sheet.from_post(request.POST, sheet_household_ids(rt, rnd, evening=evening))
     if request.POST.get("action") == "fill":
-        households = sheet_households(rt, rnd)
+        households = sheet_households(rt, rnd, evening=evening)
         sheet.fill(households)
         return SheetDraft(header, sheet, households=households)
     if not header_ok or not sheet.is_valid:
@@ -145,7 +145,11 @@ def _save(
 
 def _render_sheet(request: HttpRequest, context: dict, *, rnd: Round | None, draft: SheetDraft) -> HttpResponse:
     # Read only now that the page is shown: a save that succeeds has redirected without them.
-    households = draft.households if draft.households is not None else sheet_households(context["rt"], rnd)
+    households = (
+        draft.households
+        if draft.households is not None
+        else sheet_households(context["rt"], rnd, evening=context["evening"])
+    )
     stored = round_contributions(rnd)
     profile = KampungProfile.load()
     if context["rts"] is None:

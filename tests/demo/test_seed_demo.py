@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q, Sum
 
-from households.models import RT, Household, HouseholdStatus
+from demo.seeding import seed_demo
+from households.models import RT, AwayPeriod, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
@@ -204,3 +205,16 @@ def test_handovers_lag_the_rounds_with_an_occasional_explained_shortfall():
     assert Round.objects.filter(handover__isnull=True, evening=last_evening).exists()
     assert 0 < held_outside_accounts() < current_balance()
     call_command("check_ledger", stdout=StringIO())
+
+
+def test_the_demo_sends_families_away_for_lebaran():
+    """Lebaran 2026 (20 March) falls in a demo ending in May: five families mudik around it, with no row in those
+    evenings, and one family is away at the demo's end."""
+    seed_demo(households=40, months=4, seed=3, today_evening=dt.date(2026, 5, 10))
+    lebaran = AwayPeriod.objects.filter(starts_on=dt.date(2026, 3, 17))
+    assert lebaran.count() == 5 and {p.reason for p in lebaran} == {"mudik"}
+    for period in lebaran:
+        assert not Contribution.objects.filter(
+            household=period.household, evening__gte=period.starts_on, evening__lte=period.ends_on
+        ).exists()
+    assert AwayPeriod.objects.filter(starts_on__lte=dt.date(2026, 5, 9), ends_on__gte=dt.date(2026, 5, 9)).exists()

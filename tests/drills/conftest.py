@@ -25,7 +25,7 @@ from pytest_django.live_server_helper import LiveServer
 from whitenoise.compress import Compressor
 
 from demo.seeding import seed_demo, wipe_bookkeeping
-from households.models import RT, Household
+from households.models import RT, AwayPeriod, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.models import TreasurerHandover
 from jimpitan.roles import sync_role_permissions
@@ -129,6 +129,8 @@ def _seed() -> dict:
         "income": OtherIncome.objects.order_by("-received_on", "pk").first(),
         "project": Project.objects.order_by("pk").first(),
         "committee_handover": handover,
+        # The demo sends a family away for the current evenings: its edit and delete pages are crawled.
+        "away_period": AwayPeriod.objects.order_by("-starts_on", "pk").first(),
     }
 
 

@@ -122,6 +122,8 @@ def test_login_form(bendahara, data):
             "opening_balance": amount_text(),
             "opening_balance_date": date_text(),
             "sign_place": hostile_text(120),
+            "reminder_text": st.one_of(hostile_text(), st.just("Bu {nama} {nma} {nama.__class__}")),
+            "thanks_text": hostile_text(),
             "ttd-TOTAL_FORMS": st.sampled_from(["3", "4", "", "x"]),
             "ttd-INITIAL_FORMS": st.just("0"),
             "ttd-0-heading": hostile_text(80),
@@ -245,6 +247,33 @@ def test_household_form(bendahara, register, data, rt_choice, edit):
         client.force_login(bendahara)
         url = f"/rumah/{Household.objects.get().pk}/ubah/" if edit else "/rumah/baru/"
         submit("households", client, url, data)
+
+
+@FUZZ
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "starts_on": date_text(),
+            "ends_on": date_text(),
+            "reason": st.one_of(st.sampled_from(["mudik", "bekerja", "sakit", "lainnya", "x"]), hostile_text(12)),
+            "note": hostile_text(250),
+        }
+    ),
+    edit=st.booleans(),
+)
+def test_away_period_form(bendahara, register, data, edit):
+    """An away period: an end before its start, an overlap with the stored one, or bad dates save nothing."""
+    from households.models import AwayPeriod, Household
+
+    household = Household.objects.get()
+    period, _ = AwayPeriod.objects.get_or_create(
+        household=household, starts_on=dt.date(2026, 3, 17), defaults={"ends_on": dt.date(2026, 3, 27)}
+    )
+    with rolled_back():
+        client = Client()
+        client.force_login(bendahara)
+        url = f"/rumah/pergi/{period.pk}/ubah/" if edit else f"/rumah/{household.pk}/pergi/baru/"
+        submit("away periods", client, url, data)
 
 
 CELL = st.one_of(hostile_text(40), amount_text(), date_text(), st.sampled_from(["3", "03", "RT 3", "aktif", "pindah"]))

@@ -156,6 +156,17 @@ def _committee_handover(w: World):
 
 
 NAME, PHONE = b"Rahasia Sukmawati", b"081299887766"
+AWAY_NOTE = b"Mudik ke Klaten rahasia"
+
+
+def _away(w: World):
+    from households.models import AwayPeriod
+
+    return AwayPeriod.objects.create(
+        household=w.household, starts_on=dt.date(2020, 3, 1), ends_on=dt.date(2020, 3, 9), note=AWAY_NOTE.decode()
+    )
+
+
 EXPENSE, INCOME = b"Ban ambulans rahasia", b"Donasi rahasia"
 
 MATRIX: dict[str, ObjectUrl] = {
@@ -187,6 +198,10 @@ MATRIX: dict[str, ObjectUrl] = {
     "households:rt_edit": _u("households:rt_edit", lambda w: w.rt.pk, BENDAHARA, b"Blok Rahasia"),
     "households:route": _u("households:route", lambda w: w.rt.pk, BENDAHARA, NAME),
     "households:import_template": _u("households:import_template", lambda w: "csv", BENDAHARA),
+    # Away periods: the treasurer adds, changes and deletes them (Pokja reads them on the household's page).
+    "households:away_create": _u("households:away_create", lambda w: w.household.pk, BENDAHARA, NAME),
+    "households:away_edit": _u("households:away_edit", lambda w: _away(w).pk, BENDAHARA, AWAY_NOTE),
+    "households:away_delete": _u("households:away_delete", lambda w: _away(w).pk, BENDAHARA, NAME),
     # Spending: Pokja reads and approves, the treasurer records; receipts only for them (not published).
     "spending:expense_detail": _u("spending:expense_detail", lambda w: w.objects["expense"].pk, POKJA_UP, EXPENSE),
     "spending:expense_edit": _u("spending:expense_edit", lambda w: w.objects["expense"].pk, BENDAHARA, EXPENSE),

@@ -94,7 +94,8 @@
     const tap = currentTap(house);
     // A refused or conflicting tap says so by the house: what the server keeps is not what was tapped.
     const word = (t) => ({ refused: T.refused, conflict: T.conflict })[t.status] || (t.sent ? T.saved : T.savedHere);
-    $("mark").textContent = tap ? `✓ ${label(tap)}` + (tap.server ? "" : ` · ${word(tap)}`) : "";
+    // An away house (mudik) is passed by: its empty container is not a Kosong.
+    $("mark").textContent = tap ? `✓ ${label(tap)}` + (tap.server ? "" : ` · ${word(tap)}`) : (house.away || "");
     const list = $("list");
     list.replaceChildren(...state.houses.map((h, i) => {
       const li = document.createElement("li");
@@ -102,11 +103,18 @@
       const t = currentTap(h);
       button.type = "button";
       button.className = "btn btn-sm " + (i === state.index ? "btn-light" : "btn-outline-secondary");
-      button.textContent = `${h.number}. ${h.address}${t ? " · " + label(t) : ""}`;
+      button.textContent = `${h.number}. ${h.address}${t ? " · " + label(t) : h.away ? " · " + h.away : ""}`;
       button.dataset.index = String(i);
       li.append(button);
       return li;
     }));
+  }
+
+  // Stepping forward or back passes the away houses by; a house chosen directly (list, scan, number) is shown.
+  function step(from, delta) {
+    let index = from + delta;
+    while (state.houses[index]?.away && !currentTap(state.houses[index])) index += delta;
+    return state.houses[index] ? index : from + delta;
   }
 
   function go(index) {
@@ -126,12 +134,12 @@
     await store("taps", "readwrite", (s) => s.put(record));
     state.taps.set(house.code, record);
     if (navigator.vibrate) navigator.vibrate(30);
-    const done = state.houses.every((h) => currentTap(h));
+    const done = state.houses.every((h) => h.away || currentTap(h));
     $("message").textContent = done ? T.done : "";
     // The round is whole: the recap for the RT's WhatsApp group is the next thing to do.
     $("recap").classList.toggle("btn-success", done);
     $("recap").classList.toggle("btn-outline-light", !done);
-    go(state.index + 1);
+    go(step(state.index, 1));
     updateBadge();
     sync();
   }
@@ -387,8 +395,8 @@
       input.value = "";
       tap(amount === 0 ? "kosong" : "dibayar", amount);
     });
-    $("back").addEventListener("click", () => go(state.index - 1));
-    $("skip").addEventListener("click", () => go(state.index + 1));
+    $("back").addEventListener("click", () => go(step(state.index, -1)));
+    $("skip").addEventListener("click", () => go(step(state.index, 1)));
     $("jump-form").addEventListener("submit", (event) => {
       event.preventDefault();
       jump(document.getElementById("k-jump").value);
@@ -428,7 +436,7 @@
       if (t.rt === rt && t.evening === evening && codes.has(t.household) && shown) state.taps.set(t.household, t);
     }
     const saved = parseInt(localStorage.getItem(`keliling-pos|${rt}|${evening}`) || "", 10);
-    const firstOpen = state.houses.findIndex((h) => !currentTap(h));
+    const firstOpen = state.houses.findIndex((h) => !h.away && !currentTap(h));
     $("house").hidden = false;
     $("actions").hidden = false;
     $("recap").href = `${root.dataset.recapUrl}?malam=${evening}&rt=${rt}`;
