@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ledger.models import number_in_bulk
 from spending.models import Expense, OtherIncome, Project
 from tests.spending.factories import expense, income, jpeg_bytes, stunting_kitchen, upload
 
@@ -190,12 +191,12 @@ def test_project_form_refuses_a_renamed_html_cover(client_as):
 def test_expense_list_queries_do_not_grow_with_rows(client_as, books, django_assert_max_num_queries):
     client = client_as("bendahara")
     client.get(reverse("spending:expense_list"))
-    Expense.objects.bulk_create(
-        [
-            Expense(spent_on=dt.date(2026, 4, 5), project=books["kitchen"], description=f"Sayur {n}", amount=1_000)
-            for n in range(60)
-        ]
-    )
+    expenses = [
+        Expense(spent_on=dt.date(2026, 4, 5), project=books["kitchen"], description=f"Sayur {n}", amount=1_000)
+        for n in range(60)
+    ]
+    number_in_bulk(expenses)
+    Expense.objects.bulk_create(expenses)
     with django_assert_max_num_queries(9):
         page = client.get(reverse("spending:expense_list")).content.decode()
     # Newest first, and among same-day rows the one recorded last.
