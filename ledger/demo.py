@@ -8,8 +8,8 @@ import datetime as dt
 
 from jimpitan.lib.months import next_month
 from jimpitan.lib.sql import delete_all_rows
-from ledger.numbers import remove_all_numbers
 from ledger.models import Account, AccountKind, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
+from ledger.numbers import remove_all_numbers
 from ledger.selectors import account_balance_at, lowest_account_balances_from
 from ledger.services import record_balance_check, record_transfer
 
