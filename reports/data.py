@@ -117,7 +117,8 @@ def cash_lines(report: MonthReport) -> list[CashLine]:
             (income.received_on, 2, _("Pemasukan lain"), income.description, income.amount, income.reference)
         )
     for expense in report.expenses:
-        entries.append((expense.spent_on, 3, _("Pengeluaran"), expense.description, -expense.amount, expense.reference))
+        kind = _("Pengeluaran")
+        entries.append((expense.spent_on, 3, kind, expense.description, -expense.amount, expense.reference))
     for adjustment in report.adjustments:
         text = _("Koreksi bulan %(month)s: %(reason)s") % {
             "month": adjustment.corrects_month.strftime("%Y-%m"),
