@@ -86,6 +86,7 @@ PAGES: dict[str, object] = {
     "nightly:handover_list": None,
     "nightly:handover_create": None,
     "nightly:handover_held": None,
+    "reports:numbers": None,
 }
 
 # Pages whose form is submitted empty as well, to crawl its error state. Only forms that create something or
@@ -133,6 +134,8 @@ NOT_PAGES = {
     "reports:download": "a PDF/CSV download",
     "reports:year_download": "the yearly report (LPJ), a PDF/XLSX download",
     "nightly:handover_delete": "POST only (removing a handover)",
+    "reports:income_receipt": "a receipt (kuitansi) PDF",
+    "reports:handover_receipt": "a receipt (kuitansi) PDF",
 }
 
 # (rule, page name) -> why it cannot be fixed here. Empty: every violation the crawl found was fixed.
