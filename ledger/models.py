@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -254,7 +255,10 @@ class NumberedDocument(models.Model):
         if not self._state.adding:
             super().save(*args, **kwargs)
             return
-        with transaction.atomic():
+        # Inside a service's transaction the number and the row are already one write (and the row's signals
+        # belong to the service's atomic block); alone, they get a transaction of their own.
+        joined = transaction.get_connection(kwargs.get("using")).in_atomic_block
+        with contextlib.nullcontext() if joined else transaction.atomic(using=kwargs.get("using")):
             # A number left from a save that rolled back was returned with it: always take a fresh one.
             self.number_year, self.number = IssuedNumber.objects.issue(kind=self.NUMBER_KIND, day=self.number_day)
             super().save(*args, **kwargs)

@@ -43,15 +43,28 @@ def sqlite_statements() -> list[str]:
         f"BEGIN SELECT RAISE(ABORT, '{KEPT}'); END;",
     ]
     for _app, _model, table, _field, kind in DOCUMENTS:
-        statements += [
-            f"CREATE TRIGGER {table}_number_insert BEFORE INSERT ON {table} WHEN NOT EXISTS (SELECT 1 FROM "
-            f"ledger_issuednumber WHERE year = NEW.number_year AND seq = NEW.number AND kind = '{kind}') "
-            f"BEGIN SELECT RAISE(ABORT, '{NOT_ISSUED}'); END;",
-            f"CREATE TRIGGER {table}_number_update BEFORE UPDATE OF number, number_year ON {table} "
-            "WHEN NEW.number IS NOT OLD.number OR NEW.number_year IS NOT OLD.number_year "
-            f"BEGIN SELECT RAISE(ABORT, '{CHANGED}'); END;",
-        ]
+        statements += sqlite_document_statements(table, kind)
     return statements
+
+
+def sqlite_document_statements(table: str, kind: str) -> list[str]:
+    """The guard of one numbered document table (a later numbered model's migration uses it too)."""
+    return [
+        f"CREATE TRIGGER {table}_number_insert BEFORE INSERT ON {table} WHEN NOT EXISTS (SELECT 1 FROM "
+        f"ledger_issuednumber WHERE year = NEW.number_year AND seq = NEW.number AND kind = '{kind}') "
+        f"BEGIN SELECT RAISE(ABORT, '{NOT_ISSUED}'); END;",
+        f"CREATE TRIGGER {table}_number_update BEFORE UPDATE OF number, number_year ON {table} "
+        "WHEN NEW.number IS NOT OLD.number OR NEW.number_year IS NOT OLD.number_year "
+        f"BEGIN SELECT RAISE(ABORT, '{CHANGED}'); END;",
+    ]
+
+
+def postgres_document_statement(table: str, kind: str) -> str:
+    """The guard of one numbered document table, on the function this migration creates."""
+    return (
+        f"CREATE TRIGGER {table}_number BEFORE INSERT OR UPDATE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION ledger_document_number_guard('{kind}');"
+    )
 
 
 POSTGRES_FUNCTIONS = [
@@ -95,10 +108,7 @@ def postgres_statements() -> list[str]:
         "FOR EACH ROW EXECUTE FUNCTION ledger_issuednumber_guard();",
     ]
     for _app, _model, table, _field, kind in DOCUMENTS:
-        statements.append(
-            f"CREATE TRIGGER {table}_number BEFORE INSERT OR UPDATE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION ledger_document_number_guard('{kind}');"
-        )
+        statements.append(postgres_document_statement(table, kind))
     return statements
 
 

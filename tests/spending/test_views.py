@@ -45,12 +45,13 @@ def test_expense_csv_and_xlsx_downloads_hold_the_filtered_rows(client_as, books)
     response = client.get(reverse("spending:expense_list"), {"since": "2026-05-01", "unduh": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Tanggal", "Keterangan", "Program", "Dibayar kepada", "Jumlah"]
-    assert sorted(int(r[4]) for r in rows[1:]) == [150_000, 2_500_000, 4_000_000]
-    assert "'=HYPERLINK(1)" in [r[3] for r in rows]  # neutralised formula
+    assert rows[0][:6] == ["No. bukti", "Tanggal", "Keterangan", "Program", "Dibayar kepada", "Jumlah"]
+    assert sorted(int(r[5]) for r in rows[1:]) == [150_000, 2_500_000, 4_000_000]
+    assert "'=HYPERLINK(1)" in [r[4] for r in rows]  # neutralised formula
+    assert {r[0] for r in rows[1:]} == {e.reference for e in Expense.objects.filter(spent_on__gte=dt.date(2026, 5, 1))}
     response = client.get(reverse("spending:expense_list"), {"since": "2026-05-01", "unduh": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    amounts = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    amounts = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(amounts) == [150_000, 2_500_000, 4_000_000]
     assert client.get(reverse("spending:expense_list"), {"unduh": "pdf"}).status_code == 404
 
@@ -59,7 +60,7 @@ def test_income_and_project_lists_download(client_as, books):
     client = client_as("bendahara")
     response = client.get(reverse("spending:income_list"), {"source": "donasi", "unduh": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert sorted(int(r[5]) for r in rows[1:]) == [3_000_000, 20_000_000]
+    assert sorted(int(r[6]) for r in rows[1:]) == [3_000_000, 20_000_000]
     response = client.get(reverse("spending:project_list"), {"unduh": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     figures = {row[0]: row[2:5] for row in sheet.iter_rows(min_row=2, values_only=True)}
