@@ -22,8 +22,9 @@ class NumberLine:
     kind: str
     day: dt.date | None = None
     description: str = ""
-    amount: int | None = None
+    amount: int | None = None  # signed: spending is negative; a transfer moves money and is shown unsigned
     url: str = ""
+    signed: bool = True
 
     @property
     def is_void(self) -> bool:
@@ -51,7 +52,15 @@ def number_register(year: int) -> list[NumberLine]:
     for kind, (rows, url_name) in _documents(year).items():
         for number, day, description, amount, pk in rows:
             url = reverse(url_name, args=[pk]) if url_name else ""
-            found[number] = NumberLine(format_number(year, number), str(labels[kind]), day, description, amount, url)
+            found[number] = NumberLine(
+                format_number(year, number),
+                str(labels[kind]),
+                day,
+                description,
+                -amount if kind == NumberKind.EXPENSE else amount,
+                url,
+                signed=kind != NumberKind.TRANSFER,
+            )
     return [
         found.get(seq) or NumberLine(format_number(year, seq), str(labels.get(kind, kind)))
         for seq, kind in IssuedNumber.objects.filter(year=year).order_by("seq").values_list("seq", "kind")

@@ -90,6 +90,8 @@ def test_a_removed_document_keeps_its_number_as_void(client_as, bendahara):
     ]
     page = client_as("pokja").get(reverse("reports:numbers"), {"tahun": 2026}).content.decode()
     assert "2026-0002" in page and "batal" in page and "Donasi warga" in page and kept.reference in page
+    spending.save_expense(Expense(spent_on=MAY_2, description="Senter", amount=4_000), user=bendahara)
+    assert number_register(2026)[-1].amount == -4_000  # spending shows as money out
 
 
 def test_the_register_takes_the_same_queries_however_many_numbers(client_as, bendahara, django_assert_num_queries):
