@@ -18,7 +18,7 @@ from jimpitan.admin_mixins import FilteredTotalsMixin, ReadOnlyAdminMixin, rupia
 from jimpitan.forms import RupiahField
 from jimpitan.lib.money import format_rupiah
 from ledger import services
-from ledger.admin_mixins import ClosedMonthAdminMixin
+from ledger.admin_mixins import ClosedMonthAdminMixin, number_column
 from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
 from ledger.selectors import account_balances
 
@@ -49,7 +49,14 @@ class MonthReopeningAdmin(ReadOnlyAdmin):
 class AdjustmentAdmin(ClosedMonthAdminMixin, ReadOnlyAdmin):
     # An adjustment's own month is closed in its turn; the column tells which ones are frozen.
     closed_month_field = "entry_date"
-    list_display = ["entry_date", rupiah_column("amount", _("jumlah")), "corrects_month", "reason", "recorded_by"]
+    list_display = [
+        number_column,
+        "entry_date",
+        rupiah_column("amount", _("jumlah")),
+        "corrects_month",
+        "reason",
+        "recorded_by",
+    ]
     list_select_related = ["recorded_by"]
     date_hierarchy = "entry_date"
 
@@ -152,7 +159,14 @@ class TransferAdmin(ClosedMonthAdminMixin, FilteredTotalsMixin, SimpleHistoryAdm
 
     form = TransferAdminForm
     closed_month_field = "transfer_date"
-    list_display = ["transfer_date", "from_account", "to_account", rupiah_column("amount", _("jumlah")), "note"]
+    list_display = [
+        number_column,
+        "transfer_date",
+        "from_account",
+        "to_account",
+        rupiah_column("amount", _("jumlah")),
+        "note",
+    ]
     list_filter = ["from_account", "to_account", "transfer_date"]
     list_select_related = ["from_account", "to_account"]
     date_hierarchy = "transfer_date"

@@ -155,3 +155,9 @@ class ClosedMonthAdminMixin:
             assert_month_open(*(getattr(obj, self.closed_month_field) for obj in objs))
             for obj in objs:
                 self.delete_model(request, obj)
+
+
+@admin.display(description=_("No. bukti"), ordering="number")
+def number_column(obj) -> str:
+    """The transaction number of a numbered document ('2026-0042') as the admin lists' first column."""
+    return obj.reference

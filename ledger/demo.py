@@ -9,6 +9,7 @@ import datetime as dt
 from jimpitan.lib.months import next_month
 from jimpitan.lib.sql import delete_all_rows
 from ledger.models import Account, AccountKind, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
+from ledger.numbers import remove_all_numbers
 from ledger.selectors import account_balance_at, lowest_account_balances_from
 from ledger.services import record_balance_check, record_transfer
 
@@ -35,6 +36,7 @@ BANKED_SHARE = 0.6  # of the cash that no later spending needs
 
 def wipe_ledger() -> None:
     delete_all_rows(WIPED_MODELS)
+    remove_all_numbers()
 
 
 def seed_accounts(*, first_month: dt.date, last: dt.date, user) -> int:

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
+from ledger.lock import lock_ledger
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -159,12 +163,141 @@ class MonthReopening(models.Model):
         return f"{self.month:%Y-%m} · {self.reason[:40]}"
 
 
-class Adjustment(models.Model):
+class NumberKind(models.TextChoices):
+    """What an issued transaction number (nomor bukti) was given to."""
+
+    EXPENSE = "pengeluaran", _("Pengeluaran")
+    INCOME = "pemasukan", _("Pemasukan lain")
+    ADJUSTMENT = "koreksi", _("Koreksi")
+    TRANSFER = "pindah", _("Pindah kas")
+    HANDOVER = "setoran", _("Setoran petugas")
+    CATCHUP = "rapel", _("Rapel")
+
+
+class IssuedNumberManager(models.Manager):
+    def issue(self, *, kind: str, day: dt.date) -> tuple[int, int]:
+        """Take the next number of `day`'s year for a document of `kind`: (year, seq).
+
+        Call it inside the transaction that saves the document (NumberedDocument.save does): the ledger lock
+        queues concurrent savers, and a rollback returns the number. The year is the only key today; a
+        kampung key (issue 18) joins it here, in the unique constraint and in the trigger.
+        """
+        return self.issue_many([(kind, day)])[0]
+
+    def issue_many(self, documents: Sequence[tuple[str, dt.date]]) -> list[tuple[int, int]]:
+        """Numbers for several (kind, day) documents at once (bulk seeding), in their order."""
+        lock_ledger()
+        years = {day.year for _kind, day in documents}
+        last = dict(
+            self.filter(year__in=years).values("year").annotate(last=models.Max("seq")).values_list("year", "last")
+        )
+        numbers, rows = [], []
+        for kind, day in documents:
+            last[day.year] = last.get(day.year, 0) + 1
+            numbers.append((day.year, last[day.year]))
+            rows.append(IssuedNumber(year=day.year, seq=last[day.year], kind=kind))
+        self.bulk_create(rows, batch_size=2_000)
+        return numbers
+
+
+class IssuedNumber(models.Model):
+    """Every transaction number ever given, one row each, never changed or removed (database triggers refuse it).
+
+    Per year the numbers run 1, 2, 3… without a gap: a trigger refuses a number that is not the year's highest
+    plus one, and the number is taken in the transaction that saves its document, so a save that fails takes
+    its number back with it. A removed document's number stays here and is listed as void (batal).
+    """
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    seq = models.PositiveIntegerField(_("nomor urut"))
+    kind = models.CharField(_("jenis"), max_length=12, choices=NumberKind.choices)
+    issued_at = models.DateTimeField(_("diberikan pada"), auto_now_add=True)
+
+    objects = IssuedNumberManager()
+
+    class Meta:
+        ordering = ["year", "seq"]
+        verbose_name = _("Nomor bukti")
+        verbose_name_plural = _("Nomor bukti")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "seq"], name="issuednumber_year_seq_unique"),
+            models.CheckConstraint(condition=Q(seq__gt=0), name="issuednumber_seq_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return format_number(self.year, self.seq)
+
+
+def format_number(year: int | None, seq: int | None) -> str:
+    """The one way a transaction number is written: '2026-0042'."""
+    if year is None or seq is None:
+        return ""
+    return f"{year}-{seq:04d}"
+
+
+class NumberedDocument(models.Model):
+    """A money document that gets a transaction number (nomor bukti) when it is first saved.
+
+    The number is taken in the same transaction as the row (a failed save leaves no hole) and never changes;
+    a database trigger refuses a row whose number was not issued to its kind, or a changed number.
+    """
+
+    NUMBER_KIND: ClassVar[str]
+    NUMBER_DATE_FIELD: ClassVar[str]
+
+    number_year = models.PositiveSmallIntegerField(_("tahun nomor"), null=True, editable=False)
+    number = models.PositiveIntegerField(_("nomor bukti"), null=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        # Inside a service's transaction the number and the row are already one write (and the row's signals
+        # belong to the service's atomic block); alone, they get a transaction of their own.
+        joined = transaction.get_connection(kwargs.get("using")).in_atomic_block
+        with contextlib.nullcontext() if joined else transaction.atomic(using=kwargs.get("using")):
+            # A number left from a save that rolled back was returned with it: always take a fresh one.
+            self.number_year, self.number = IssuedNumber.objects.issue(kind=self.NUMBER_KIND, day=self.number_day)
+            super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> str:
+        """The number as printed: '2026-0042'."""
+        return format_number(self.number_year, self.number)
+
+    @property
+    def number_day(self) -> dt.date:
+        return getattr(self, self.NUMBER_DATE_FIELD)
+
+
+def number_in_bulk(documents: Sequence[NumberedDocument]) -> None:
+    """Give unsaved documents (of any kinds) their numbers before a bulk_create, which skips save(), in the order
+    given: sort them by date first."""
+    issued = IssuedNumber.objects.issue_many([(document.NUMBER_KIND, document.number_day) for document in documents])
+    for document, (year, seq) in zip(documents, issued, strict=True):
+        document.number_year, document.number = year, seq
+
+
+def number_unique(model: str) -> models.UniqueConstraint:
+    # Partial (as NULLs never collide anyway), so SQLite adds an index instead of rebuilding the table, which
+    # would drop the table's triggers.
+    return models.UniqueConstraint(
+        fields=["number_year", "number"], condition=Q(number__isnull=False), name=f"{model}_number_unique"
+    )
+
+
+class Adjustment(NumberedDocument):
     """A correction entered in an open month for a mistake found in a closed one.
 
     Posted records in a closed month are never edited; the difference is booked here instead.
     The amount is signed: positive adds to the cash, negative takes from it.
     """
+
+    NUMBER_KIND = NumberKind.ADJUSTMENT
+    NUMBER_DATE_FIELD = "entry_date"
 
     entry_date = models.DateField(_("tanggal"), db_index=True)
     amount = models.BigIntegerField(_("jumlah"))
@@ -183,6 +316,7 @@ class Adjustment(models.Model):
         verbose_name = _("Koreksi")
         verbose_name_plural = _("Koreksi")
         constraints = [
+            number_unique("adjustment"),
             models.CheckConstraint(condition=~Q(amount=0), name="adjustment_amount_nonzero"),
             models.CheckConstraint(condition=Q(corrects_month__day=1), name="adjustment_corrects_first_day"),
             models.CheckConstraint(
@@ -194,12 +328,15 @@ class Adjustment(models.Model):
         return f"{self.entry_date.isoformat()} · {self.amount}"
 
 
-class Transfer(models.Model):
+class Transfer(NumberedDocument):
     """Money moved between two of the kampung's accounts: banking the cash, withdrawing it, filling the box.
 
     Neither income nor spending: the cash book's figures and the total balance do not change, only the two
     accounts' balances.
     """
+
+    NUMBER_KIND = NumberKind.TRANSFER
+    NUMBER_DATE_FIELD = "transfer_date"
 
     transfer_date = models.DateField(_("tanggal"), db_index=True)
     from_account = models.ForeignKey(
@@ -224,6 +361,7 @@ class Transfer(models.Model):
         verbose_name = _("Pindah kas")
         verbose_name_plural = _("Pindah kas")
         constraints = [
+            number_unique("transfer"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_gt_0"),
             models.CheckConstraint(condition=~Q(from_account=models.F("to_account")), name="transfer_between_two"),
         ]

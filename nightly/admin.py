@@ -19,7 +19,7 @@ from jimpitan.admin_mixins import (
     rupiah_column,
     would_refuse,
 )
-from ledger.admin_mixins import ClosedMonthAdminMixin
+from ledger.admin_mixins import ClosedMonthAdminMixin, number_column
 from nightly import services
 from nightly.models import Contribution, Handover, Round
 
@@ -89,6 +89,7 @@ class HandoverAdmin(ClosedMonthAdminMixin, FilteredTotalsMixin, ExportActionsMix
 
     closed_month_field = "received_on"
     list_display = [
+        number_column,
         "received_on",
         "handed_by_display",
         "account",

@@ -21,6 +21,7 @@ from households.demo import DemoHousehold, called_name
 from households.models import HouseholdStatus
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.sql import delete_all_rows, insert_sql, rows_changed_in_bulk
+from ledger.models import number_in_bulk
 from nightly.models import (
     Contribution,
     ContributionState,
@@ -147,6 +148,7 @@ def seed_handovers(*, rng: random.Random, last: dt.date, account_id: int, record
                 handovers.append(_handover(rng, day, batch, account_id, recorded_by_id))
                 batches.append(batch)
             day += dt.timedelta(days=rng.randint(*HANDOVER_EVERY_DAYS))
+    number_in_bulk(sorted(handovers, key=lambda handover: handover.received_on))
     Handover.objects.bulk_create(handovers, batch_size=2_000)
     with connection.cursor() as cursor:
         cursor.executemany(

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from jimpitan.lib.pasaran import pasaran_index
 from jimpitan.lib.people import display_name
 from jimpitan.lib.querysets import DatedQuerySet
+from ledger.models import NumberedDocument, NumberKind, number_unique
 
 
 class RoundQuerySet(DatedQuerySet):
@@ -27,7 +28,7 @@ class HandoverQuerySet(DatedQuerySet):
     date_field = "received_on"
 
 
-class Handover(models.Model):
+class Handover(NumberedDocument):
     """The collector's handover (setoran): the patrol hands one or more rounds' money to the treasurer, who
     counts it into an account. Until then a round's money is held by the patrol ("di petugas").
 
@@ -35,6 +36,9 @@ class Handover(models.Model):
     expected) is a kept, explained line of the cash book on `received_on`, never an edit of the rounds. A round
     that is handed over is read-only (the service and a database trigger refuse) until its handover is removed.
     """
+
+    NUMBER_KIND = NumberKind.HANDOVER
+    NUMBER_DATE_FIELD = "received_on"
 
     received_on = models.DateField(_("tanggal diterima"), db_index=True)
     handed_by = models.ForeignKey(
@@ -68,6 +72,7 @@ class Handover(models.Model):
         verbose_name = _("Setoran petugas")
         verbose_name_plural = _("Setoran petugas")
         constraints = [
+            number_unique("handover"),
             models.CheckConstraint(condition=Q(counted__gte=0), name="handover_counted_gte_0"),
             models.CheckConstraint(condition=Q(expected__gte=0), name="handover_expected_gte_0"),
             models.CheckConstraint(

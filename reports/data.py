@@ -25,6 +25,7 @@ class CashLine:
     amount_in: int
     amount_out: int
     balance: int
+    number: str = ""  # the document's transaction number; jimpitan evenings have none
 
 
 @dataclass
@@ -95,7 +96,8 @@ def build(month: dt.date) -> MonthReport:
 def cash_lines(report: MonthReport) -> list[CashLine]:
     """The month's cash-book lines in date order with the running balance; the last balance is the
     cash book's closing balance (asserted by the tests)."""
-    entries: list[tuple[dt.date, int, str, str, int]] = []  # (day, order, kind, description, signed amount)
+    # (day, order, kind, description, signed amount, number)
+    entries: list[tuple[dt.date, int, str, str, int, str]] = []
     profile = report.kampung
     if report.summary.brought_over and profile:
         entries.append(
@@ -105,27 +107,31 @@ def cash_lines(report: MonthReport) -> list[CashLine]:
                 _("Saldo dari buku lama"),
                 _("Saldo yang dibawa dari buku kas lama (profil kampung)"),
                 report.summary.brought_over,
+                "",
             )
         )
     for evening in report.evenings:
-        entries.append((evening.evening, 1, _("Jimpitan"), _("Jimpitan malam"), evening.total))
+        entries.append((evening.evening, 1, _("Jimpitan"), _("Jimpitan malam"), evening.total, ""))
     for income in report.incomes:
-        entries.append((income.received_on, 2, _("Pemasukan lain"), income.description, income.amount))
+        entries.append(
+            (income.received_on, 2, _("Pemasukan lain"), income.description, income.amount, income.reference)
+        )
     for expense in report.expenses:
-        entries.append((expense.spent_on, 3, _("Pengeluaran"), expense.description, -expense.amount))
+        kind = _("Pengeluaran")
+        entries.append((expense.spent_on, 3, kind, expense.description, -expense.amount, expense.reference))
     for adjustment in report.adjustments:
         text = _("Koreksi bulan %(month)s: %(reason)s") % {
             "month": adjustment.corrects_month.strftime("%Y-%m"),
             "reason": adjustment.reason,
         }
-        entries.append((adjustment.entry_date, 4, _("Koreksi"), text, adjustment.amount))
+        entries.append((adjustment.entry_date, 4, _("Koreksi"), text, adjustment.amount, adjustment.reference))
     for handover in report.handover_differences:
         # No name: the report goes on the notice board, and the explanation says what happened.
         text = _("Selisih setoran: %(explanation)s") % {"explanation": handover.explanation}
-        entries.append((handover.received_on, 4, _("Koreksi"), text, handover.difference))
+        entries.append((handover.received_on, 4, _("Koreksi"), text, handover.difference, handover.reference))
     balance = report.summary.opening
     lines = []
-    for day, _order, kind, description, amount in sorted(entries, key=lambda e: (e[0], e[1])):
+    for day, _order, kind, description, amount, number in sorted(entries, key=lambda e: (e[0], e[1])):
         balance += amount
-        lines.append(CashLine(day, kind, description, max(amount, 0), max(-amount, 0), balance))
+        lines.append(CashLine(day, kind, description, max(amount, 0), max(-amount, 0), balance, number))
     return lines

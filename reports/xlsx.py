@@ -230,19 +230,21 @@ def build_xlsx(report: MonthReport) -> bytes:
     _accounts_sheet(workbook.create_sheet(_("Saldo per Akun")), styles, report)
     _jimpitan_sheet(workbook.create_sheet(_("Jimpitan")), styles, report)
     expense_rows = [
-        (e.spent_on, e.description, e.payee, e.project.name if e.project else "", e.amount) for e in report.expenses
+        (e.spent_on, e.reference, e.description, e.payee, e.project.name if e.project else "", e.amount)
+        for e in report.expenses
     ]
-    expense_rows.append((None, _("Total"), "", "", report.summary.expenses))
+    expense_rows.append((None, "", _("Total"), "", "", report.summary.expenses))
     _list_sheet(
         workbook.create_sheet(_("Pengeluaran")),
         styles,
-        [_("Tanggal"), _("Keterangan"), _("Dibayar kepada"), _("Program"), _("Jumlah")],
+        [_("Tanggal"), _("No. bukti"), _("Keterangan"), _("Dibayar kepada"), _("Program"), _("Jumlah")],
         expense_rows,
-        [12, 40, 24, 24, 16],
+        [12, 11, 40, 24, 24, 16],
     )
     income_rows = [
         (
             i.received_on,
+            i.reference,
             i.description,
             i.source_name or i.get_source_display(),
             i.project.name if i.project else "",
@@ -250,13 +252,13 @@ def build_xlsx(report: MonthReport) -> bytes:
         )
         for i in report.incomes
     ]
-    income_rows.append((None, _("Total"), "", "", report.summary.other_income))
+    income_rows.append((None, "", _("Total"), "", "", report.summary.other_income))
     _list_sheet(
         workbook.create_sheet(_("Pemasukan Lain")),
         styles,
-        [_("Tanggal"), _("Keterangan"), _("Dari"), _("Program"), _("Jumlah")],
+        [_("Tanggal"), _("No. bukti"), _("Keterangan"), _("Dari"), _("Program"), _("Jumlah")],
         income_rows,
-        [12, 40, 24, 24, 16],
+        [12, 11, 40, 24, 24, 16],
     )
     out = io.BytesIO()
     workbook.save(out)

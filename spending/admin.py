@@ -22,7 +22,7 @@ from jimpitan.admin_mixins import (
     would_refuse,
 )
 from jimpitan.forms import RupiahField
-from ledger.admin_mixins import ClosedMonthAdminMixin
+from ledger.admin_mixins import ClosedMonthAdminMixin, number_column
 from spending import selectors, services
 from spending.forms import AccountFormMixin, limit_accounts
 from spending.models import Expense, OtherIncome, Project
@@ -125,6 +125,7 @@ class ExpenseAdmin(
     closed_month_field = "spent_on"
     delete_service = staticmethod(services.delete_expense)
     list_display = [
+        number_column,
         "spent_on",
         "description",
         "project",
@@ -195,6 +196,7 @@ class OtherIncomeAdmin(
     closed_month_field = "received_on"
     delete_service = staticmethod(services.delete_other_income)
     list_display = [
+        number_column,
         "received_on",
         "description",
         "source",

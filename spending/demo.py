@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.sql import delete_all_rows, rows_changed_in_bulk
-from ledger.models import default_account_id
+from ledger.models import default_account_id, number_in_bulk
 from ledger.selectors import Flow, monthly_flows
 from spending.models import Expense, IncomeSource, OtherIncome, Project, ProjectStatus
 
@@ -172,6 +172,7 @@ def seed_spending(
         opening += flow.net - sum(e.amount for e in month_expenses) + sum(i.amount for i in month_incomes)
     _keep_running_if_nothing_bought(projects, remaining)
 
+    number_in_bulk(sorted([*expenses, *incomes], key=lambda document: document.number_day))
     bulk_create_with_history(expenses, Expense, batch_size=500, default_user=recorded_by)
     bulk_create_with_history(incomes, OtherIncome, batch_size=500, default_user=recorded_by)
     # bulk_create saves no model, so nothing else hears of these rows unless told.

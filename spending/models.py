@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
-from ledger.models import account_field
+from ledger.models import NumberedDocument, NumberKind, account_field, number_unique
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -60,7 +60,10 @@ class Project(models.Model):
         return self.name
 
 
-class Expense(models.Model):
+class Expense(NumberedDocument):
+    NUMBER_KIND = NumberKind.EXPENSE
+    NUMBER_DATE_FIELD = "spent_on"
+
     spent_on = models.DateField(_("tanggal"), db_index=True)
     project = models.ForeignKey(
         Project,
@@ -103,6 +106,7 @@ class Expense(models.Model):
         verbose_name_plural = _("Pengeluaran")
         permissions = [("approve_expense", _("Boleh menyetujui pengeluaran"))]
         constraints = [
+            number_unique("expense"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_gt_0"),
             # An approver cannot approve their own entry.
             models.CheckConstraint(
@@ -127,8 +131,11 @@ class IncomeSource(models.TextChoices):
     OTHER = "lain", _("Lainnya")
 
 
-class OtherIncome(models.Model):
+class OtherIncome(NumberedDocument):
     """Pemasukan lain: money in that is not the nightly jimpitan."""
+
+    NUMBER_KIND = NumberKind.INCOME
+    NUMBER_DATE_FIELD = "received_on"
 
     received_on = models.DateField(_("tanggal"), db_index=True)
     source = models.CharField(_("sumber"), max_length=10, choices=IncomeSource.choices, default=IncomeSource.DONATION)
@@ -156,7 +163,10 @@ class OtherIncome(models.Model):
         ordering = ["-received_on", "-id"]
         verbose_name = _("Pemasukan lain")
         verbose_name_plural = _("Pemasukan lain")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="otherincome_amount_gt_0")]
+        constraints = [
+            number_unique("otherincome"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="otherincome_amount_gt_0"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.received_on.isoformat()} · {self.description}"

@@ -33,7 +33,18 @@ class ProjectAndAmountCells:
         return str(value) if value else ""
 
 
+class NumberColumn(tables.Column):
+    """The transaction number (nomor bukti) '2026-0042', sorted by year then number."""
+
+    def __init__(self, **kwargs):
+        label = _("No. bukti")
+        super().__init__(
+            verbose_name=label, accessor="reference", order_by=("number_year", "number"), attrs=_attrs(label), **kwargs
+        )
+
+
 class ExpenseTable(ProjectAndAmountCells, tables.Table):
+    number = NumberColumn()
     # The id tie-breaker keeps same-day rows in a stable order across pages (PostgreSQL has no implicit one).
     spent_on = tables.DateColumn(
         verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True), order_by=("spent_on", "id")
@@ -49,7 +60,7 @@ class ExpenseTable(ProjectAndAmountCells, tables.Table):
 
     class Meta:
         model = Expense
-        fields = ["spent_on", "description", "project", "payee", "amount", "approved_by", "receipt"]
+        fields = ["number", "spent_on", "description", "project", "payee", "amount", "approved_by", "receipt"]
         attrs = TABLE_ATTRS
         template_name = "django_tables2/bootstrap5.html"
         order_by = ("-spent_on",)
@@ -85,6 +96,7 @@ class ExpenseTable(ProjectAndAmountCells, tables.Table):
 
 
 class OtherIncomeTable(ProjectAndAmountCells, tables.Table):
+    number = NumberColumn()
     received_on = tables.DateColumn(
         verbose_name=_("Tanggal"), format="j M Y", attrs=_attrs(_("Tanggal"), date=True), order_by=("received_on", "id")
     )
@@ -93,10 +105,17 @@ class OtherIncomeTable(ProjectAndAmountCells, tables.Table):
     source_name = tables.Column(verbose_name=_("Dari"), attrs=_attrs(_("Dari")), default="—")
     project = tables.Column(verbose_name=_("Untuk program"), attrs=_attrs(_("Untuk program")), default="—")
     amount = MoneyColumn(_("Jumlah"))
+    receipt = tables.Column(
+        verbose_name=_("Kuitansi"),
+        accessor="pk",
+        attrs=_attrs(_("Kuitansi")),
+        orderable=False,
+        exclude_from_export=True,
+    )
 
     class Meta:
         model = OtherIncome
-        fields = ["received_on", "description", "source", "source_name", "project", "amount"]
+        fields = ["number", "received_on", "description", "source", "source_name", "project", "amount", "receipt"]
         attrs = TABLE_ATTRS
         template_name = "django_tables2/bootstrap5.html"
         order_by = ("-received_on",)
@@ -111,6 +130,11 @@ class OtherIncomeTable(ProjectAndAmountCells, tables.Table):
 
     def value_received_on(self, value):
         return value
+
+    def render_receipt(self, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reports:income_receipt", args=[record.pk]), _("Kuitansi (PDF)")
+        )
 
 
 class ProjectTable(tables.Table):

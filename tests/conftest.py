@@ -14,6 +14,7 @@ from django.db import DatabaseError
 from jimpitan.models import KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, sync_role_permissions
 from ledger.models import Account, MonthClosing, default_account_id
+from ledger.numbers import remove_all_numbers
 from nightly.models import Round
 
 # Playwright's sync API runs an event loop in the test thread; live_server's DB access is safe here.
@@ -183,6 +184,7 @@ def _handovers_unlinked_before_flush(request, django_db_blocker):
     with django_db_blocker.unblock(), contextlib.suppress(DatabaseError):  # a migration test may end unmigrated
         MonthClosing.objects.all().delete()
         Round.objects.filter(handover__isnull=False).update(handover=None)
+        remove_all_numbers()  # issued numbers are never deleted row by row (SQLite's flush does)
 
 
 @pytest.hookimpl(trylast=True)

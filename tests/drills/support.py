@@ -440,7 +440,78 @@ def task_concurrency(threads: str = "8", saves: str = "100", per_rt: str = "10")
     }
 
 
-TASKS = {"backup-during-writes": task_backup_during_writes, "dump": task_dump, "concurrency": task_concurrency}
+def _save_one(index: int, day: dt.date) -> int:
+    """Thread `index`'s document, saved through its service; the first one is refused by the balance rule after
+    it took its number (the row is written, then checked). Returns the number it kept."""
+    from spending import services
+    from spending.models import Expense, OtherIncome
+
+    if index == 0:
+        services.save_expense(Expense(spent_on=day, description="Terlalu mahal", amount=10**9), user=None)
+    elif index % 2:
+        expense = services.save_expense(Expense(spent_on=day, description=f"Belanja {index}", amount=1_000), user=None)
+        return expense.number
+    income = OtherIncome(received_on=day, description=f"Donasi {index}", amount=2_000)
+    return services.save_other_income(income, user=None).number
+
+
+def task_numbers(threads: str = "6") -> dict:
+    """`threads` documents saved at the same instant (a barrier) by as many threads, each on its own connection.
+    Used in a child process on a SQLite file, and in the test process itself on PostgreSQL."""
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    from jimpitan.models import KampungProfile
+    from ledger.models import IssuedNumber
+    from spending import services
+    from spending.models import Expense, OtherIncome
+
+    KampungProfile.objects.get_or_create(pk=KampungProfile.SINGLETON_ID, defaults={"name": "Kampung Latihan"})
+    day = dt.date(2026, 5, 2)
+    services.save_other_income(OtherIncome(received_on=day, description="Kas awal", amount=100_000), user=None)
+    count = int(threads)
+    barrier = threading.Barrier(count)
+    kept: list[int] = []
+    refused: list[int] = []
+    errors: list[str] = []
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait(20)
+            kept.append(_save_one(index, day))
+        except ValidationError:
+            refused.append(index)
+        except Exception as error:
+            errors.append(f"thread {index}: {error!r}")
+        finally:
+            connections.close_all()
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    documents = [
+        *Expense.objects.values_list("number_year", "number"),
+        *OtherIncome.objects.values_list("number_year", "number"),
+    ]
+    return {
+        "kept": sorted(kept),
+        "refused": refused,
+        "errors": errors,
+        "issued": list(IssuedNumber.objects.order_by("year", "seq").values_list("year", "seq")),
+        "documents": sorted(documents),
+        "seconds": round(time.monotonic() - started, 2),
+    }
+
+
+TASKS = {
+    "backup-during-writes": task_backup_during_writes,
+    "dump": task_dump,
+    "concurrency": task_concurrency,
+    "numbers": task_numbers,
+}
 
 
 if __name__ == "__main__":

@@ -93,6 +93,7 @@ PAGES: dict[str, object] = {
     "reports:handover_create": None,
     "reports:handover_preview": None,
     "reports:handover_detail": lambda o: [o["committee_handover"].pk],
+    "reports:numbers": None,
 }
 
 # Pages whose form is submitted empty as well, to crawl its error state. Only forms that create something or
@@ -142,6 +143,8 @@ NOT_PAGES = {
     "reports:year_download": "the yearly report (LPJ), a PDF/XLSX download",
     "nightly:handover_delete": "POST only (removing a handover)",
     "reports:handover_download": "the serah terima's document, a PDF download",
+    "reports:income_receipt": "a receipt (kuitansi) PDF",
+    "reports:handover_receipt": "a receipt (kuitansi) PDF",
 }
 
 # (rule, page name) -> why it cannot be fixed here. Empty: every violation the crawl found was fixed.

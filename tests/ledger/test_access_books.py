@@ -29,6 +29,7 @@ MATRIX = {
     ("books:months", ()): (LOGIN, FORBIDDEN, OK, OK),
     ("books:adjustment_create", ()): (LOGIN, FORBIDDEN, FORBIDDEN, OK),
     ("books:accounts", ()): (LOGIN, FORBIDDEN, OK, OK),
+    ("reports:numbers", ()): (LOGIN, FORBIDDEN, OK, OK),
     ("books:close", ("2026-02",)): (LOGIN, FORBIDDEN, FORBIDDEN, OK),
     ("books:reopen", ("2026-01",)): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     ("reports:month", ("2026-01",)): (LOGIN, FORBIDDEN, OK, OK),

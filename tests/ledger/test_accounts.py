@@ -11,10 +11,11 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 
 from ledger import selectors
-from ledger.models import Account, AccountKind, Adjustment, Transfer, default_account_id
+from ledger.models import Account, AccountKind, Adjustment, NumberKind, Transfer, default_account_id
 from ledger.services import close_month, delete_transfer, record_transfer
 from spending import services as spending
 from spending.models import Expense, OtherIncome
+from tests.ledger.factories import numbered
 from tests.spending.factories import income
 
 pytestmark = pytest.mark.django_db
@@ -134,9 +135,9 @@ def _raw(sql: str, params=()):
 
 def _insert_transfer(day, from_id, to_id, amount):
     _raw(
-        "INSERT INTO ledger_transfer (transfer_date, from_account_id, to_account_id, amount, note, recorded_at) "
-        "VALUES (%s, %s, %s, %s, '', %s)",
-        [day, from_id, to_id, amount, dt.datetime(2026, 5, 1, 10)],
+        "INSERT INTO ledger_transfer (transfer_date, from_account_id, to_account_id, amount, note, recorded_at, "
+        "number_year, number) VALUES (%s, %s, %s, %s, '', %s, %s, %s)",
+        [day, from_id, to_id, amount, dt.datetime(2026, 5, 1, 10), *numbered(NumberKind.TRANSFER, day)],
     )
 
 

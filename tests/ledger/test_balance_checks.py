@@ -11,10 +11,11 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from ledger import services as ledger_services
-from ledger.models import Account, AccountKind, BalanceCheck, default_account_id
+from ledger.models import Account, AccountKind, BalanceCheck, NumberKind, default_account_id
 from ledger.services import close_month, delete_transfer, record_balance_check, record_transfer
 from spending import services as spending
 from spending.models import Expense, OtherIncome
+from tests.ledger.factories import numbered
 from tests.spending.factories import income
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +66,9 @@ def test_check_ledger_proves_every_matched_check_again(bendahara, bank):
     with transaction.atomic(), connection.cursor() as cursor:  # a write that skipped the services
         cursor.execute(
             "INSERT INTO spending_expense (spent_on, description, payee, amount, receipt, receipt_content_type, "
-            "receipt_thumbnail, recorded_at, account_id) VALUES (%s, 'SQL', '', 500, '', '', '', %s, %s)",
-            [MAY_1, dt.datetime(2026, 5, 1, 9), bank.pk],
+            "receipt_thumbnail, recorded_at, account_id, number_year, number) "
+            "VALUES (%s, 'SQL', '', 500, '', '', '', %s, %s, %s, %s)",
+            [MAY_1, dt.datetime(2026, 5, 1, 9), bank.pk, *numbered(NumberKind.EXPENSE, MAY_1)],
         )
     with pytest.raises(CommandError):
         call_command("check_ledger")

@@ -113,6 +113,7 @@ LANGUAGES = {
         "home_report": "Laporan bulanan",
         "menu": "Buka menu",
         "months": "Tutup buku",
+        "numbers": "Nomor bukti",
         "close": "Tutup buku Februari 2026",
         "adjust": "Catat koreksi",
         "save": "Simpan",
@@ -131,6 +132,7 @@ LANGUAGES = {
         "home_report": "Monthly report",
         "menu": "Open menu",
         "months": "Close the month",
+        "numbers": "Reference numbers",
         "close": "Close February 2026",
         "adjust": "Record a correction",
         "save": "Save",
@@ -171,6 +173,14 @@ def _walk(page: Page, url: str, w: dict, phone: bool, name: str, screenshot_dir:
     _tall_enough(page.locator("main a.btn, main button"))
     expect(page.locator("main")).to_contain_text(format_rupiah(MonthClosing.objects.get(month=JAN).closing_balance))
     _shot(page, screenshot_dir, f"months-{name}")
+
+    # The register of numbers: every document of the year in order, one link away from the month list.
+    page.locator("main").get_by_role("link", name=w["numbers"], exact=True).click()
+    expect(page.get_by_role("heading", name=f"{w['numbers']} 2026")).to_be_visible()
+    for document in (OtherIncome.objects.get(), Expense.objects.get()):
+        expect(page.locator("main")).to_contain_text(document.reference)
+    _shot(page, screenshot_dir, f"numbers-{name}")
+    page.goto(url + "/buku/")
 
     page.locator("a[href='/buku/2026-02/tutup/']").click()
     _in_view(page.locator("main").get_by_role("button", name=w["close"]))

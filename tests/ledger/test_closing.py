@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from ledger.models import Adjustment, MonthClosing, MonthReopening, default_account_id
+from ledger.models import Adjustment, MonthClosing, MonthReopening, NumberKind, default_account_id
 from ledger.selectors import month_summary
 from ledger.services import close_month, record_adjustment, reopen_month
 from nightly.models import Contribution, Round
 from spending.models import Expense, OtherIncome
-from tests.ledger.factories import hand_over, save_round
+from tests.ledger.factories import hand_over, numbered, save_round
 from tests.nightly.factories import make_rt
 
 pytestmark = pytest.mark.django_db
@@ -170,9 +170,15 @@ def test_trigger_refuses_raw_writes_to_spending_and_adjustments(books, bendahara
         _raw("DELETE FROM spending_otherincome WHERE id = %s", [income.pk])
     with pytest.raises(DatabaseError):
         _raw(
-            "INSERT INTO ledger_adjustment (entry_date, amount, reason, corrects_month, recorded_at, account_id) "
-            "VALUES (%s, 100, 'x', %s, %s, %s)",
-            [dt.date(2026, 2, 3), JAN, dt.datetime(2026, 2, 3, 10), default_account_id()],
+            "INSERT INTO ledger_adjustment (entry_date, amount, reason, corrects_month, recorded_at, account_id, "
+            "number_year, number) VALUES (%s, 100, 'x', %s, %s, %s, %s, %s)",
+            [
+                dt.date(2026, 2, 3),
+                JAN,
+                dt.datetime(2026, 2, 3, 10),
+                default_account_id(),
+                *numbered(NumberKind.ADJUSTMENT, dt.date(2026, 2, 3)),
+            ],
         )
     with pytest.raises(DatabaseError):
         _raw("UPDATE ledger_monthclosing SET closing_balance = 1")

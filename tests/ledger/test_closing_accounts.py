@@ -11,9 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from ledger.models import Account, AccountKind, BalanceCheck, MonthClosing, Transfer, default_account_id
+from ledger.models import Account, AccountKind, BalanceCheck, MonthClosing, NumberKind, Transfer, default_account_id
 from ledger.services import close_month, record_balance_check, record_transfer
 from spending.models import OtherIncome
+from tests.ledger.factories import numbered
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +60,8 @@ def _refused(closed) -> dict[str, list[tuple[str, list]]]:
         "transfer": [
             (
                 "INSERT INTO ledger_transfer (transfer_date, from_account_id, to_account_id, amount, note, "
-                "recorded_at) VALUES (%s, %s, %s, 1000, '', %s)",
-                [JAN_20, kas, bank, RECORDED],
+                "recorded_at, number_year, number) VALUES (%s, %s, %s, 1000, '', %s, %s, %s)",
+                [JAN_20, kas, bank, RECORDED, *numbered(NumberKind.TRANSFER, JAN_20)],
             ),
             ("UPDATE ledger_transfer SET amount = 1 WHERE id = %s", [transfer]),
             (
@@ -106,9 +107,9 @@ def test_raw_sql_cannot_write_a_closed_months_accounts_transfers_or_checks(close
 def test_raw_sql_cannot_move_a_record_into_a_closed_month_but_writes_open_months(closed):
     kas, bank = closed["kas"].pk, closed["bank"].pk
     _raw(
-        "INSERT INTO ledger_transfer (transfer_date, from_account_id, to_account_id, amount, note, recorded_at) "
-        "VALUES (%s, %s, %s, 1000, '', %s)",
-        [MAR_3, kas, bank, RECORDED],
+        "INSERT INTO ledger_transfer (transfer_date, from_account_id, to_account_id, amount, note, recorded_at, "
+        "number_year, number) VALUES (%s, %s, %s, 1000, '', %s, %s, %s)",
+        [MAR_3, kas, bank, RECORDED, *numbered(NumberKind.TRANSFER, MAR_3)],
     )
     _raw(
         "INSERT INTO ledger_balancecheck (account_id, check_date, stated_balance, app_balance, note, recorded_at) "
@@ -144,8 +145,9 @@ def test_closing_refuses_to_freeze_a_broken_bank_match(bendahara, kampung):
     # A bank charge written around the services breaks the January match.
     _raw(
         "INSERT INTO spending_expense (spent_on, description, payee, amount, receipt, receipt_content_type, "
-        "receipt_thumbnail, recorded_at, account_id) VALUES (%s, 'Biaya admin', '', 500, '', '', '', %s, %s)",
-        [JAN_20, RECORDED, bank.pk],
+        "receipt_thumbnail, recorded_at, account_id, number_year, number) "
+        "VALUES (%s, 'Biaya admin', '', 500, '', '', '', %s, %s, %s, %s)",
+        [JAN_20, RECORDED, bank.pk, *numbered(NumberKind.EXPENSE, JAN_20)],
     )
     with pytest.raises(ValidationError) as refused:
         close_month(dt.date(2026, 1, 1), bendahara, today=TODAY)
@@ -159,8 +161,9 @@ def test_closing_refuses_to_freeze_an_account_below_zero(bendahara, kampung):
     # Spending from an empty bank account, written around the services: the cash book's total is still positive.
     _raw(
         "INSERT INTO spending_expense (spent_on, description, payee, amount, receipt, receipt_content_type, "
-        "receipt_thumbnail, recorded_at, account_id) VALUES (%s, 'Biaya admin', '', 500, '', '', '', %s, %s)",
-        [JAN_20, RECORDED, bank.pk],
+        "receipt_thumbnail, recorded_at, account_id, number_year, number) "
+        "VALUES (%s, 'Biaya admin', '', 500, '', '', '', %s, %s, %s, %s)",
+        [JAN_20, RECORDED, bank.pk, *numbered(NumberKind.EXPENSE, JAN_20)],
     )
     with pytest.raises(ValidationError) as refused:
         close_month(dt.date(2026, 1, 1), bendahara, today=TODAY)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 
 from ledger import selectors
-from ledger.models import Account, AccountKind, MonthClosing, default_account_id
+from ledger.models import Account, AccountKind, MonthClosing, NumberKind, default_account_id
 from ledger.services import close_month
 from nightly import services
 from nightly.checks import handover_mismatches
@@ -19,7 +19,7 @@ from nightly.models import Contribution, Handover, Round
 from nightly.selectors import held_by_patrol, held_rounds, held_total
 from spending import services as spending
 from spending.models import Expense
-from tests.ledger.factories import save_round
+from tests.ledger.factories import numbered, save_round
 from tests.nightly.factories import make_rt
 
 pytestmark = pytest.mark.django_db
@@ -260,7 +260,7 @@ def test_the_database_refuses_constraint_breaking_handovers(bendahara, rt):
     kas = _kas().pk
     insert = (
         "INSERT INTO nightly_handover (received_on, handed_by_name, account_id, expected, counted, difference, "
-        "explanation, recorded_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        "explanation, recorded_at, number_year, number) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     now = dt.datetime(2026, 11, 3, 8)
     for row in (
@@ -270,8 +270,8 @@ def test_the_database_refuses_constraint_breaking_handovers(bendahara, rt):
         (NOV[3], "", kas, 2_000, 2_000, 0, "", now),  # nobody handed over
     ):
         with pytest.raises(DatabaseError):
-            _raw(insert, row)
-    _raw(insert, (NOV[3], "Budi", kas, 2_000, 2_000, 0, "", now))
+            _raw(insert, (*row, *numbered(NumberKind.HANDOVER, NOV[3])))
+    _raw(insert, (NOV[3], "Budi", kas, 2_000, 2_000, 0, "", now, *numbered(NumberKind.HANDOVER, NOV[3])))
 
 
 def test_closed_month_triggers_cover_handovers_and_the_link(superuser, bendahara, rt):
@@ -291,8 +291,8 @@ def test_closed_month_triggers_cover_handovers_and_the_link(superuser, bendahara
     with pytest.raises(DatabaseError):
         _raw(
             "INSERT INTO nightly_handover (received_on, handed_by_name, account_id, expected, counted, difference, "
-            "explanation, recorded_at) VALUES (%s, 'Budi', %s, 0, 0, 0, '', %s)",
-            [OCT_30, _kas().pk, dt.datetime(2026, 10, 30, 8)],
+            "explanation, recorded_at, number_year, number) VALUES (%s, 'Budi', %s, 0, 0, 0, '', %s, %s, %s)",
+            [OCT_30, _kas().pk, dt.datetime(2026, 10, 30, 8), *numbered(NumberKind.HANDOVER, OCT_30)],
         )
     # A closed October round handed over in November: only the link changes, no closed figure moves.
     later = _hand_over(bendahara, [other], NOV[1])

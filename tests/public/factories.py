@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from households.models import RT, Household
+from ledger.models import number_in_bulk
 from nightly.models import Contribution, ContributionState, Round
 from spending.models import Expense, OtherIncome, Project
 
@@ -88,6 +89,7 @@ def seed_kampung(
             incomes.append(
                 OtherIncome(received_on=day, description=f"Donasi {month_back}", amount=250_000, project=projects[1])
             )
+    number_in_bulk(sorted([*expenses, *incomes], key=lambda document: document.number_day))
     Expense.objects.bulk_create(expenses)
     OtherIncome.objects.bulk_create(incomes)
     return {"rts": rt_rows, "households": homes, "projects": projects}

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from jimpitan.lib.exports import RUPIAH_NUMBER_FORMAT
 from jimpitan.lib.money import format_rupiah
 from jimpitan.services import save_signature_columns
+from ledger.models import Adjustment
 from ledger.selectors import month_summary
 from ledger.services import close_month, record_adjustment
 from nightly.selectors import missed_evenings_recap
@@ -114,7 +115,8 @@ def test_csv_has_bom_and_running_balance(books):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[-1][-1] == str(month_summary(FEB).closing)
     assert rows[-2][-1] == rows[-1][-1]
-    assert any("Koreksi bulan 2026-01" in r[2] for r in rows)
+    adjustment = Adjustment.objects.get()
+    assert any("Koreksi bulan 2026-01" in r[3] and r[1] == adjustment.reference for r in rows)
 
 
 def test_csv_headers_in_english(books):
@@ -123,7 +125,7 @@ def test_csv_headers_in_english(books):
     with translation.override("en"):
         raw = build_csv(data.build(FEB))
     header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert header == ["Date", "Type", "Description", "In", "Out", "Balance"]
+    assert header == ["Date", "Ref. no.", "Type", "Description", "In", "Out", "Balance"]
 
 
 def test_whatsapp_text(books):

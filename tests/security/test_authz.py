@@ -238,6 +238,10 @@ MATRIX: dict[str, ObjectUrl] = {
         "reports:handover_detail", lambda w: _committee_handover(w).pk, POKJA_UP, b"Ketua Rahasia"
     ),
     "reports:handover_download": _u("reports:handover_download", lambda w: _committee_handover(w).pk, POKJA_UP),
+    # Receipts (kuitansi) of income and handovers: the Bendahara and the Pokja print them. PDFs are compressed,
+    # so no marker is read in them (tests/reports/test_receipts.py reads their text).
+    "reports:income_receipt": _u("reports:income_receipt", lambda w: w.objects["income"].pk, POKJA_UP),
+    "reports:handover_receipt": _u("reports:handover_receipt", lambda w: _handover(w).pk, POKJA_UP),
     # The public ledger: totals for everyone, by design (the leak drill checks what they contain).
     "public_year": _u("public_year", lambda w: w.round.evening.year, EVERYONE),
     "public_evening": _u("public_evening", lambda w: w.round.evening.isoformat(), EVERYONE),

@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from ledger.models import number_in_bulk
 from spending.models import Expense, OtherIncome, Project
 from tests.spending.factories import expense, income, jpeg_bytes, stunting_kitchen, upload
 
@@ -55,9 +56,9 @@ def test_change_list_total_matches_the_filtered_rows(client_as, books, query, ex
 
 def test_total_covers_every_page_not_only_the_first(client_as, books, bendahara):
     income(dt.date(2026, 6, 1), 10_000_000)
-    Expense.objects.bulk_create(
-        [Expense(spent_on=dt.date(2026, 6, 2), description=f"Paku {i}", amount=1_000) for i in range(150)]
-    )
+    expenses = [Expense(spent_on=dt.date(2026, 6, 2), description=f"Paku {i}", amount=1_000) for i in range(150)]
+    number_in_bulk(expenses)
+    Expense.objects.bulk_create(expenses)
     response = client_as("bendahara").get(
         "/admin/spending/expense/", {"spent_on__month": "6", "spent_on__year": "2026"}
     )

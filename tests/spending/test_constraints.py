@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from ledger.models import default_account_id
+from ledger.models import NumberKind, default_account_id
 from spending.models import Expense, OtherIncome, Project
+from tests.ledger.factories import numbered
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +16,8 @@ def _insert_expense(amount: int, recorded_by, approved_by):
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Expense._meta.db_table} (spent_on, description, payee, amount, receipt, "
-            "receipt_content_type, receipt_thumbnail, recorded_by_id, recorded_at, approved_by_id, account_id) "
-            "VALUES (%s, %s, '', %s, '', '', '', %s, %s, %s, %s)",
+            "receipt_content_type, receipt_thumbnail, recorded_by_id, recorded_at, approved_by_id, account_id, "
+            "number_year, number) VALUES (%s, %s, '', %s, '', '', '', %s, %s, %s, %s, %s, %s)",
             [
                 dt.date(2026, 5, 1),
                 "SQL",
@@ -25,6 +26,7 @@ def _insert_expense(amount: int, recorded_by, approved_by):
                 dt.datetime(2026, 5, 1, 12, 0),
                 approved_by,
                 default_account_id(),
+                *numbered(NumberKind.EXPENSE, dt.date(2026, 5, 1)),
             ],
         )
 
@@ -47,8 +49,14 @@ def test_other_income_amount_must_be_positive(amount):
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {OtherIncome._meta.db_table} (received_on, source, source_name, description, amount, "
-            "recorded_at, account_id) VALUES (%s, 'donasi', '', 'SQL', %s, %s, %s)",
-            [dt.date(2026, 5, 1), amount, dt.datetime(2026, 5, 1, 12, 0), default_account_id()],
+            "recorded_at, account_id, number_year, number) VALUES (%s, 'donasi', '', 'SQL', %s, %s, %s, %s, %s)",
+            [
+                dt.date(2026, 5, 1),
+                amount,
+                dt.datetime(2026, 5, 1, 12, 0),
+                default_account_id(),
+                *numbered(NumberKind.INCOME, dt.date(2026, 5, 1)),
+            ],
         )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ledger.models import number_in_bulk
 from spending.models import Expense, OtherIncome, Project
 from tests.spending.factories import expense, income, jpeg_bytes, stunting_kitchen, upload
 
@@ -44,12 +45,13 @@ def test_expense_csv_and_xlsx_downloads_hold_the_filtered_rows(client_as, books)
     response = client.get(reverse("spending:expense_list"), {"since": "2026-05-01", "unduh": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:5] == ["Tanggal", "Keterangan", "Program", "Dibayar kepada", "Jumlah"]
-    assert sorted(int(r[4]) for r in rows[1:]) == [150_000, 2_500_000, 4_000_000]
-    assert "'=HYPERLINK(1)" in [r[3] for r in rows]  # neutralised formula
+    assert rows[0][:6] == ["No. bukti", "Tanggal", "Keterangan", "Program", "Dibayar kepada", "Jumlah"]
+    assert sorted(int(r[5]) for r in rows[1:]) == [150_000, 2_500_000, 4_000_000]
+    assert "'=HYPERLINK(1)" in [r[4] for r in rows]  # neutralised formula
+    assert {r[0] for r in rows[1:]} == {e.reference for e in Expense.objects.filter(spent_on__gte=dt.date(2026, 5, 1))}
     response = client.get(reverse("spending:expense_list"), {"since": "2026-05-01", "unduh": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
-    amounts = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    amounts = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(amounts) == [150_000, 2_500_000, 4_000_000]
     assert client.get(reverse("spending:expense_list"), {"unduh": "pdf"}).status_code == 404
 
@@ -58,7 +60,7 @@ def test_income_and_project_lists_download(client_as, books):
     client = client_as("bendahara")
     response = client.get(reverse("spending:income_list"), {"source": "donasi", "unduh": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert sorted(int(r[5]) for r in rows[1:]) == [3_000_000, 20_000_000]
+    assert sorted(int(r[6]) for r in rows[1:]) == [3_000_000, 20_000_000]
     response = client.get(reverse("spending:project_list"), {"unduh": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     figures = {row[0]: row[2:5] for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -190,12 +192,12 @@ def test_project_form_refuses_a_renamed_html_cover(client_as):
 def test_expense_list_queries_do_not_grow_with_rows(client_as, books, django_assert_max_num_queries):
     client = client_as("bendahara")
     client.get(reverse("spending:expense_list"))
-    Expense.objects.bulk_create(
-        [
-            Expense(spent_on=dt.date(2026, 4, 5), project=books["kitchen"], description=f"Sayur {n}", amount=1_000)
-            for n in range(60)
-        ]
-    )
+    expenses = [
+        Expense(spent_on=dt.date(2026, 4, 5), project=books["kitchen"], description=f"Sayur {n}", amount=1_000)
+        for n in range(60)
+    ]
+    number_in_bulk(expenses)
+    Expense.objects.bulk_create(expenses)
     with django_assert_max_num_queries(9):
         page = client.get(reverse("spending:expense_list")).content.decode()
     # Newest first, and among same-day rows the one recorded last.
