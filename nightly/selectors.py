@@ -19,6 +19,7 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.pasaran import pasaran_index, pasaran_of, weekday_name
 from nightly.models import (
+    CatchUpEvening,
     Contribution,
     ContributionState,
     Handover,
@@ -162,6 +163,52 @@ def participation(start: dt.date, end: dt.date) -> list[Participation]:
     ]
 
 
+# --- Catch-up payments (rapel) and paying ahead -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A catch-up payment's hold on one evening of one household."""
+
+    catch_up_id: int
+    paid_on: dt.date
+
+    def is_ahead(self, evening: dt.date) -> bool:
+        """Paid before the evening came (dibayar di muka), rather than caught up after it (dirapel)."""
+        return self.paid_on <= evening
+
+
+def covered_evenings(
+    *, household_ids=None, start: dt.date | None = None, end: dt.date | None = None, evenings=None
+) -> dict[tuple[int, dt.date], Cover]:
+    """{(household id, evening): Cover} of the evenings paid by catch-ups, narrowed to `household_ids`, to
+    `start` <= evening < `end` and to `evenings` where given. One query."""
+    rows = CatchUpEvening.objects.order_by()
+    if household_ids is not None:
+        rows = rows.filter(household_id__in=household_ids)
+    if start is not None:
+        rows = rows.filter(evening__gte=start)
+    if end is not None:
+        rows = rows.filter(evening__lt=end)
+    if evenings is not None:
+        rows = rows.filter(evening__in=evenings)
+    return {
+        (household_id, evening): Cover(catch_up_id, paid_on)
+        for household_id, evening, catch_up_id, paid_on in rows.values_list(
+            "household_id", "evening", "catch_up_id", "catch_up__paid_on"
+        )
+    }
+
+
+def excluded_evenings(
+    *, start: dt.date | None = None, end: dt.date | None = None, household_ids=None
+) -> set[tuple[int, dt.date]]:
+    """The (household id, evening) pairs never counted against a household, whatever happened that evening:
+    those paid by a catch-up (later or ahead). The arrears and the meeting recap subtract exactly this set, in
+    `subtract_excluded`; another reason to excuse an evening joins here. One query."""
+    return set(covered_evenings(household_ids=household_ids, start=start, end=end))
+
+
 # --- One household's evenings -------------------------------------------------------------------------
 
 
@@ -177,11 +224,19 @@ class EveningStatus(models.TextChoices):
     # The RT recorded only the evening's total: nothing is known of single houses.
     NO_HOUSE_RECORD = "no_house_record", _("Tidak ada catatan per rumah")
     NO_ROUND = "no_round", _("Tidak ada ronda")
+    # Paid by a catch-up payment: later than the evening (rapel), or before it (paying ahead).
+    CAUGHT_UP = "caught_up", _("Dirapel")
+    PAID_AHEAD = "paid_ahead", _("Dibayar di muka")
 
     @classmethod
-    def of(cls, state: str | None, round_kind: str | None) -> EveningStatus:
+    def of(
+        cls, state: str | None, round_kind: str | None, cover: Cover | None = None, evening: dt.date | None = None
+    ) -> EveningStatus:
         """`state`: the household's contribution state, None without a row; `round_kind`: "houses" when
-        the RT's round that evening has per-household rows, "total" for a total-only round, None for none."""
+        the RT's round that evening has per-household rows, "total" for a total-only round, None for none;
+        `cover`: the catch-up paying `evening`, if any (a paid contribution never shares an evening with one)."""
+        if cover is not None and evening is not None and not ContributionState.counts_as_paid(state or ""):
+            return cls.PAID_AHEAD if cover.is_ahead(evening) else cls.CAUGHT_UP
         if state is not None:
             return {
                 ContributionState.PAID: cls.PAID,
@@ -199,6 +254,11 @@ class EveningStatus(models.TextChoices):
         return self in (EveningStatus.PAID, EveningStatus.LEFT_WITH_NEIGHBOUR)
 
     @property
+    def covered(self) -> bool:
+        """Paid by a catch-up payment, later or ahead."""
+        return self in (EveningStatus.CAUGHT_UP, EveningStatus.PAID_AHEAD)
+
+    @property
     def has_row(self) -> bool:
         """The household has a contribution that evening (with an amount, 0 when empty)."""
         return self.gave or self is EveningStatus.EMPTY
@@ -211,13 +271,13 @@ class EveningStatus(models.TextChoices):
     @property
     def mark(self) -> str:
         """A sign beside the word, so that colour is never the only signal."""
-        return "✓" if self.gave else "✗" if self is EveningStatus.EMPTY else ""
+        return "✓" if self.gave or self.covered else "✗" if self is EveningStatus.EMPTY else ""
 
     @property
     def tone(self) -> str:
         return (
             "text-success-emphasis"
-            if self.gave
+            if self.gave or self.covered
             else ("text-danger-emphasis" if self is EveningStatus.EMPTY else "text-body-secondary")
         )
 
@@ -230,6 +290,8 @@ class HouseholdEvening:
     evening: dt.date
     status: EveningStatus
     amount: int
+    # The day a catch-up paid this evening (later or ahead); None when none did.
+    paid_on: dt.date | None = None
 
 
 YearRows = list[tuple[dt.date, str, int]]
@@ -274,7 +336,7 @@ def household_month(
 ) -> list[HouseholdEvening]:
     """Each evening of `month` up to `until` (default: this evening), newest first, with its status.
 
-    Two queries; one with `year_rows` (the household_year_rows of the month's year).
+    Three queries; two with `year_rows` (the household_year_rows of the month's year).
     """
     first = month_start(month)
     if year_rows is None:
@@ -288,10 +350,13 @@ def household_month(
         .order_by()
         .values_list("evening", "is_total_only")
     }
+    covers = covered_evenings(household_ids=[household.pk], start=first, end=end)
     evenings = []
     for day in month_evenings(first, until):
         state, amount = given.get(day, (None, 0))
-        evenings.append(HouseholdEvening(day, EveningStatus.of(state, rounds.get(day)), amount))
+        cover = covers.get((household.pk, day))
+        status = EveningStatus.of(state, rounds.get(day), cover, day)
+        evenings.append(HouseholdEvening(day, status, amount, cover.paid_on if status.covered and cover else None))
     return list(reversed(evenings))
 
 
@@ -338,53 +403,132 @@ def recent_contributions(household: Household, limit: int = 30) -> list[Contribu
 # --- The meeting recap ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MissedRecap:
-    household: Household
-    empty: int
-    not_collected: int
-
-    @property
-    def missed(self) -> int:
-        return self.empty + self.not_collected
+def _houses_rounds(start: dt.date, end: dt.date) -> dict[int, set[dt.date]]:
+    """{RT id: the evenings in [start, end) on which its patrol recorded house by house}. One query."""
+    evenings: dict[int, set[dt.date]] = defaultdict(set)
+    rounds = Round.objects.between(start, end).filter(is_total_only=False).order_by()
+    for rt_id, evening in rounds.values_list("rt_id", "evening"):
+        evenings[rt_id].add(evening)
+    return evenings
 
 
-def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
-    """Households with the most missed evenings in the month (EveningStatus.missed), most first. Three queries,
-    whatever the history.
-
-    The same rule as `household_month`, counted in SQL: an evening is *not collected* when the household's
-    RT has a per-household round and the household has no row; total-only rounds say nothing of houses.
-    Only active households are counted as not collected: a moved or exempt one is not expected to give.
-    """
-    first = month_start(month)
-    rounds_per_rt = dict(
-        Round.objects.in_month(first)
-        .filter(is_total_only=False)
-        .order_by()
-        .values("rt")
-        .annotate(n=Count("id"))
-        .values_list("rt", "n")
-    )
-    # The month's rows only, through the evening index: a join from the households would count every
-    # contribution of their whole history (6.5 s on the bench's five years).
-    counts = {
+def _row_counts(start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
+    """{household id: (its contribution rows, the empty ones among them)} in [start, end). One query, through
+    the evening index: a join from the households would count every contribution of their whole history."""
+    return {
         household_id: (rows, empty)
-        for household_id, rows, empty in Contribution.objects.in_month(first)
+        for household_id, rows, empty in Contribution.objects.between(start, end)
         .order_by()
         .values("household")
         .annotate(rows=Count("id"), empty=Count("id", filter=Q(state=ContributionState.EMPTY)))
         .values_list("household", "rows", "empty")
     }
-    recap = []
-    for household in Household.objects.filter(rt_id__in=rounds_per_rt).select_related("rt"):
+
+
+def _expected(household: Household, evening: dt.date, houses_rounds: dict[int, set[dt.date]]) -> bool:
+    """Whether the household was expected to give on `evening`: active, joined by then, and its RT's patrol
+    recorded that evening house by house."""
+    return (
+        household.status == HouseholdStatus.ACTIVE
+        and (household.joined_on is None or household.joined_on <= evening)
+        and evening in houses_rounds.get(household.rt_id, ())
+    )
+
+
+def subtract_excluded(
+    missed: dict[int, int], households: dict[int, Household], houses_rounds, start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """`missed` ({household id: evenings empty or not collected in [start, end)}) less the excluded evenings
+    (`excluded_evenings`) that were missed: the one place an excused evening leaves every missed figure. Two
+    queries, whatever the number of households or evenings."""
+    pairs = [
+        (household_id, evening)
+        for household_id, evening in excluded_evenings(start=start, end=end)
+        if household_id in households and _expected(households[household_id], evening, houses_rounds)
+    ]
+    # An excused evening with money in the tin was not missed (a catch-up never shares one; other reasons may).
+    paid = set(
+        Contribution.objects.filter(
+            household_id__in={h for h, _e in pairs},
+            evening__in={e for _h, e in pairs},
+            state__in=sorted(ContributionState.paid_values()),
+        )
+        .order_by()
+        .values_list("household_id", "evening")
+    )
+    result = dict(missed)
+    for pair in pairs:
+        if pair not in paid and result.get(pair[0]):
+            result[pair[0]] -= 1
+    return result
+
+
+@dataclass(frozen=True)
+class MissedRecap:
+    household: Household
+    empty: int
+    not_collected: int
+    # Of those, the evenings paid since by a catch-up (or otherwise excused): they are not counted against it.
+    excused: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.empty + self.not_collected - self.excused
+
+    @property
+    def estimate(self) -> int:
+        """What the missed evenings come to at the household's usual amount."""
+        return self.missed * self.household.usual_amount
+
+
+def missed_evenings(start: dt.date, end: dt.date) -> list[MissedRecap]:
+    """Each household's evenings in [start, end) that count against it (EveningStatus.missed) and are not
+    excused, most first. Five queries, whatever the number of households or the history.
+
+    The same rule as `household_month`, counted in SQL: an evening is *not collected* when the household's
+    RT has a per-household round and the household has no row; total-only rounds say nothing of houses.
+    Only active households are counted as not collected, from the day they joined: a moved or exempt one is
+    not expected to give.
+    """
+    houses_rounds = _houses_rounds(start, end)
+    counts = _row_counts(start, end)
+    households = {h.pk: h for h in Household.objects.filter(rt_id__in=houses_rounds).select_related("rt")}
+    missed: dict[int, int] = {}
+    parts: dict[int, tuple[int, int]] = {}
+    for household in households.values():
         rows, empty = counts.get(household.pk, (0, 0))
-        expected = household.status == HouseholdStatus.ACTIVE
-        not_collected = max(rounds_per_rt.get(household.rt_id, 0) - rows, 0) if expected else 0
+        rt_evenings = houses_rounds[household.rt_id]
+        joined = household.joined_on
+        expected = len(rt_evenings) if joined is None or joined <= start else sum(e >= joined for e in rt_evenings)
+        not_collected = max(expected - rows, 0) if household.status == HouseholdStatus.ACTIVE else 0
         if empty or not_collected:
-            recap.append(MissedRecap(household, empty, not_collected))
+            parts[household.pk] = (empty, not_collected)
+            missed[household.pk] = empty + not_collected
+    left = subtract_excluded(missed, households, houses_rounds, start, end)
+    recap = [
+        MissedRecap(households[pk], empty, not_collected, missed[pk] - left[pk])
+        for pk, (empty, not_collected) in parts.items()
+        if left[pk]
+    ]
     recap.sort(key=lambda r: (-r.missed, r.household.rt.number, r.household.route_position))
-    return recap[:limit]
+    return recap
+
+
+def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
+    """Households with the most missed evenings in the month, most first (`missed_evenings`)."""
+    first = month_start(month)
+    return missed_evenings(first, next_month(first))[:limit]
+
+
+@dataclass(frozen=True)
+class ArrearsTotals:
+    households: int
+    evenings: int
+    estimate: int
+
+
+def arrears_totals(rows: list[MissedRecap]) -> ArrearsTotals:
+    return ArrearsTotals(len(rows), sum(r.missed for r in rows), sum(r.estimate for r in rows))
 
 
 # --- duty roster --------------------------------------------------------------------------------------

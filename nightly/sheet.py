@@ -6,7 +6,7 @@ nightly.services.save_sheet's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django import forms
@@ -54,6 +54,8 @@ class SheetLine:
     error: str = ""
     # After a conflict: the stored value where it differs from what was typed ("" where they agree).
     stored: str = ""
+    # The evening is paid by a catch-up ("ahead" or "caught_up"): the line takes no input and saves nothing.
+    covered: str = ""
 
     @property
     def inactive(self) -> bool:
@@ -121,9 +123,12 @@ class Sheet:
     def is_valid(self) -> bool:
         return not self.errors
 
-    def fill(self, households: Iterable[Household]) -> None:
-        """'Isi semua' without JavaScript: every line with neither state nor amount gets the usual amount."""
+    def fill(self, households: Iterable[Household], covered: Collection[int] = ()) -> None:
+        """'Isi semua' without JavaScript: every line with neither state nor amount gets the usual amount, but
+        the houses whose evening is already paid (`covered`)."""
         for household in households:
+            if household.pk in covered:
+                continue
             entry = self.entries.setdefault(household.pk, SheetEntry())
             if entry.untouched:
                 state = ContributionState.for_amount(household.usual_amount)
@@ -137,10 +142,17 @@ class Sheet:
         """Someone saved the round meanwhile: the lines show the stored value wherever it differs."""
         self.conflict = True
 
-    def lines(self, households: Iterable[Household], stored: Mapping[int, Contribution]) -> list[SheetLine]:
-        """One line per household: what was typed, else what is stored."""
+    def lines(
+        self, households: Iterable[Household], stored: Mapping[int, Contribution], covered: Mapping[int, str] | None = None
+    ) -> list[SheetLine]:
+        """One line per household: what was typed, else what is stored; a house in `covered` ({id: "ahead" or
+        "caught_up"}) as paid by a catch-up, without input."""
         lines = []
+        covered = covered or {}
         for household in households:
+            if household.pk in covered:
+                lines.append(SheetLine(household, "", NOT_COLLECTED, "", covered=covered[household.pk]))
+                continue
             contribution = stored.get(household.pk)
             entry = self.entries.get(household.pk) or _stored_entry(contribution)
             line = SheetLine(household, entry.amount, entry.state, entry.note, self.errors.get(household.pk, ""))
@@ -154,7 +166,7 @@ class Sheet:
         """The draft total and paying houses the server shows (the JS keeps them live while typing)."""
         total = paid = 0
         for line in lines:
-            if line.error or not ContributionState.counts_as_paid(line.state):
+            if line.error or line.covered or not ContributionState.counts_as_paid(line.state):
                 continue
             amount = amount_or_none(line.amount) if line.amount else EMPTY_AMOUNT
             if amount is not None:
