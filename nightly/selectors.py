@@ -11,14 +11,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy as _
 
 from households.models import RT, Household, HouseholdStatus
+from jimpitan.lib.dates import long_date
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.pasaran import pasaran_index, pasaran_of, weekday_name
 from nightly.models import (
+    CatchUp,
     CatchUpEvening,
     Contribution,
     ContributionState,
@@ -207,6 +210,52 @@ def excluded_evenings(
     those paid by a catch-up (later or ahead). The arrears and the meeting recap subtract exactly this set, in
     `subtract_excluded`; another reason to excuse an evening joins here. One query."""
     return set(covered_evenings(household_ids=household_ids, start=start, end=end))
+
+
+@dataclass(frozen=True)
+class CatchUpSummary:
+    """A catch-up as lists, the household page and a receipt show it: what it paid for, in one line."""
+
+    catch_up: CatchUp
+    evenings: int
+    first: dt.date
+    last: dt.date
+
+    @property
+    def description(self) -> str:
+        """'Rapel jimpitan 5 malam (3 Maret 2026 – 7 Maret 2026)', 'dibayar di muka' when all are to come."""
+        ahead = self.first >= self.catch_up.paid_on
+        text = (
+            ngettext("Jimpitan dibayar di muka %(n)d malam", "Jimpitan dibayar di muka %(n)d malam", self.evenings)
+            if ahead
+            else ngettext("Rapel jimpitan %(n)d malam", "Rapel jimpitan %(n)d malam", self.evenings)
+        ) % {"n": self.evenings}
+        span = long_date(self.first) if self.first == self.last else f"{long_date(self.first)} – {long_date(self.last)}"
+        return f"{text} ({span})"
+
+
+def catch_up_summaries(catch_ups=None, *, household: Household | None = None, limit: int = 200) -> list[CatchUpSummary]:
+    """The catch-ups (newest first), each with its evenings counted and spanned. One query."""
+    rows = CatchUp.objects.all() if catch_ups is None else catch_ups
+    if household is not None:
+        rows = rows.filter(household=household)
+    rows = (
+        rows.select_related("household__rt", "account")
+        .annotate(n=Count("evenings"), first=Min("evenings__evening"), last=Max("evenings__evening"))
+        .order_by("-paid_on", "-id")
+    )
+    return [CatchUpSummary(c, c.n, c.first or c.paid_on, c.last or c.paid_on) for c in rows[:limit]]
+
+
+def catch_up_choices(household: Household, *, today: dt.date, months: int = 3) -> list[dt.date]:
+    """The household's evenings of the last `months` months (this one included) that a catch-up may pay: empty
+    or not collected, and not paid yet; newest first. Three queries a month, whatever the history."""
+    month = month_start(today)
+    evenings: list[dt.date] = []
+    for _n in range(months):
+        evenings += [e.evening for e in household_month(household, month, until=today) if e.status.missed]
+        month = month_start(month - dt.timedelta(days=1))
+    return evenings
 
 
 # --- One household's evenings -------------------------------------------------------------------------

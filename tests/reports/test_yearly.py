@@ -242,8 +242,8 @@ def _months_of_records(bendahara, months: int) -> None:
 
 # The books' own figures (one grouped query per cash source, the openings, the accounts, what the patrol still
 # holds) and one query per table of the report; the download adds the session, the user and the signing columns.
-BUILD_QUERIES = 25
-DOWNLOAD_QUERIES = 31
+BUILD_QUERIES = 27  # catch-ups: one more cash source, in the flows and in the accounts' balances
+DOWNLOAD_QUERIES = 33
 
 
 @pytest.mark.parametrize("months", [1, 12])
