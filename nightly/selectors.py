@@ -563,7 +563,11 @@ def missed_evenings(start: dt.date, end: dt.date) -> list[MissedRecap]:
     return recap
 
 
-def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
+# The meeting recap names this many households at most.
+RECAP_LIMIT = 15
+
+
+def missed_evenings_recap(month: dt.date, limit: int = RECAP_LIMIT) -> list[MissedRecap]:
     """Households with the most missed evenings in the month, most first (`missed_evenings`)."""
     first = month_start(month)
     return missed_evenings(first, next_month(first))[:limit]

@@ -86,6 +86,9 @@ PAGES: dict[str, object] = {
     "nightly:handover_list": None,
     "nightly:handover_create": None,
     "nightly:handover_held": None,
+    "nightly:catch_up_list": None,
+    "nightly:catch_up_create": lambda o: [o["household"].pk],
+    "nightly:arrears": None,  # the demo kampung bills empty nights (KampungProfile.arrears_enabled)
 }
 
 # Pages whose form is submitted empty as well, to crawl its error state. Only forms that create something or
@@ -101,6 +104,7 @@ EMPTY_FORMS = {
     "spending:project_create",
     "books:adjustment_create",
     "nightly:handover_create",
+    "nightly:catch_up_create",
 }
 
 NOT_PAGES = {
@@ -133,6 +137,7 @@ NOT_PAGES = {
     "reports:download": "a PDF/CSV download",
     "reports:year_download": "the yearly report (LPJ), a PDF/XLSX download",
     "nightly:handover_delete": "POST only (removing a handover)",
+    "nightly:catch_up_delete": "POST only (removing a catch-up payment)",
 }
 
 # (rule, page name) -> why it cannot be fixed here. Empty: every violation the crawl found was fixed.
