@@ -59,7 +59,7 @@ def _suggest_amount(request: HttpRequest, form: CatchUpForm, household: Househol
     """No amount typed: show the form again with evenings × the household's usual amount, to check and save."""
     count = len(form.cleaned_data["all_evenings"])
     data = request.POST.copy()
-    data["amount"] = str(count * household.usual_amount)
+    data["amount"] = f"{count * household.usual_amount:,}".replace(",", ".")
     suggested = CatchUpForm(data, missed=missed)
     suggested.is_valid()
     suggested.add_error(
