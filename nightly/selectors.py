@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Count, Max, Min, Q, Sum
-from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.dates import long_date

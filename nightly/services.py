@@ -1084,9 +1084,7 @@ def _check_catch_up_input(*, household: Household, paid_on: dt.date, amount, eve
     elif evenings[-1] > paid_on + dt.timedelta(days=PAY_AHEAD_LIMIT_DAYS):
         errors["evenings"] = _("Malam yang dibayar di muka paling jauh setahun dari tanggal bayar.")
     elif household.joined_on is not None and evenings[0] < household.joined_on:
-        errors["evenings"] = _("Malam %(evening)s sebelum rumah ini bergabung.") % {
-            "evening": long_date(evenings[0])
-        }
+        errors["evenings"] = _("Malam %(evening)s sebelum rumah ini bergabung.") % {"evening": long_date(evenings[0])}
     if paid_on > evening_of():
         errors["paid_on"] = _("Tanggal bayar belum terjadi.")
     if errors:

@@ -143,7 +143,10 @@ class Sheet:
         self.conflict = True
 
     def lines(
-        self, households: Iterable[Household], stored: Mapping[int, Contribution], covered: Mapping[int, str] | None = None
+        self,
+        households: Iterable[Household],
+        stored: Mapping[int, Contribution],
+        covered: Mapping[int, str] | None = None,
     ) -> list[SheetLine]:
         """One line per household: what was typed, else what is stored; a house in `covered` ({id: "ahead" or
         "caught_up"}) as paid by a catch-up, without input."""

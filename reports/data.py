@@ -113,7 +113,9 @@ def cash_lines(report: MonthReport) -> list[CashLine]:
         entries.append((evening.evening, 1, _("Jimpitan"), _("Jimpitan malam"), evening.total))
     for catch_up in report.catch_ups:
         # What it paid for, never who: the cash book goes on the notice board.
-        entries.append((catch_up.catch_up.paid_on, 1, _("Rapel jimpitan"), catch_up.description, catch_up.catch_up.amount))
+        entries.append(
+            (catch_up.catch_up.paid_on, 1, _("Rapel jimpitan"), catch_up.description, catch_up.catch_up.amount)
+        )
     for income in report.incomes:
         entries.append((income.received_on, 2, _("Pemasukan lain"), income.description, income.amount))
     for expense in report.expenses:

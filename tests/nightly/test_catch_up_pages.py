@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from jimpitan.models import KampungProfile
-from ledger.models import default_account_id
+from ledger.models import Account, default_account_id
 from ledger.services import close_month
 from nightly.models import CatchUp, CatchUpEvening
 from nightly.services import record_catch_up
@@ -79,8 +79,14 @@ def test_the_form_lists_the_missed_evenings_and_saves_them(client_as, missed):
 
 
 def test_an_empty_amount_is_suggested_from_the_usual_amount(client_as, missed):
-    response = _post(client_as("bendahara"), missed, evenings=["2026-11-02"], ahead_from="2026-12-01",
-                     ahead_until="2026-12-03", amount="")
+    response = _post(
+        client_as("bendahara"),
+        missed,
+        evenings=["2026-11-02"],
+        ahead_from="2026-12-01",
+        ahead_until="2026-12-03",
+        amount="",
+    )
     assert response.status_code == 400 and not CatchUp.objects.exists()
     page = response.content.decode()
     assert 'value="2.000"' in page and "4 malam × Rp 500" in page  # the suggestion, to check and save
@@ -106,7 +112,11 @@ def test_bad_input_is_named_next_to_its_field_and_nothing_is_saved(client_as, mi
 
 def test_paying_ahead_over_an_evening_already_paid_is_refused_whole(client_as, missed, bendahara):
     record_catch_up(
-        household=missed, paid_on=NOV[20], amount=500, account=_kas(), evenings=[dt.date(2026, 12, 2)],
+        household=missed,
+        paid_on=NOV[20],
+        amount=500,
+        account=_kas(),
+        evenings=[dt.date(2026, 12, 2)],
         recorded_by=bendahara,
     )
     response = _post(client_as("bendahara"), missed, ahead_from="2026-12-01", ahead_until="2026-12-03")
@@ -153,7 +163,5 @@ def test_arrears_are_hidden_until_the_kampung_turns_them_on(client_as, missed, b
     assert "Tunggakan bulan ini: 1 malam dari 1 rumah (perkiraan Rp 500)" in report
 
 
-def _kas():
-    from ledger.models import Account
-
+def _kas() -> Account:
     return Account.objects.get(pk=default_account_id())

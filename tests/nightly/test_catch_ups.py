@@ -219,8 +219,10 @@ def test_the_database_keeps_one_payment_per_evening(bendahara, rt):
         _raw(insert, (round_id, house.pk, NOV[5], 500, "titip"))
     _raw(insert, (round_id, house.pk, NOV[5], 0, "kosong"))
     with pytest.raises(DatabaseError):
-        _raw("UPDATE nightly_contribution SET state = 'dibayar', amount = 500 WHERE household_id = %s AND evening = %s",
-             (house.pk, NOV[5]))
+        _raw(
+            "UPDATE nightly_contribution SET state = 'dibayar', amount = 500 WHERE household_id = %s AND evening = %s",
+            (house.pk, NOV[5]),
+        )
     with pytest.raises(DatabaseError):
         _raw("UPDATE nightly_catchup SET household_id = %s WHERE id = %s", (other.pk, catch_up.pk))
     with pytest.raises(DatabaseError):

@@ -22,11 +22,11 @@ from jimpitan.services import save_signature_columns
 from ledger import selectors
 from ledger.models import Account, AccountKind, Transfer
 from ledger.services import close_month
+from nightly.services import record_catch_up
 from reports import data, yearly
 from reports.yearly_pdf import build_pdf
 from reports.yearly_xlsx import build_xlsx
 from spending.models import Expense, IncomeSource, OtherIncome, Project, ProjectStatus
-from nightly.services import record_catch_up
 from tests.ledger.factories import save_round
 from tests.nightly.factories import make_rt
 
