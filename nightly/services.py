@@ -440,11 +440,13 @@ def save_sheet(
             wanted = _validate_rows(rt=rt, rows=rows, stored=stored, covered=covered)
 
             def unchanged(current: Round) -> bool:
-                return {hid: row[1:] for hid, row in stored.items()} == wanted and header.matches(current)
+                kept = {hid: row[1:] for hid, row in stored.items() if hid not in covered}
+                return kept == wanted and header.matches(current)
 
             if _check_version(rnd, version=version, unchanged=unchanged):
                 return SaveResult(rnd, already_saved=True)
-            diff = _diff_rows(stored, wanted, {row.household_id for row in rows})
+            # A covered house's line takes no input: what is stored for it (an empty container) stays.
+            diff = _diff_rows(stored, wanted, {row.household_id for row in rows} - covered)
             created = rnd is None
             rnd = _write_header(rnd, rt=rt, evening=evening, user=user, header=header, diff=diff)
             _write_rows(rnd, evening=evening, user=user, diff=diff)

@@ -105,6 +105,7 @@ def test_a_catch_up_into_a_closed_month_changes_none_of_its_figures(superuser, b
     client.logout()
     public = client.get(f"/h/{house.private_code}/", {"bulan": "2026-10"}, follow=True).content.decode()
     assert public.count('data-status="caught_up"') == 2 and "dibayar 20 Nov 2026" in public
+    assert "Rapel jimpitan 2 malam (Senin, 5 Oktober 2026 – Selasa, 6 Oktober 2026)" in public
 
 
 def test_a_catch_up_dated_in_a_closed_month_is_refused(superuser, bendahara, rt):
@@ -281,3 +282,12 @@ def test_arrears_queries_do_not_grow(bendahara, kampung, django_assert_num_queri
             save_round(*more, OCT[day], bendahara, states={more[1][1].pk: "kosong"})
         _catch_up(bendahara, more[1][1], [OCT[6], OCT[7]])
     count()
+
+
+def test_a_caught_up_empty_evening_keeps_its_record_when_the_sheet_is_saved_again(bendahara, rt):
+    house = rt[1][0]
+    first = save_round(*rt, NOV[2], bendahara, states={house.pk: "kosong"})
+    _catch_up(bendahara, house, [NOV[2]], paid_on=NOV[20])
+    rows = [SheetRow(h.pk, "dibayar", 500) for h in rt[1][1:]] + [SheetRow(house.pk, "", None)]
+    save_sheet(rt=rt[0], evening=NOV[2], user=bendahara, version=first.version, rows=rows, notes="dibaca ulang")
+    assert Contribution.objects.get(household=house, evening=NOV[2]).state == "kosong"
