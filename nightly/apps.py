@@ -9,7 +9,7 @@ class NightlyConfig(AppConfig):
     def ready(self) -> None:
         from households.panels import DetailPanel, register_detail_panel
         from ledger.sources import CashSource, register_cash_source
-        from nightly.checks import handover_mismatches, round_total_mismatches
+        from nightly.checks import catch_up_mismatches, handover_mismatches, round_total_mismatches
         from nightly.models import CatchUp, Handover, Round
         from nightly.views.panels import household_month_context
 
@@ -43,6 +43,9 @@ class NightlyConfig(AppConfig):
         )
         # A catch-up (rapel) is jimpitan paid later or ahead: income of the day paid, straight into its account.
         register_cash_source(
-            "catch_ups", CashSource("catch_ups", CatchUp, "paid_on", "amount", account_field="account_id")
+            "catch_ups",
+            CashSource(
+                "catch_ups", CatchUp, "paid_on", "amount", verify=catch_up_mismatches, account_field="account_id"
+            ),
         )
         register_detail_panel("nightly", DetailPanel("nightly/_household_panel.html", household_month_context))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jimpitan.models import KampungProfile
@@ -165,3 +167,27 @@ def test_arrears_are_hidden_until_the_kampung_turns_them_on(client_as, missed, b
 
 def _kas() -> Account:
     return Account.objects.get(pk=default_account_id())
+
+
+# Measured with one RT and with two (more households, more evenings, more catch-ups): the same; five of them are
+# nightly.selectors.missed_evenings.
+ARREARS_PAGE_QUERIES = 11
+
+
+def test_the_arrears_page_costs_the_same_whatever_the_households_and_history(client_as, bendahara):
+    _arrears_on()
+    client = client_as("bendahara")
+    url = reverse("nightly:arrears")
+    counts = []
+    for number in (1, 2):
+        rt = make_rt(number=number, households=3 * number)
+        for day in range(2, 2 + 5 * number):
+            save_round(*rt, NOV[day], bendahara, states={rt[1][0].pk: "kosong"})
+        record_catch_up(
+            household=rt[1][0], paid_on=NOV[20], amount=500, account=_kas(), evenings=[NOV[2]], recorded_by=bendahara
+        )
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts == [ARREARS_PAGE_QUERIES] * 2, counts

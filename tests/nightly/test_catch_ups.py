@@ -16,6 +16,7 @@ from households.models import HouseholdStatus
 from ledger import selectors
 from ledger.models import Account, AccountKind, MonthClosing, default_account_id
 from ledger.services import close_month
+from ledger.sources import source_mismatches
 from nightly import services
 from nightly.models import CatchUp, CatchUpEvening, Contribution
 from nightly.selectors import EveningStatus, household_month, missed_evenings
@@ -291,3 +292,10 @@ def test_a_caught_up_empty_evening_keeps_its_record_when_the_sheet_is_saved_agai
     rows = [SheetRow(h.pk, "dibayar", 500) for h in rt[1][1:]] + [SheetRow(house.pk, "", None)]
     save_sheet(rt=rt[0], evening=NOV[2], user=bendahara, version=first.version, rows=rows, notes="dibaca ulang")
     assert Contribution.objects.get(household=house, evening=NOV[2]).state == "kosong"
+
+
+def test_check_ledger_names_a_catch_up_without_evenings(bendahara, rt):
+    catch_up = _catch_up(bendahara, rt[1][0], [NOV[2]])
+    assert source_mismatches() == []
+    _raw("DELETE FROM nightly_catchupevening WHERE catch_up_id = %s", (catch_up.pk,))
+    assert source_mismatches() == [f"Rapel #{catch_up.pk} tanggal 2026-11-20 tidak mencakup satu malam pun"]
