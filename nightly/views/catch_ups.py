@@ -76,9 +76,7 @@ def catch_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = get_object_or_404(Household.objects.select_related("rt"), pk=household_pk)
     missed = catch_up_choices(household, today=evening_of())
     form = CatchUpForm(request.POST if request.method == "POST" else None, missed=missed)
-    status = 200
     if request.method == "POST":
-        status = 400
         if form.is_valid() and form.cleaned_data["amount"] is None:
             form = _suggest_amount(request, form, household, missed)
         elif form.is_valid() and (catch_up := _record(request, form, household)):
@@ -90,7 +88,7 @@ def catch_up_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             return redirect("households:detail", household.pk)
     selected = {str(value) for value in (form["evenings"].value() or [])}
     context = {"form": form, "household": household, "missed": missed, "selected": selected}
-    return render(request, "nightly/catch_up_form.html", context, status=status)
+    return render(request, "nightly/catch_up_form.html", context)
 
 
 @login_required
