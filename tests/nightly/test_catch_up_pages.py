@@ -149,7 +149,7 @@ def test_arrears_are_hidden_until_the_kampung_turns_them_on(client_as, missed, b
     client = client_as("bendahara")
     assert client.get(reverse("nightly:arrears")).status_code == 404
     report = client.get(reverse("reports:month", args=["2026-11"])).content.decode()
-    assert 'data-figure="arrears-month"' not in report
+    assert 'data-arrears="month"' not in report
     profile = client.get(reverse("profile")).content.decode()
     assert 'name="arrears_enabled"' in profile
     _arrears_on()
