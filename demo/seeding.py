@@ -31,7 +31,7 @@ from ledger.demo import seed_accounts, wipe_ledger
 from ledger.models import default_account_id
 from ledger.services import close_month
 from nightly.demo import WIPED_MODELS as NIGHTLY_MODELS
-from nightly.demo import seed_handovers, seed_rounds, wipe_rounds
+from nightly.demo import seed_catch_ups, seed_handovers, seed_rounds, wipe_rounds
 from spending.demo import WIPED_MODELS as SPENDING_MODELS
 from spending.demo import seed_spending, wipe_spending
 
@@ -103,6 +103,10 @@ def seed_demo(*, households: int, months: int, seed: int, today_evening: dt.date
         # The patrol hands the money over a few days later: spending from Kas tunai waits for it.
         handovers = seed_handovers(rng=rng, last=last, account_id=default_account_id(), recorded_by_id=treasurer.pk)
         result.extras.append(f"{handovers} handovers")
+        catch_ups = seed_catch_ups(
+            rng=rng, first=first, last=last, account_id=default_account_id(), recorded_by_id=treasurer.pk
+        )
+        result.extras.append(f"{catch_ups} catch-ups")
         seed_spending(
             rng=rng,
             first_month=month_start(first),
@@ -133,6 +137,8 @@ def ensure_profile(*, first_evening: dt.date) -> KampungProfile:
                 city="Kota Tangerang",
                 opening_balance=1_250_000,
                 opening_balance_date=first_evening,
+                # The demo shows the arrears view; a new kampung starts with it off.
+                arrears_enabled=True,
             )
         )
         save_signature_columns(

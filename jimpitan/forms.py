@@ -80,6 +80,7 @@ class KampungProfileForm(forms.ModelForm):
             "publish_receipts",
             "show_head_name",
             "roster_only_on_duty",
+            "arrears_enabled",
             "opening_balance",
             "opening_balance_date",
             "sign_place",

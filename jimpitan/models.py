@@ -73,6 +73,15 @@ class KampungProfile(models.Model):
             "Bendahara selalu boleh mencatat."
         ),
     )
+    # Off by default: many kampungs do not bill empty nights.
+    arrears_enabled = models.BooleanField(
+        _("tampilkan tunggakan"),
+        default=False,
+        help_text=_(
+            "Jika aktif, Bendahara melihat malam kosong atau tidak diambil per rumah yang belum dirapel, dan "
+            "rekap rapat bulanan menyebut totalnya."
+        ),
+    )
     opening_balance = models.BigIntegerField(
         _("saldo awal"), default=0, help_text=_("Uang kas yang sudah ada saat mulai memakai aplikasi.")
     )

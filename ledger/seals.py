@@ -16,6 +16,7 @@ from ledger.sources import FLOW_FIELDS, cash_sources
 
 FORMAT = "segel-buku-jimpitan 1"
 NO_PREVIOUS = "-"  # the first sealed month
+OPTIONAL_FIELDS = frozenset({"catch_ups"})
 
 
 def _one_line(text: str) -> str:
@@ -43,7 +44,13 @@ def canonical_text(summary: MonthSummary, previous_seal: str) -> str:
     lines = [FORMAT, f"bulan {summary.month:%Y-%m}", f"saldo_awal {summary.opening}"]
     if summary.brought_over:
         lines.append(f"saldo_buku_lama {summary.brought_over}")
-    lines += [f"{field} {getattr(summary.flow, field)}" for field in FLOW_FIELDS]
+    # Catch-ups came after the first seals: their line is written only when there are any, so the months
+    # sealed before keep the text (and the seal) they were closed with.
+    lines += [
+        f"{field} {getattr(summary.flow, field)}"
+        for field in FLOW_FIELDS
+        if field not in OPTIONAL_FIELDS or getattr(summary.flow, field)
+    ]
     lines += public_lines(summary.month)
     lines += [f"saldo_akhir {summary.closing}", f"segel_sebelumnya {previous_seal or NO_PREVIOUS}"]
     return "\n".join(lines) + "\n"

@@ -34,14 +34,16 @@ class Flow:
     expenses: int = 0
     adjustments: int = 0  # signed
     opening_entry: int = 0  # the profile's opening balance, counted on its date
+    # Catch-up payments (rapel): jimpitan paid later or ahead, income of the day paid, on a line of its own.
+    catch_ups: int = 0
 
     @property
     def income(self) -> int:
-        return self.jimpitan + self.other_income
+        return self.jimpitan + self.catch_ups + self.other_income
 
     @property
     def net(self) -> int:
-        return self.opening_entry + self.jimpitan + self.other_income - self.expenses + self.adjustments
+        return self.opening_entry + self.income - self.expenses + self.adjustments
 
     def __add__(self, other: Flow) -> Flow:
         return Flow(
@@ -50,6 +52,7 @@ class Flow:
             self.expenses + other.expenses,
             self.adjustments + other.adjustments,
             self.opening_entry + other.opening_entry,
+            self.catch_ups + other.catch_ups,
         )
 
 
@@ -62,6 +65,10 @@ class MonthSummary:
     @property
     def jimpitan(self) -> int:
         return self.flow.jimpitan
+
+    @property
+    def catch_ups(self) -> int:
+        return self.flow.catch_ups
 
     @property
     def other_income(self) -> int:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.db.models import Model, QuerySet
 
 # The Flow fields a source may feed; the cash book adds "in" sides and subtracts "out" sides.
-FLOW_FIELDS = ("jimpitan", "other_income", "expenses", "adjustments")
+FLOW_FIELDS = ("jimpitan", "catch_ups", "other_income", "expenses", "adjustments")
 # How each figure moves an account's balance.
-FLOW_SIGNS = {"jimpitan": 1, "other_income": 1, "expenses": -1, "adjustments": 1}
+FLOW_SIGNS = {"jimpitan": 1, "catch_ups": 1, "other_income": 1, "expenses": -1, "adjustments": 1}
 
 
 @dataclass(frozen=True)

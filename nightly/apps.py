@@ -9,8 +9,8 @@ class NightlyConfig(AppConfig):
     def ready(self) -> None:
         from households.panels import DetailPanel, register_detail_panel
         from ledger.sources import CashSource, register_cash_source
-        from nightly.checks import handover_mismatches, round_total_mismatches
-        from nightly.models import Handover, Round
+        from nightly.checks import catch_up_mismatches, handover_mismatches, round_total_mismatches
+        from nightly.models import CatchUp, Handover, Round
         from nightly.views.panels import household_month_context
 
         # A round's stored total is its money; its contributions are the detail that check_ledger sums again.
@@ -39,6 +39,13 @@ class NightlyConfig(AppConfig):
                 queryset=lambda: Handover.objects.exclude(difference=0),
                 verify=handover_mismatches,
                 account_field="account_id",
+            ),
+        )
+        # A catch-up (rapel) is jimpitan paid later or ahead: income of the day paid, straight into its account.
+        register_cash_source(
+            "catch_ups",
+            CashSource(
+                "catch_ups", CatchUp, "paid_on", "amount", verify=catch_up_mismatches, account_field="account_id"
             ),
         )
         register_detail_panel("nightly", DetailPanel("nightly/_household_panel.html", household_month_context))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, Q, Sum
 
-from nightly.models import ContributionState, Handover, Round
+from nightly.models import CatchUp, ContributionState, Handover, Round
 
 
 def round_total_mismatches() -> list[str]:
@@ -56,3 +56,9 @@ def handover_mismatches() -> list[str]:
                 "yang lebih akhir"
             )
     return problems
+
+
+def catch_up_mismatches() -> list[str]:
+    """Catch-ups that pay for no evening (for check_ledger): money without the evenings it is for. One query."""
+    empty = CatchUp.objects.filter(evenings__isnull=True).order_by("paid_on", "pk").values_list("pk", "paid_on")
+    return [f"Rapel #{pk} tanggal {paid_on:%Y-%m-%d} tidak mencakup satu malam pun" for pk, paid_on in empty]

@@ -18,11 +18,13 @@ from django.db import connection
 from django.utils import timezone
 
 from households.demo import DemoHousehold, called_name
-from households.models import HouseholdStatus
+from households.models import Household, HouseholdStatus
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.sql import delete_all_rows, insert_sql, rows_changed_in_bulk
 from ledger.models import number_in_bulk
 from nightly.models import (
+    CatchUp,
+    CatchUpEvening,
     Contribution,
     ContributionState,
     Handover,
@@ -63,6 +65,9 @@ CONTRIBUTION_FIELDS = ["round", "household", "evening", "amount", "state", "note
 
 # What this seeder empties, children first.
 WIPED_MODELS = (
+    CatchUpEvening,
+    CatchUp.history.model,
+    CatchUp,
     RosterSwap.history.model,
     RosterSwap,
     RosterAssignment.history.model,
@@ -348,3 +353,94 @@ def _round_ids_sql() -> str:
         f"SELECT {quote('id')}, {quote(Round._meta.get_field('rt').column)}, {evening} "
         f"FROM {quote(Round._meta.db_table)} WHERE {evening} >= %s AND {evening} < %s"
     )
+
+
+# Idul Fitri (Lebaran), when households go home to their villages (mudik) and pay the missed nights afterwards.
+LEBARAN = (dt.date(2024, 4, 10), dt.date(2025, 3, 31), dt.date(2026, 3, 20), dt.date(2027, 3, 10))
+MUDIK_BEFORE, MUDIK_AFTER = dt.timedelta(days=5), dt.timedelta(days=7)
+CATCH_UP_HOUSEHOLDS = 5
+# After the holidays the catch-ups come in over a week or two, at the monthly meeting and at the door.
+CATCH_UP_AFTER_DAYS = (10, 21)
+PAY_AHEAD_EVENINGS = 14
+
+
+def _mudik_window(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """The evenings around the period's Lebaran, or (without one) two weeks early in the period."""
+    for lebaran in LEBARAN:
+        start, end = lebaran - MUDIK_BEFORE, lebaran + MUDIK_AFTER
+        if first <= start and end + dt.timedelta(days=CATCH_UP_AFTER_DAYS[1]) <= last:
+            return start, end
+    start = first + dt.timedelta(days=7)
+    return start, start + MUDIK_BEFORE + MUDIK_AFTER
+
+
+def _catch_up(household_id: int, paid_on: dt.date, amount: int, note: str, account_id: int, user_id: int) -> CatchUp:
+    return CatchUp(
+        household_id=household_id,
+        paid_on=paid_on,
+        amount=amount,
+        account_id=account_id,
+        note=note,
+        recorded_by_id=user_id,
+    )
+
+
+def seed_catch_ups(*, rng: random.Random, first: dt.date, last: dt.date, account_id: int, recorded_by_id: int) -> int:
+    """A handful of households that went home for Lebaran pay their empty evenings after it (one of them only
+    part), and one household pays the next two weeks ahead, into `account_id`. Returns how many."""
+    start, end = _mudik_window(first, last)
+    missed: dict[int, list[dt.date]] = {}
+    rows = Contribution.objects.filter(evening__gte=start, evening__lte=end, state=ContributionState.EMPTY)
+    for household_id, evening in rows.order_by("household_id", "evening").values_list("household_id", "evening"):
+        missed.setdefault(household_id, []).append(evening)
+    usual = dict(Household.objects.values_list("pk", "usual_amount"))
+    chosen = sorted(missed, key=lambda pk: (-len(missed[pk]), pk))[:CATCH_UP_HOUSEHOLDS]
+    catch_ups: list[tuple[CatchUp, list[dt.date]]] = []
+    for index, household_id in enumerate(chosen):
+        # The last one pays only the first evenings it missed: the rest stay in arrears.
+        evenings = (
+            missed[household_id][: max(1, len(missed[household_id]) // 2)]
+            if index == len(chosen) - 1
+            else missed[household_id]
+        )
+        paid_on = min(end + dt.timedelta(days=rng.randint(*CATCH_UP_AFTER_DAYS)), last)
+        amount = len(evenings) * (usual[household_id] or 500)
+        catch_ups.append(
+            (
+                _catch_up(household_id, paid_on, amount, "Rapel sesudah mudik Lebaran", account_id, recorded_by_id),
+                evenings,
+            )
+        )
+    ahead = (
+        Household.objects.filter(status=HouseholdStatus.ACTIVE)
+        .exclude(pk__in=chosen)
+        .order_by("rt_id", "route_position")
+        .first()
+    )
+    if ahead is not None:
+        evenings = [last + dt.timedelta(days=n) for n in range(1, PAY_AHEAD_EVENINGS + 1)]
+        note = "Dibayar di muka, pergi kerja ke luar kota"
+        catch_ups.append(
+            (
+                _catch_up(
+                    ahead.pk,
+                    last - dt.timedelta(days=1),
+                    len(evenings) * (ahead.usual_amount or 500),
+                    note,
+                    account_id,
+                    recorded_by_id,
+                ),
+                evenings,
+            )
+        )
+    number_in_bulk(sorted((catch_up for catch_up, _evenings in catch_ups), key=lambda catch_up: catch_up.paid_on))
+    CatchUp.objects.bulk_create([catch_up for catch_up, _evenings in catch_ups])
+    CatchUpEvening.objects.bulk_create(
+        [
+            CatchUpEvening(catch_up=catch_up, household_id=catch_up.household_id, evening=evening)
+            for catch_up, evenings in catch_ups
+            for evening in evenings
+        ]
+    )
+    rows_changed_in_bulk.send(sender=CatchUp)
+    return len(catch_ups)

@@ -251,3 +251,73 @@ class HandoverForm(forms.Form):
         if bool(data.get("handed_by")) == named:  # both, or neither
             self.add_error("handed_by", _("Pilih akun petugas atau tulis namanya (salah satu saja)."))
         return data
+
+
+# Paying ahead is chosen as a range of evenings; a longer one is refused by the service as well.
+PAY_AHEAD_MAX_EVENINGS = 366
+
+
+class CatchUpForm(forms.Form):
+    """A household pays missed evenings later (rapel) or evenings ahead (dibayar di muka): the evenings it pays
+    (ticked from its missed ones, and/or a range of evenings to come), the day paid, the amount and the
+    account. An empty amount is not refused at once: the page suggests evenings × the usual amount."""
+
+    paid_on = forms.DateField(
+        label=_("Tanggal dibayar"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Isi tanggal uang dibayar."), "invalid": _("Tanggal tidak dikenali.")},
+    )
+    evenings = forms.TypedMultipleChoiceField(
+        label=_("Malam yang dirapel"),
+        coerce=dt.date.fromisoformat,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": _("Malam itu tidak bisa dipilih lagi. Muat ulang halaman.")},
+    )
+    ahead_from = forms.DateField(
+        label=_("Dibayar di muka: dari malam"),
+        widget=DATE_WIDGET,
+        required=False,
+        error_messages={"invalid": _("Tanggal tidak dikenali.")},
+    )
+    ahead_until = forms.DateField(
+        label=_("sampai malam"),
+        widget=DATE_WIDGET,
+        required=False,
+        error_messages={"invalid": _("Tanggal tidak dikenali.")},
+    )
+    amount = RupiahField(label=_("Jumlah dibayar"), required=False, allow_zero=False)
+    account = forms.ModelChoiceField(
+        label=_("Masuk ke akun"), queryset=Account.objects.filter(is_active=True), empty_label=None
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=200, required=False)
+
+    def __init__(self, *args, missed: list[dt.date] = (), **kwargs):  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["evenings"].choices = [(day.isoformat(), day.isoformat()) for day in missed]
+        self.fields["account"].initial = default_account_id()
+        self.fields["paid_on"].initial = evening_of()
+
+    def clean_paid_on(self) -> dt.date:
+        day = self.cleaned_data["paid_on"]
+        if not is_plausible_day(day):
+            raise forms.ValidationError(_("Tanggal tidak wajar."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("ahead_from"), data.get("ahead_until")
+        ahead: list[dt.date] = []
+        if (start is None) != (end is None) and not self.has_error("ahead_from") and not self.has_error("ahead_until"):
+            self.add_error("ahead_until", _("Isi kedua tanggal: dari malam dan sampai malam."))
+        elif start is not None and end is not None:
+            if end < start:
+                self.add_error("ahead_until", _("Tanggal akhir sebelum tanggal awal."))
+            elif (end - start).days >= PAY_AHEAD_MAX_EVENINGS:
+                self.add_error("ahead_until", _("Paling banyak setahun sekaligus."))
+            else:
+                ahead = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+        data["all_evenings"] = sorted(set(data.get("evenings") or []) | set(ahead))
+        if not data["all_evenings"] and not self.errors:
+            self.add_error("evenings", _("Pilih malam yang dirapel, atau isi malam yang dibayar di muka."))
+        return data

@@ -28,6 +28,10 @@ class HandoverQuerySet(DatedQuerySet):
     date_field = "received_on"
 
 
+class CatchUpQuerySet(DatedQuerySet):
+    date_field = "paid_on"
+
+
 class Handover(NumberedDocument):
     """The collector's handover (setoran): the patrol hands one or more rounds' money to the treasurer, who
     counts it into an account. Until then a round's money is held by the patrol ("di petugas").
@@ -483,3 +487,67 @@ class RosterSwap(models.Model):
         if self.replacement_user_id is None:
             return self.replacement_name
         return display_name(self.replacement_user)
+
+
+class CatchUp(NumberedDocument):
+    """A catch-up payment (rapel): a household pays, on one day, for evenings it missed, or ahead for evenings to
+    come (dibayar di muka). It is jimpitan income of the day paid (cash basis, so a closed month's figures never
+    move) and goes straight into an account. Its evenings are `CatchUpEvening` rows."""
+
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="catch_ups", verbose_name=_("rumah")
+    )
+    paid_on = models.DateField(_("tanggal dibayar"), db_index=True)
+    amount = models.BigIntegerField(_("jumlah"))
+    account = models.ForeignKey(
+        "ledger.Account", on_delete=models.PROTECT, related_name="catch_ups", verbose_name=_("masuk ke akun")
+    )
+    note = models.CharField(_("catatan"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("dicatat oleh")
+    )
+    recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+
+    NUMBER_KIND = NumberKind.CATCHUP
+    NUMBER_DATE_FIELD = "paid_on"
+
+    history = HistoricalRecords()
+    objects = CatchUpQuerySet.as_manager()
+    _history_user: Any
+
+    class Meta:
+        ordering = ["-paid_on", "-id"]
+        verbose_name = _("Rapel")
+        verbose_name_plural = _("Rapel")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="catchup_amount_gt_0"),
+            number_unique("catchup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on.isoformat()} · {self.household_id} · {self.amount}"
+
+
+class CatchUpEvening(models.Model):
+    """One evening a catch-up covers. An evening is paid once: never by two catch-ups (the unique constraint),
+    never by a catch-up and a paid contribution (a trigger, both ways; migration 0012)."""
+
+    catch_up = models.ForeignKey(CatchUp, on_delete=models.CASCADE, related_name="evenings", verbose_name=_("rapel"))
+    # Copied from the catch-up so that "one payment per household per evening" is a DB constraint; a trigger
+    # keeps the copy equal.
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("rumah")
+    )
+    evening = models.DateField(_("malam"))
+
+    class Meta:
+        ordering = ["evening"]
+        verbose_name = _("malam rapel")
+        verbose_name_plural = _("malam rapel")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "evening"], name="catchupevening_unique_household_evening")
+        ]
+        indexes = [models.Index(fields=["evening"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} · {self.evening.isoformat()}"

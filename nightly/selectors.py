@@ -11,15 +11,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from households.models import RT, AwayPeriod, AwayReason, Household, HouseholdStatus
+from jimpitan.lib.dates import long_date
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.pasaran import pasaran_index, pasaran_of, weekday_name
 from jimpitan.lib.people import display_name
 from nightly.models import (
+    CatchUp,
+    CatchUpEvening,
     Contribution,
     ContributionState,
     Handover,
@@ -187,6 +191,99 @@ def participation(start: dt.date, end: dt.date) -> list[Participation]:
     ]
 
 
+# --- Catch-up payments (rapel) and paying ahead -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A catch-up payment's hold on one evening of one household."""
+
+    catch_up_id: int
+    paid_on: dt.date
+
+    def is_ahead(self, evening: dt.date) -> bool:
+        """Paid before the evening came (dibayar di muka), rather than caught up after it (dirapel)."""
+        return self.paid_on <= evening
+
+
+def covered_evenings(
+    *, household_ids=None, start: dt.date | None = None, end: dt.date | None = None, evenings=None
+) -> dict[tuple[int, dt.date], Cover]:
+    """{(household id, evening): Cover} of the evenings paid by catch-ups, narrowed to `household_ids`, to
+    `start` <= evening < `end` and to `evenings` where given. One query."""
+    rows = CatchUpEvening.objects.order_by()
+    if household_ids is not None:
+        rows = rows.filter(household_id__in=household_ids)
+    if start is not None:
+        rows = rows.filter(evening__gte=start)
+    if end is not None:
+        rows = rows.filter(evening__lt=end)
+    if evenings is not None:
+        rows = rows.filter(evening__in=evenings)
+    return {
+        (household_id, evening): Cover(catch_up_id, paid_on)
+        for household_id, evening, catch_up_id, paid_on in rows.values_list(
+            "household_id", "evening", "catch_up_id", "catch_up__paid_on"
+        )
+    }
+
+
+def excluded_evenings(
+    *, start: dt.date | None = None, end: dt.date | None = None, household_ids=None
+) -> set[tuple[int, dt.date]]:
+    """The (household id, evening) pairs never counted against a household, whatever happened that evening:
+    those paid by a catch-up (later or ahead). The arrears and the meeting recap subtract exactly this set, in
+    `subtract_excluded`. Away evenings are left out before (`missed_evenings`): they are not expected at all.
+    One query."""
+    return set(covered_evenings(household_ids=household_ids, start=start, end=end))
+
+
+@dataclass(frozen=True)
+class CatchUpSummary:
+    """A catch-up as lists, the household page and a receipt show it: what it paid for, in one line."""
+
+    catch_up: CatchUp
+    evenings: int
+    first: dt.date
+    last: dt.date
+
+    @property
+    def description(self) -> str:
+        """'Rapel jimpitan 5 malam (3 Maret 2026 – 7 Maret 2026)', 'dibayar di muka' when all are to come."""
+        ahead = self.first >= self.catch_up.paid_on
+        text = (
+            ngettext("Jimpitan dibayar di muka %(n)d malam", "Jimpitan dibayar di muka %(n)d malam", self.evenings)
+            if ahead
+            else ngettext("Rapel jimpitan %(n)d malam", "Rapel jimpitan %(n)d malam", self.evenings)
+        ) % {"n": self.evenings}
+        span = long_date(self.first) if self.first == self.last else f"{long_date(self.first)} – {long_date(self.last)}"
+        return f"{text} ({span})"
+
+
+def catch_up_summaries(catch_ups=None, *, household: Household | None = None, limit: int = 200) -> list[CatchUpSummary]:
+    """The catch-ups (newest first), each with its evenings counted and spanned. One query."""
+    rows = CatchUp.objects.all() if catch_ups is None else catch_ups
+    if household is not None:
+        rows = rows.filter(household=household)
+    rows = (
+        rows.select_related("household__rt", "account")
+        .annotate(n=Count("evenings"), first=Min("evenings__evening"), last=Max("evenings__evening"))
+        .order_by("-paid_on", "-id")
+    )
+    return [CatchUpSummary(c, c.n, c.first or c.paid_on, c.last or c.paid_on) for c in rows[:limit]]
+
+
+def catch_up_choices(household: Household, *, today: dt.date, months: int = 3) -> list[dt.date]:
+    """The household's evenings of the last `months` months (this one included) that a catch-up may pay: empty
+    or not collected, and not paid yet; newest first. Three queries a month, whatever the history."""
+    month = month_start(today)
+    evenings: list[dt.date] = []
+    for _n in range(months):
+        evenings += [e.evening for e in household_month(household, month, until=today) if e.status.missed]
+        month = month_start(month - dt.timedelta(days=1))
+    return evenings
+
+
 # --- One household's evenings -------------------------------------------------------------------------
 
 
@@ -202,16 +299,32 @@ class EveningStatus(models.TextChoices):
     # The RT recorded only the evening's total: nothing is known of single houses.
     NO_HOUSE_RECORD = "no_house_record", _("Tidak ada catatan per rumah")
     NO_ROUND = "no_round", _("Tidak ada ronda")
+    # Paid by a catch-up payment: later than the evening (rapel), or before it (paying ahead).
+    CAUGHT_UP = "caught_up", _("Dirapel")
+    PAID_AHEAD = "paid_ahead", _("Dibayar di muka")
     # An away period covers the evening and nothing was given: neither empty nor missed.
     AWAY = "away", _("Mudik")
 
     @classmethod
-    def of(cls, state: str | None, round_kind: str | None, *, away: bool = False) -> EveningStatus:
+    def of(
+        cls,
+        state: str | None,
+        round_kind: str | None,
+        cover: Cover | None = None,
+        evening: dt.date | None = None,
+        *,
+        away: bool = False,
+    ) -> EveningStatus:
         """`state`: the household's contribution state, None without a row; `round_kind`: "houses" when
         the RT's round that evening has per-household rows, "total" for a total-only round, None for none;
-        `away`: an away period covers the evening (money given anyway still shows as given)."""
-        if away and not ContributionState.counts_as_paid(state or ""):
-            return cls.AWAY
+        `cover`: the catch-up paying `evening`, if any (a paid contribution never shares an evening with one);
+        `away`: an away period covers the evening. Money tells first: given, then paid by a catch-up (a family
+        may pay ahead before going home), then away."""
+        if not ContributionState.counts_as_paid(state or ""):
+            if cover is not None and evening is not None:
+                return cls.PAID_AHEAD if cover.is_ahead(evening) else cls.CAUGHT_UP
+            if away:
+                return cls.AWAY
         if state is not None:
             return {
                 ContributionState.PAID: cls.PAID,
@@ -229,6 +342,11 @@ class EveningStatus(models.TextChoices):
         return self in (EveningStatus.PAID, EveningStatus.LEFT_WITH_NEIGHBOUR)
 
     @property
+    def covered(self) -> bool:
+        """Paid by a catch-up payment, later or ahead."""
+        return self in (EveningStatus.CAUGHT_UP, EveningStatus.PAID_AHEAD)
+
+    @property
     def has_row(self) -> bool:
         """The household has a contribution that evening (with an amount, 0 when empty)."""
         return self.gave or self is EveningStatus.EMPTY
@@ -241,13 +359,13 @@ class EveningStatus(models.TextChoices):
     @property
     def mark(self) -> str:
         """A sign beside the word, so that colour is never the only signal."""
-        return "✓" if self.gave else "✗" if self is EveningStatus.EMPTY else ""
+        return "✓" if self.gave or self.covered else "✗" if self is EveningStatus.EMPTY else ""
 
     @property
     def tone(self) -> str:
         return (
             "text-success-emphasis"
-            if self.gave
+            if self.gave or self.covered
             else ("text-danger-emphasis" if self is EveningStatus.EMPTY else "text-body-secondary")
         )
 
@@ -261,6 +379,8 @@ class HouseholdEvening:
     status: EveningStatus
     amount: int
     away_reason: str = ""  # the AwayReason value when away
+    # The day a catch-up paid this evening (later or ahead); None when none did.
+    paid_on: dt.date | None = None
 
     @property
     def label(self) -> str:
@@ -312,8 +432,8 @@ def household_month(
 ) -> list[HouseholdEvening]:
     """Each evening of `month` up to `until` (default: this evening), newest first, with its status.
 
-    Three queries: the year's rows, the month's rounds and the away periods touching the month; two with
-    `year_rows` (the household_year_rows of the month's year).
+    Four queries: the year's rows, the month's rounds, the away periods and the catch-ups touching the month;
+    three with `year_rows` (the household_year_rows of the month's year).
     """
     first = month_start(month)
     if year_rows is None:
@@ -329,12 +449,19 @@ def household_month(
     }
     days = month_evenings(first, until)
     away = AwayPeriod.objects.away_map(first, days[-1], [household.pk]) if days else {}
+    covers = covered_evenings(household_ids=[household.pk], start=first, end=end)
     evenings = []
     for day in days:
         state, amount = given.get(day, (None, 0))
         reason = away.get((household.pk, day), "")
-        status = EveningStatus.of(state, rounds.get(day), away=bool(reason))
-        evenings.append(HouseholdEvening(day, status, amount if status.has_row else 0, reason))
+        cover = covers.get((household.pk, day))
+        status = EveningStatus.of(state, rounds.get(day), cover, day, away=bool(reason))
+        paid_on = cover.paid_on if status.covered and cover else None
+        evenings.append(
+            HouseholdEvening(
+                day, status, amount if status.has_row else 0, reason if status is EveningStatus.AWAY else "", paid_on
+            )
+        )
     return list(reversed(evenings))
 
 
@@ -383,38 +510,21 @@ def recent_contributions(household: Household, limit: int = 30) -> list[Contribu
 # --- The meeting recap ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MissedRecap:
-    household: Household
-    empty: int
-    not_collected: int
-
-    @property
-    def missed(self) -> int:
-        return self.empty + self.not_collected
+def _houses_rounds(start: dt.date, end: dt.date) -> dict[int, set[dt.date]]:
+    """{RT id: the evenings in [start, end) on which its patrol recorded house by house}. One query."""
+    evenings: dict[int, set[dt.date]] = defaultdict(set)
+    rounds = Round.objects.between(start, end).filter(is_total_only=False).order_by()
+    for rt_id, evening in rounds.values_list("rt_id", "evening"):
+        evenings[rt_id].add(evening)
+    return evenings
 
 
-def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
-    """Households with the most missed evenings in the month (EveningStatus.missed), most first. Four queries,
-    whatever the history.
-
-    The same rule as `household_month`, counted in SQL: an evening is *not collected* when the household's
-    RT has a per-household round and the household has no row; total-only rounds say nothing of houses.
-    Only active households are counted as not collected: a moved or exempt one is not expected to give. An
-    evening an away period covers is neither empty nor not collected.
-    """
-    first = month_start(month)
-    round_evenings: dict[int, list[dt.date]] = defaultdict(list)
-    for rt_id, evening in (
-        Round.objects.in_month(first).filter(is_total_only=False).order_by().values_list("rt", "evening")
-    ):
-        round_evenings[rt_id].append(evening)
-    # The month's rows only, through the evening index: a join from the households would count every
-    # contribution of their whole history (6.5 s on the bench's five years). Rows of away evenings are
-    # counted apart, so that an empty container left while away is not held against the house.
-    counts = {
+def _row_counts(start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
+    """{household id: (its contribution rows, the empty ones among them)} in [start, end). One query, through
+    the evening index: a join from the households would count every contribution of their whole history."""
+    return {
         household_id: (rows, empty)
-        for household_id, rows, empty in Contribution.objects.in_month(first)
+        for household_id, rows, empty in Contribution.objects.between(start, end)
         .order_by()
         .alias(away=_away_on_row())
         .filter(away=False)
@@ -422,18 +532,135 @@ def missed_evenings_recap(month: dt.date, limit: int = 15) -> list[MissedRecap]:
         .annotate(rows=Count("id"), empty=Count("id", filter=Q(state=ContributionState.EMPTY)))
         .values_list("household", "rows", "empty")
     }
-    away = AwayPeriod.objects.away_map(first, next_month(first) - dt.timedelta(days=1))
-    recap = []
-    for household in Household.objects.filter(rt_id__in=round_evenings).select_related("rt"):
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Which evenings of [start, end) a household was expected to give on."""
+
+    houses_rounds: dict[int, set[dt.date]]  # {RT id: evenings its patrol recorded house by house}
+    away: dict[tuple[int, dt.date], str]  # (household id, evening) an away period covers
+
+    @classmethod
+    def between(cls, start: dt.date, end: dt.date) -> Expected:
+        """Two queries."""
+        return cls(_houses_rounds(start, end), AwayPeriod.objects.away_map(start, end - dt.timedelta(days=1)))
+
+    def evenings(self, household: Household) -> list[dt.date]:
+        """Active, joined by then, its RT's patrol recorded the evening house by house, and not away."""
+        if household.status != HouseholdStatus.ACTIVE:
+            return []
+        joined = household.joined_on
+        return [
+            evening
+            for evening in self.houses_rounds.get(household.rt_id, ())
+            if (joined is None or joined <= evening) and (household.pk, evening) not in self.away
+        ]
+
+    def includes(self, household: Household, evening: dt.date) -> bool:
+        return (
+            household.status == HouseholdStatus.ACTIVE
+            and (household.joined_on is None or household.joined_on <= evening)
+            and evening in self.houses_rounds.get(household.rt_id, ())
+            and (household.pk, evening) not in self.away
+        )
+
+
+def subtract_excluded(
+    missed: dict[int, int], households: dict[int, Household], expected: Expected, start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """`missed` ({household id: evenings empty or not collected in [start, end)}) less the excluded evenings
+    (`excluded_evenings`) that were missed: the one place an excused evening leaves every missed figure. Two
+    queries, whatever the number of households or evenings."""
+    pairs = [
+        (household_id, evening)
+        for household_id, evening in excluded_evenings(start=start, end=end)
+        if household_id in households and expected.includes(households[household_id], evening)
+    ]
+    # An excused evening with money in the tin was not missed (a catch-up never shares one; other reasons may).
+    paid = set(
+        Contribution.objects.filter(
+            household_id__in={h for h, _e in pairs},
+            evening__in={e for _h, e in pairs},
+            state__in=sorted(ContributionState.paid_values()),
+        )
+        .order_by()
+        .values_list("household_id", "evening")
+    )
+    result = dict(missed)
+    for pair in pairs:
+        if pair not in paid and result.get(pair[0]):
+            result[pair[0]] -= 1
+    return result
+
+
+@dataclass(frozen=True)
+class MissedRecap:
+    household: Household
+    empty: int
+    not_collected: int
+    # Of those, the evenings paid since by a catch-up (or otherwise excused): they are not counted against it.
+    excused: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.empty + self.not_collected - self.excused
+
+    @property
+    def estimate(self) -> int:
+        """What the missed evenings come to at the household's usual amount."""
+        return self.missed * self.household.usual_amount
+
+
+def missed_evenings(start: dt.date, end: dt.date) -> list[MissedRecap]:
+    """Each household's evenings in [start, end) that count against it (EveningStatus.missed) and are not
+    excused, most first. Six queries, whatever the number of households or the history.
+
+    The same rule as `household_month`, counted in SQL: an evening is *not collected* when the household's
+    RT has a per-household round and the household has no row; total-only rounds say nothing of houses.
+    Only active households are counted as not collected, from the day they joined: a moved or exempt one is
+    not expected to give. An evening an away period covers is neither empty nor not collected.
+    """
+    expected = Expected.between(start, end)
+    counts = _row_counts(start, end)
+    households = {h.pk: h for h in Household.objects.filter(rt_id__in=expected.houses_rounds).select_related("rt")}
+    missed: dict[int, int] = {}
+    parts: dict[int, tuple[int, int]] = {}
+    for household in households.values():
         rows, empty = counts.get(household.pk, (0, 0))
-        expected = 0
-        if household.status == HouseholdStatus.ACTIVE:
-            expected = sum(1 for day in round_evenings[household.rt_id] if (household.pk, day) not in away)
-        not_collected = max(expected - rows, 0)
+        not_collected = max(len(expected.evenings(household)) - rows, 0)
         if empty or not_collected:
-            recap.append(MissedRecap(household, empty, not_collected))
+            parts[household.pk] = (empty, not_collected)
+            missed[household.pk] = empty + not_collected
+    left = subtract_excluded(missed, households, expected, start, end)
+    recap = [
+        MissedRecap(households[pk], empty, not_collected, missed[pk] - left[pk])
+        for pk, (empty, not_collected) in parts.items()
+        if left[pk]
+    ]
     recap.sort(key=lambda r: (-r.missed, r.household.rt.number, r.household.route_position))
-    return recap[:limit]
+    return recap
+
+
+# The meeting recap names this many households at most.
+RECAP_LIMIT = 15
+
+
+def missed_evenings_recap(month: dt.date, limit: int = RECAP_LIMIT) -> list[MissedRecap]:
+    """Households with the most missed evenings in the month, most first (`missed_evenings`)."""
+    first = month_start(month)
+    return missed_evenings(first, next_month(first))[:limit]
+
+
+@dataclass(frozen=True)
+class ArrearsTotals:
+    households: int
+    evenings: int
+    estimate: int
+
+
+def arrears_totals(rows: list[MissedRecap]) -> ArrearsTotals:
+    return ArrearsTotals(len(rows), sum(r.missed for r in rows), sum(r.estimate for r in rows))
 
 
 # --- duty roster --------------------------------------------------------------------------------------

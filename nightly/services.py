@@ -35,6 +35,8 @@ from ledger.models import Account
 from ledger.services import run_balance_checked_write
 from nightly.models import (
     NOT_COLLECTED,
+    CatchUp,
+    CatchUpEvening,
     Contribution,
     ContributionState,
     Handover,
@@ -47,7 +49,7 @@ from nightly.models import (
     SwapStatus,
 )
 from nightly.roster import ParsedLine, parse_roster
-from nightly.selectors import on_duty_assignments, on_duty_user_ids
+from nightly.selectors import covered_evenings, on_duty_assignments, on_duty_user_ids
 
 DEFAULT_AMOUNT_CAP = 10_000
 # Petugas correct their own recent work only: today's evening and the one before.
@@ -284,8 +286,11 @@ def _read_stored_rows(rnd: Round | None) -> dict[int, StoredRow]:
     }
 
 
-def _validate_rows(*, rt: RT, rows: list[SheetRow], stored: dict[int, StoredRow]) -> dict[int, WantedRow]:
-    """The rows to store by household, after the sheet's rules. Raises SheetError with every bad row."""
+def _validate_rows(
+    *, rt: RT, rows: list[SheetRow], stored: dict[int, StoredRow], covered: frozenset[int] = frozenset()
+) -> dict[int, WantedRow]:
+    """The rows to store by household, after the sheet's rules. Raises SheetError with every bad row. A house
+    whose evening a catch-up already paid (`covered`: paid ahead, say) gets no contribution, whatever is sent."""
     cap = amount_cap()
     statuses = dict(Household.objects.filter(rt=rt).order_by().values_list("id", "status"))
     wanted: dict[int, WantedRow] = {}
@@ -300,7 +305,7 @@ def _validate_rows(*, rt: RT, rows: list[SheetRow], stored: dict[int, StoredRow]
         except ValidationError as error:
             errors[row.household_id] = error.messages[0]
             continue
-        if state == NOT_COLLECTED:
+        if state == NOT_COLLECTED or row.household_id in covered:
             continue
         assert amount is not None  # normalise_row gives every collected state an amount
         if status != HouseholdStatus.ACTIVE and row.household_id not in stored:
@@ -431,14 +436,17 @@ def save_sheet(
         with transaction.atomic():
             rnd = _check_and_lock_round(rt=rt, evening=evening, user=user)
             stored = _read_stored_rows(rnd)
-            wanted = _validate_rows(rt=rt, rows=rows, stored=stored)
+            covered = frozenset(hid for hid, _evening in covered_evenings(evenings=[evening]))
+            wanted = _validate_rows(rt=rt, rows=rows, stored=stored, covered=covered)
 
             def unchanged(current: Round) -> bool:
-                return {hid: row[1:] for hid, row in stored.items()} == wanted and header.matches(current)
+                kept = {hid: row[1:] for hid, row in stored.items() if hid not in covered}
+                return kept == wanted and header.matches(current)
 
             if _check_version(rnd, version=version, unchanged=unchanged):
                 return SaveResult(rnd, already_saved=True)
-            diff = _diff_rows(stored, wanted, {row.household_id for row in rows})
+            # A covered house's line takes no input: what is stored for it (an empty container) stays.
+            diff = _diff_rows(stored, wanted, {row.household_id for row in rows} - covered)
             created = rnd is None
             rnd = _write_header(rnd, rt=rt, evening=evening, user=user, header=header, diff=diff)
             _write_rows(rnd, evening=evening, user=user, diff=diff)
@@ -588,13 +596,14 @@ def _read_taps(records: Sequence) -> tuple[list[Tap], list[dict]]:
 
 
 def _screen_taps(taps: list[Tap], *, user) -> list[Tap]:
-    """Answer duplicates and refusals (three queries for the whole batch); returns the taps left to store."""
+    """Answer duplicates and refusals (four queries for the whole batch); returns the taps left to store."""
     seen = set(PhoneTap.objects.filter(uuid__in=[t.uuid for t in taps]).values_list("uuid", flat=True))
     households = Household.objects.filter(private_code__in={t.code for t in taps}).select_related("rt")
     by_code = {h.private_code: h for h in households}
     cap, now = amount_cap(), timezone.now()
     tonight = evening_of(now)
     closed = closed_months(t.evening for t in taps)
+    covered = covered_evenings(household_ids=[h.pk for h in households], evenings={t.evening for t in taps})
     allowed: dict[dt.date, bool] = {}
 
     def may_record(evening: dt.date) -> bool:
@@ -613,6 +622,8 @@ def _screen_taps(taps: list[Tap], *, user) -> list[Tap]:
         reason = _refusal(tap, may_record=may_record, cap=cap, now=now, tonight=tonight)
         if not reason and month_start(tap.evening) in closed:
             reason = month_closed_error(tap.evening).messages[0]
+        if not reason and (tap.house.pk, tap.evening) in covered:
+            reason = _("Rumah ini sudah dibayar di muka untuk malam itu; tidak perlu dicatat.")
         if reason:
             tap.answered(REFUSED, reason)
         else:
@@ -1058,3 +1069,91 @@ def delete_handover(*, handover: Handover, user) -> None:
         raise PermissionDenied
     handover._history_user = user
     run_balance_checked_write(days=[handover.received_on], account_ids=[handover.account_id], write=handover.delete)
+
+
+# --- catch-up payments (rapel) and paying ahead ---------------------------------------------------------
+
+# How far ahead a household may pay: a year of evenings is more than any kampung takes in advance.
+PAY_AHEAD_LIMIT_DAYS = 366
+
+
+def _check_catch_up_input(*, household: Household, paid_on: dt.date, amount, evenings: list[dt.date]) -> None:
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = _("Isi jumlah yang dibayar (lebih dari Rp 0).")
+    if not evenings:
+        errors["evenings"] = _("Pilih malam yang dibayar.")
+    elif evenings[-1] > paid_on + dt.timedelta(days=PAY_AHEAD_LIMIT_DAYS):
+        errors["evenings"] = _("Malam yang dibayar di muka paling jauh setahun dari tanggal bayar.")
+    elif household.joined_on is not None and evenings[0] < household.joined_on:
+        errors["evenings"] = _("Malam %(evening)s sebelum rumah ini bergabung.") % {"evening": long_date(evenings[0])}
+    if paid_on > evening_of():
+        errors["paid_on"] = _("Tanggal bayar belum terjadi.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refuse_paid_evenings(household: Household, evenings: list[dt.date]) -> None:
+    """Under the lock: an evening already paid (a paid contribution or another catch-up) is named, not half-saved."""
+    paid = set(
+        Contribution.objects.filter(
+            household=household, evening__in=evenings, state__in=sorted(ContributionState.paid_values())
+        ).values_list("evening", flat=True)
+    )
+    paid |= {evening for _hid, evening in covered_evenings(household_ids=[household.pk], evenings=evenings)}
+    if paid:
+        raise ValidationError(
+            {
+                "evenings": _("Malam %(evening)s sudah dibayar. Pilih malam yang belum dibayar.")
+                % {"evening": long_date(min(paid))}
+            },
+            code="already_paid",
+        )
+
+
+def record_catch_up(
+    *,
+    household: Household,
+    paid_on: dt.date,
+    amount: int,
+    account: Account,
+    evenings: Iterable[dt.date],
+    recorded_by,
+    note: str = "",
+) -> CatchUp:
+    """Record a household paying, on `paid_on`, for `evenings` it missed (rapel) or that are still to come
+    (paying ahead). Jimpitan income of `paid_on` into `account`; the evenings may lie in closed months, whose
+    figures do not move. Under the ledger lock like every money write: refused when `paid_on` is in a closed
+    month, or when an evening is already paid. Nothing is saved when refused."""
+    if not recorded_by.has_perm("nightly.add_catchup"):
+        raise PermissionDenied
+    days = sorted(set(evenings))
+    _check_catch_up_input(household=household, paid_on=paid_on, amount=amount, evenings=days)
+
+    def write() -> CatchUp:
+        _refuse_paid_evenings(household, days)
+        catch_up = CatchUp(
+            household=household,
+            paid_on=paid_on,
+            amount=amount,
+            account=account,
+            note=(note or "").strip(),
+            recorded_by=recorded_by,
+        )
+        catch_up._history_user = recorded_by
+        catch_up.save()
+        CatchUpEvening.objects.bulk_create(
+            [CatchUpEvening(catch_up=catch_up, household=household, evening=day) for day in days]
+        )
+        return catch_up
+
+    return run_balance_checked_write(days=[paid_on], account_ids=[account.pk], write=write)
+
+
+def delete_catch_up(*, catch_up: CatchUp, user) -> None:
+    """Remove a catch-up of an open month: its evenings count as unpaid again. Refused when its account would go
+    below zero by it, or when the month it was paid in is closed."""
+    if not user.has_perm("nightly.delete_catchup"):
+        raise PermissionDenied
+    catch_up._history_user = user
+    run_balance_checked_write(days=[catch_up.paid_on], account_ids=[catch_up.account_id], write=catch_up.delete)

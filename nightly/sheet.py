@@ -6,7 +6,7 @@ nightly.services.save_sheet's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django import forms
@@ -56,6 +56,8 @@ class SheetLine:
     stored: str = ""
     # The away reason's word ("Mudik") for an away household without a row: shown, never filled or posted.
     away: str = ""
+    # The evening is paid by a catch-up ("ahead" or "caught_up"): the line takes no input and saves nothing.
+    covered: str = ""
 
     @property
     def inactive(self) -> bool:
@@ -123,11 +125,11 @@ class Sheet:
     def is_valid(self) -> bool:
         return not self.errors
 
-    def fill(self, households: Iterable[Household]) -> None:
-        """'Isi semua' without JavaScript: every line with neither state nor amount gets the usual amount; an
-        away household is left as it is."""
+    def fill(self, households: Iterable[Household], covered: Collection[int] = ()) -> None:
+        """'Isi semua' without JavaScript: every line with neither state nor amount gets the usual amount, but
+        an away household's and the houses whose evening is already paid (`covered`)."""
         for household in households:
-            if getattr(household, "away_reason", None):
+            if getattr(household, "away_reason", None) or household.pk in covered:
                 continue
             entry = self.entries.setdefault(household.pk, SheetEntry())
             if entry.untouched:
@@ -142,10 +144,20 @@ class Sheet:
         """Someone saved the round meanwhile: the lines show the stored value wherever it differs."""
         self.conflict = True
 
-    def lines(self, households: Iterable[Household], stored: Mapping[int, Contribution]) -> list[SheetLine]:
-        """One line per household: what was typed, else what is stored."""
+    def lines(
+        self,
+        households: Iterable[Household],
+        stored: Mapping[int, Contribution],
+        covered: Mapping[int, str] | None = None,
+    ) -> list[SheetLine]:
+        """One line per household: what was typed, else what is stored; a house in `covered` ({id: "ahead" or
+        "caught_up"}) as paid by a catch-up, without input."""
         lines = []
+        covered = covered or {}
         for household in households:
+            if household.pk in covered:
+                lines.append(SheetLine(household, "", NOT_COLLECTED, "", covered=covered[household.pk]))
+                continue
             contribution = stored.get(household.pk)
             entry = self.entries.get(household.pk) or _stored_entry(contribution)
             line = SheetLine(household, entry.amount, entry.state, entry.note, self.errors.get(household.pk, ""))
@@ -163,7 +175,7 @@ class Sheet:
         total = paid = away = 0
         for line in lines:
             away += bool(line.away)
-            if line.error or not ContributionState.counts_as_paid(line.state):
+            if line.error or line.covered or not ContributionState.counts_as_paid(line.state):
                 continue
             amount = amount_or_none(line.amount) if line.amount else EMPTY_AMOUNT
             if amount is not None:

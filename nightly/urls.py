@@ -1,7 +1,7 @@
 from django.urls import path
 
 from nightly import views
-from nightly.views import handovers, recap
+from nightly.views import catch_ups, handovers, recap
 
 app_name = "nightly"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("setoran/baru/", handovers.handover_create, name="handover_create"),
     path("setoran/di-petugas/", handovers.held_page, name="handover_held"),
     path("setoran/<int:pk>/hapus/", handovers.handover_delete, name="handover_delete"),
+    path("rapel/", catch_ups.catch_up_list, name="catch_up_list"),
+    path("rapel/rumah/<int:household_pk>/", catch_ups.catch_up_create, name="catch_up_create"),
+    path("rapel/<int:pk>/hapus/", catch_ups.catch_up_delete, name="catch_up_delete"),
+    path("tunggakan/", catch_ups.arrears_page, name="arrears"),
     path("<int:pk>/riwayat/", views.round_history, name="round_history"),
     path("rumah/<int:pk>/", views.household_month_page, name="household_month"),
 ]

@@ -17,7 +17,7 @@ from households.models import RT, AwayPeriod, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.models import KampungProfile
 from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, Transfer
-from nightly.models import Contribution, RosterAssignment, Round
+from nightly.models import CatchUp, CatchUpEvening, Contribution, RosterAssignment, Round
 from public.cache import invalidate_public_figures
 from spending.models import Expense, OtherIncome, Project
 
@@ -40,6 +40,9 @@ WATCHED_MODELS: tuple[type[Model], ...] = (
     Transfer,
     # `/` shows the date of the latest bank match.
     BalanceCheck,
+    # A catch-up is income on `/` and the months, and marks evenings on the household's own page.
+    CatchUp,
+    CatchUpEvening,
 )
 DISPATCH_PREFIX = "public-pages"
 

@@ -12,7 +12,7 @@ from jimpitan.models import KampungProfile
 from ledger import selectors
 from ledger.models import Adjustment, MonthClosing
 from nightly import selectors as nightly_selectors
-from nightly.models import Handover
+from nightly.models import CatchUp, Handover
 from spending import selectors as spending_selectors
 from spending.models import Expense, OtherIncome
 
@@ -44,6 +44,7 @@ class MonthReport:
     projects: list
     recent_months: list = field(default_factory=list)  # MonthSummary, oldest first, up to this month
     accounts: list = field(default_factory=list)  # AccountMonth per account; their closings add up to the month's
+    catch_ups: list = field(default_factory=list)  # nightly CatchUpSummary of the catch-ups paid this month
 
     @property
     def accounts_total(self) -> selectors.AccountMonth:
@@ -90,6 +91,7 @@ def build(month: dt.date) -> MonthReport:
         projects=spending_selectors.project_progress(),
         recent_months=list(reversed(recent)),
         accounts=selectors.account_months(first, kampung),
+        catch_ups=list(reversed(nightly_selectors.catch_up_summaries(CatchUp.objects.in_month(first), limit=10_000))),
     )
 
 
@@ -112,6 +114,10 @@ def cash_lines(report: MonthReport) -> list[CashLine]:
         )
     for evening in report.evenings:
         entries.append((evening.evening, 1, _("Jimpitan"), _("Jimpitan malam"), evening.total, ""))
+    for catch_up in report.catch_ups:
+        # What it paid for, never who: the cash book goes on the notice board.
+        paid = catch_up.catch_up
+        entries.append((paid.paid_on, 1, _("Rapel jimpitan"), catch_up.description, paid.amount, paid.reference))
     for income in report.incomes:
         entries.append(
             (income.received_on, 2, _("Pemasukan lain"), income.description, income.amount, income.reference)

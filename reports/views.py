@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from jimpitan.lib.months import month_or_404
-from nightly.selectors import duty_audit, missed_evenings_recap
+from jimpitan.lib.months import month_or_404, next_month
+from nightly.selectors import RECAP_LIMIT, arrears_totals, duty_audit, missed_evenings
 from reports import data, formats, whatsapp
 
 
@@ -19,6 +19,9 @@ from reports import data, formats, whatsapp
 def report_page(request: HttpRequest, month: str) -> HttpResponse:
     report = data.build(month_or_404(month))
     text = whatsapp.build_text(report, request.build_absolute_uri("/"))
+    missed = missed_evenings(report.month, next_month(report.month))
+    # The arrears' totals join the meeting recap only where the kampung bills empty nights.
+    arrears = arrears_totals(missed) if report.kampung is not None and report.kampung.arrears_enabled else None
     return render(
         request,
         "reports/report_page.html",
@@ -28,7 +31,8 @@ def report_page(request: HttpRequest, month: str) -> HttpResponse:
             "month_param": f"{report.month:%Y-%m}",
             "whatsapp_text": text,
             "whatsapp_url": "https://wa.me/?text=" + quote(text),
-            "recap": missed_evenings_recap(report.month),
+            "recap": missed[:RECAP_LIMIT],
+            "arrears": arrears,
             "audit": duty_audit(report.month),
             "back_url": reverse("books:months"),
         },

@@ -23,6 +23,7 @@ def build_text(report: MonthReport, public_url: str) -> str:
         f"{_('Saldo awal')}: {format_rupiah(s.opening)}",
         f"{_('Saldo dari buku lama')}: {format_rupiah(s.brought_over, sign=True)}" if s.brought_over else None,
         f"{_('Jimpitan')}: {format_rupiah(s.jimpitan)}",
+        f"{_('Rapel jimpitan')}: {format_rupiah(s.catch_ups)}" if s.catch_ups else None,
         f"{_('Pemasukan lain')}: {format_rupiah(s.other_income)}",
         f"{_('Pengeluaran')}: {format_rupiah(s.expenses)}",
     ]

@@ -98,6 +98,10 @@ def _summary_sheet(sheet, styles: _Styles, report: MonthReport) -> None:
         rows.append((_("Saldo dari buku lama"), s.brought_over))
     rows += [
         (_("Jimpitan"), s.jimpitan),
+    ]
+    if s.catch_ups:
+        rows.append((_("Rapel jimpitan"), s.catch_ups))
+    rows += [
         (_("Pemasukan lain"), s.other_income),
         (_("Pengeluaran"), s.expenses),
     ]

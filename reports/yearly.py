@@ -137,6 +137,7 @@ class YearReport:
     opening: int
     flow: selectors.Flow  # everything in the term
     jimpitan_by_month: list[Line]
+    catch_ups_by_month: list[Line]  # catch-ups (rapel) by the month paid, beside the jimpitan of the same months
     other_income_by_kind: list[Line]
     spending_by_programme: list[Line]
     budgets: list[ProgrammeBudget]
@@ -157,6 +158,14 @@ class YearReport:
         return sum(line.count for line in self.spending_by_programme)
 
     @property
+    def jimpitan_months(self) -> list[tuple[str, int, int]]:
+        """(month, jimpitan, catch-ups) per month of the term: the LPJ's jimpitan table."""
+        return [
+            (line.label, line.amount, catch_ups.amount)
+            for line, catch_ups in zip(self.jimpitan_by_month, self.catch_ups_by_month, strict=True)
+        ]
+
+    @property
     def receipt_count(self) -> int:
         return sum(line.receipts for line in self.spending_by_programme)
 
@@ -165,11 +174,12 @@ class YearReport:
         return sum(a.balance for a in self.accounts) + self.held
 
 
-def _jimpitan_by_month(term: Term, days: dict[dt.date, selectors.Flow]) -> list[Line]:
+def _by_month(term: Term, days: dict[dt.date, selectors.Flow], figure: str) -> list[Line]:
+    """One line per month of the term with the Flow `figure` ("jimpitan", "catch_ups") of its days."""
     totals = dict.fromkeys(term.months(), 0)
     for day, flow in days.items():
         if term.start <= day <= term.last:
-            totals[month_start(day)] += flow.jimpitan
+            totals[month_start(day)] += getattr(flow, figure)
     return [Line(date_format(month, "F Y"), amount) for month, amount in totals.items()]
 
 
@@ -239,7 +249,8 @@ def build(term: Term) -> YearReport:
         kampung=KampungProfile.load(),
         opening=opening,
         flow=flow,
-        jimpitan_by_month=_jimpitan_by_month(term, days),
+        jimpitan_by_month=_by_month(term, days, "jimpitan"),
+        catch_ups_by_month=_by_month(term, days, "catch_ups"),
         other_income_by_kind=_other_income_by_kind(term),
         spending_by_programme=_spending_by_programme(term, projects),
         budgets=_budgets(term, projects),

@@ -42,6 +42,7 @@ def _summary_rows(report: YearReport) -> list[tuple]:
         rows.append((_("Saldo dari buku lama"), flow.opening_entry))
     rows += [
         (_("Jimpitan"), flow.jimpitan),
+        (_("Rapel jimpitan"), flow.catch_ups),
         (_("Pemasukan lain"), flow.other_income),
         (_("Pengeluaran"), flow.expenses),
     ]
@@ -53,6 +54,7 @@ def _summary_rows(report: YearReport) -> list[tuple]:
 
 def _income_rows(report: YearReport) -> list[tuple]:
     rows: list[tuple] = [(_("Jimpitan"), line.label, None, line.amount) for line in report.jimpitan_by_month]
+    rows += [(_("Rapel jimpitan"), line.label, None, line.amount) for line in report.catch_ups_by_month if line.amount]
     rows += [(_("Pemasukan lain"), line.label, line.count, line.amount) for line in report.other_income_by_kind]
     rows.append((_("Total"), "", None, report.flow.income))
     return rows

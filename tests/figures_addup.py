@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 VOID_TAGS = {"br", "img", "input", "meta", "link", "hr", "wbr"}
 # How each named figure enters the sum. Spending is taken off whatever sign is shown.
-ADDED = ("opening", "brought-over", "jimpitan", "other-income", "adjustments")
+ADDED = ("opening", "brought-over", "jimpitan", "catch-ups", "other-income", "adjustments")
 
 
 def amount(text: str) -> int:

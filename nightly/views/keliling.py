@@ -27,6 +27,7 @@ from jimpitan.lib.dates import evening_label
 from jimpitan.lib.evening import evening_of
 from nightly.forms import SheetPickerForm
 from nightly.models import Contribution, ContributionState
+from nightly.selectors import covered_evenings
 from nightly.services import PETUGAS_WINDOW_EVENINGS, sync_phone_taps
 
 RECORDERS = ("nightly.add_round", "nightly.change_round")
@@ -51,6 +52,8 @@ def _strings() -> dict[str, str]:
         "savedHere": _("Tersimpan di ponsel ini"),
         "saved": _("Terkirim"),
         "done": _("Semua rumah sudah dicatat. Terima kasih!"),
+        "paidAhead": _("Sudah dibayar di muka"),
+        "caughtUp": _("Sudah dirapel"),
         "loadFailed": _("Rute belum bisa dibuka. Buka halaman ini sekali saat ada sinyal."),
         "signIn": _("Sesi habis: masuk lagi, ketukan tetap tersimpan di ponsel ini."),
         "notFound": _("Rumah tidak ditemukan."),
@@ -100,7 +103,9 @@ def keliling(request: HttpRequest) -> HttpResponse:
 
 def _route_households(rt: RT, evening: dt.date) -> list[dict]:
     """The RT's active houses in route order, each with what is stored for the evening (another phone's or
-    the sheet's taps show on this phone too). Two queries, whatever the size of the RT."""
+    the sheet's taps show on this phone too), and whether a catch-up already paid the evening ("ahead" for
+    paying ahead, "caught_up" for a later payment, "" when not). Three queries, whatever the size of the RT."""
+    covered = {hid: cover for (hid, _day), cover in covered_evenings(evenings=[evening]).items()}
     stored = {
         hid: (state, amount)
         for hid, state, amount in Contribution.objects.filter(round__rt=rt, evening=evening)
@@ -119,6 +124,7 @@ def _route_households(rt: RT, evening: dt.date) -> list[dict]:
             "state": stored.get(h.pk, ("", None))[0],
             "amount": stored.get(h.pk, ("", None))[1],
             "away": str(AwayReason(h.away_reason).label) if h.away_reason else "",
+            "covered": ("ahead" if covered[h.pk].is_ahead(evening) else "caught_up") if h.pk in covered else "",
         }
         for index, h in enumerate(households, start=1)
     ]

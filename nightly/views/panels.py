@@ -26,4 +26,5 @@ def household_month_context(request: HttpRequest, household: Household) -> dict:
             "next_month": following if following <= this_month else None,
         },
         "contributions": selectors.recent_contributions(household),
+        "catch_ups": selectors.catch_up_summaries(household=household, limit=20),
     }

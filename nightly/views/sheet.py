@@ -24,7 +24,7 @@ from ledger.guards import is_month_closed
 from nightly.forms import SheetHeaderForm, SheetPickerForm, TotalOnlyForm
 from nightly.links import sheet_url
 from nightly.models import ContributionState, Round
-from nightly.selectors import round_contributions, sheet_household_ids, sheet_households
+from nightly.selectors import covered_evenings, round_contributions, sheet_household_ids, sheet_households
 from nightly.services import (
     RoundConflictError,
     SheetError,
@@ -91,7 +91,7 @@ def _post_sheet(request: HttpRequest, *, rt: RT, evening, rnd: Round | None) -> 
     sheet = Sheet.from_post(request.POST, sheet_household_ids(rt, rnd, evening=evening))
     if request.POST.get("action") == "fill":
         households = sheet_households(rt, rnd, evening=evening)
-        sheet.fill(households)
+        sheet.fill(households, _covered(evening))
         return SheetDraft(header, sheet, households=households)
     if not header_ok or not sheet.is_valid:
         if not sheet.is_valid:
@@ -143,6 +143,14 @@ def _save(
     return redirect(sheet_url(evening, rt))
 
 
+def _covered(evening) -> dict[int, str]:
+    """{household id: "ahead" or "caught_up"} of the houses whose `evening` a catch-up paid. One query."""
+    return {
+        hid: "ahead" if cover.is_ahead(evening) else "caught_up"
+        for (hid, _evening), cover in covered_evenings(evenings=[evening]).items()
+    }
+
+
 def _render_sheet(request: HttpRequest, context: dict, *, rnd: Round | None, draft: SheetDraft) -> HttpResponse:
     # Read only now that the page is shown: a save that succeeds has redirected without them.
     households = (
@@ -154,7 +162,7 @@ def _render_sheet(request: HttpRequest, context: dict, *, rnd: Round | None, dra
     profile = KampungProfile.load()
     if context["rts"] is None:
         context["rts"] = list(RT.objects.all())
-    lines = draft.sheet.lines(households, stored)
+    lines = draft.sheet.lines(households, stored, _covered(context["evening"]))
     totals = Sheet.totals(lines)
     header = draft.header
     if header.is_bound:

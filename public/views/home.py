@@ -49,6 +49,7 @@ def _table_columns(months) -> dict[str, bool]:
     """The months table's optional columns: shown only when a month in it has that figure."""
     return {
         "brought_over": any(m.brought_over for m in months),
+        "catch_ups": any(m.catch_ups for m in months),
         "adjustments": any(m.adjustments for m in months),
     }
 

@@ -59,6 +59,8 @@ def household_page(request: HttpRequest, code: str) -> HttpResponse:
             "paid_count": sum(1 for e in evenings if e.status.gave),
             "year_months": year,
             "year_total": sum(m.amount for m in year),
+            # Paid later or ahead: shown on the household's own page only, never on the public ledger.
+            "catch_ups": selectors.catch_up_summaries(household=household, limit=12),
             "previous_month": previous_month(month) if month > first else None,
             "next_month": next_month(month) if month < last else None,
             "this_month": month_start(today),

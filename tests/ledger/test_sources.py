@@ -8,7 +8,7 @@ import pytest
 
 from ledger import selectors, sources
 from ledger.models import Adjustment
-from nightly.models import Handover, Round
+from nightly.models import CatchUp, Handover, Round
 from spending.models import Expense, OtherIncome
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,7 @@ def test_the_money_apps_registered_their_sources():
         (Expense, "expenses"),
         (Adjustment, "adjustments"),
         (Handover, "adjustments"),  # a handover's shortfall or surplus against its rounds
+        (CatchUp, "catch_ups"),  # jimpitan paid later or ahead, on its own line
     }
 
 

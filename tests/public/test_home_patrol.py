@@ -144,7 +144,7 @@ def test_the_patrol_costs_one_query_whatever_the_roster(
         replace_roster(rt=rt, text=f"{tonight.isoformat()}\t{names}\nSenin\tPak Senin\nLegi\tBu Legi", user=bendahara)
     client.get("/og.png")  # warms the once-per-process lookups (first-run check)
     invalidate_public_figures()
-    with django_assert_num_queries(16):  # the 15 of `/` at the other levels (test_home.py), and the roster's one
+    with django_assert_num_queries(17):  # the 16 of `/` at the other levels (test_home.py), and the roster's one
         html = client.get("/").content.decode()
     assert _patrol(html).count("<li") == rts
     with django_assert_num_queries(0):

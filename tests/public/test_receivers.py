@@ -8,6 +8,8 @@ import pytest
 from django.db import transaction
 
 from households.models import RT, Household
+from ledger.models import Account
+from nightly.services import record_catch_up
 from public.cache import invalidate_public_figures, public_cache_version
 from public.receivers import WATCHED_MODELS
 from spending.models import OtherIncome
@@ -74,4 +76,22 @@ def test_every_model_a_public_page_reads_is_watched():
         "nightly.RosterAssignment",
         "ledger.Account",
         "ledger.Transfer",
+        "nightly.CatchUp",
+        "nightly.CatchUpEvening",
     }
+
+
+def test_a_catch_up_changes_the_household_page_at_once(client, bendahara, django_capture_on_commit_callbacks):
+    rt = RT.objects.create(number=2)
+    household = Household.objects.create(rt=rt, address="No. 3", head_name="Sri")
+    client.get(f"/h/{household.private_code}/")  # cached for visitors without a session
+    with django_capture_on_commit_callbacks(execute=True):
+        record_catch_up(
+            household=household,
+            paid_on=dt.date(2026, 11, 20),
+            amount=500,
+            account=Account.objects.get(is_default=True),
+            evenings=[dt.date(2026, 11, 19)],
+            recorded_by=bendahara,
+        )
+    assert 'data-status="caught_up"' in client.get(f"/h/{household.private_code}/").content.decode()

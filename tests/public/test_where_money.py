@@ -98,7 +98,7 @@ def test_queries_stay_flat_with_accounts_and_months(client, bendahara, accounts,
     _accounts_and_months(accounts, months, today)
     client.get("/og.png")  # warms the once-per-process lookups (first-run check)
     invalidate_public_figures()
-    with django_assert_num_queries(15):  # as tests/public/test_home.py pins it
+    with django_assert_num_queries(16):  # as tests/public/test_home.py pins it
         assert client.get("/").status_code == 200
     where = selectors.where_the_money_is(KampungProfile.load())
     held = selectors.held_outside_accounts()  # the seeded rounds were never handed over

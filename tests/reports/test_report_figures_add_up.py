@@ -32,6 +32,7 @@ LABELS = {  # the Ringkasan's lines, Indonesian
     "Saldo awal": "opening",
     "Saldo dari buku lama": "brought-over",
     "Jimpitan": "jimpitan",
+    "Rapel jimpitan": "catch-ups",
     "Pemasukan lain": "other-income",
     "Pengeluaran": "expenses",
     "Koreksi": "adjustments",

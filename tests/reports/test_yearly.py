@@ -22,6 +22,7 @@ from jimpitan.services import save_signature_columns
 from ledger import selectors
 from ledger.models import Account, AccountKind, Transfer
 from ledger.services import close_month
+from nightly.services import record_catch_up
 from reports import data, yearly
 from reports.yearly_pdf import build_pdf
 from reports.yearly_xlsx import build_xlsx
@@ -64,6 +65,15 @@ def books(bendahara, kampung):
         to_account=bank,
         amount=20_000,
     )
+    # A household pays two July evenings later (rapel), and one in August ahead.
+    record_catch_up(
+        household=houses[0],
+        paid_on=dt.date(2026, 7, 20),
+        amount=3_000,
+        account=Account.objects.get(is_default=True),
+        evenings=[dt.date(2026, 7, 8), dt.date(2026, 7, 9), dt.date(2026, 8, 1)],
+        recorded_by=bendahara,
+    )
     close_month(dt.date(2025, 12, 1), bendahara, today=dt.date(2026, 11, 30))
     return {"lampu": lampu, "bank": bank}
 
@@ -79,6 +89,9 @@ def test_the_year_adds_up_to_its_months(books):
     assert report.closing == months[-1].closing
     assert report.flow == selectors.sum_flows(m.flow for m in months)
     assert [line.amount for line in report.jimpitan_by_month] == [m.jimpitan for m in months]
+    assert [line.amount for line in report.catch_ups_by_month] == [m.catch_ups for m in months]
+    assert report.flow.catch_ups == months[6].catch_ups == 3_000  # in July, the month paid
+    assert report.flow.income == report.flow.jimpitan + 3_000 + report.flow.other_income
     assert sum(line.amount for line in report.other_income_by_kind) == report.flow.other_income == 75_000
     assert sum(line.amount for line in report.spending_by_programme) == report.flow.expenses == 22_000
     assert report.accounts_total == report.closing
@@ -98,6 +111,9 @@ def test_pdf_text_reads_back_the_books(books):
     totals = selectors.sum_flows(m.flow for m in months)
     for amount in (months[0].opening, months[-1].closing, totals.jimpitan, totals.other_income, totals.expenses):
         assert format_rupiah(amount) in text
+    assert f"Rapel jimpitan +{format_rupiah(3_000)}" in text
+    july = [line for line in text.splitlines() if line.startswith("Juli 2026")][0]
+    assert july == f"Juli 2026 {format_rupiah(months[6].jimpitan)} {format_rupiah(3_000)}"
     for budget in report.budgets:
         # The budget table comes after the spending table, which names the programme too.
         line = [line for line in text.splitlines() if line.startswith(budget.project.name)][-1]
@@ -126,9 +142,11 @@ def test_xlsx_reads_back_the_same_figures_as_numbers(books):
     assert summary["Saldo akhir"] == months[-1].closing
     assert summary["Jimpitan"] == sum(m.jimpitan for m in months)
     assert summary["Pemasukan lain"] == sum(m.other_income for m in months)
+    assert summary["Rapel jimpitan"] == sum(m.catch_ups for m in months) == 3_000
     assert summary["Pengeluaran"] == sum(m.expenses for m in months)
     income = list(workbook["Pemasukan"].iter_rows(min_row=2, values_only=True))
     assert [row[3] for row in income if row[0] == "Jimpitan"] == [m.jimpitan for m in months]
+    assert [row[1:] for row in income if row[0] == "Rapel jimpitan"] == [("Juli 2026", None, 3_000)]
     assert income[-1][3] == report.flow.income
     spending = list(workbook["Pengeluaran"].iter_rows(min_row=2, values_only=True))
     assert spending[-1] == ("Total", 2, 1, 22_000)
@@ -242,8 +260,8 @@ def _months_of_records(bendahara, months: int) -> None:
 
 # The books' own figures (one grouped query per cash source, the openings, the accounts, what the patrol still
 # holds) and one query per table of the report; the download adds the session, the user and the signing columns.
-BUILD_QUERIES = 25
-DOWNLOAD_QUERIES = 31
+BUILD_QUERIES = 27  # catch-ups: one more cash source, in the flows and in the accounts' balances
+DOWNLOAD_QUERIES = 33
 
 
 @pytest.mark.parametrize("months", [1, 12])
@@ -270,6 +288,8 @@ def test_the_demo_kampungs_lpj_equals_its_twelve_monthly_reports(db):
     assert report.closing == summaries[-1].closing == report.accounts_total
     assert report.flow == selectors.sum_flows(s.flow for s in summaries)
     assert [line.amount for line in report.jimpitan_by_month] == [s.jimpitan for s in summaries]
+    assert [line.amount for line in report.catch_ups_by_month] == [s.catch_ups for s in summaries]
+    assert report.flow.catch_ups == sum(c.catch_up.amount for m in monthly for c in m.catch_ups) > 0
     assert report.expense_count == sum(len(m.expenses) for m in monthly)
     by_programme = {line.label: line.amount for line in report.spending_by_programme}
     for month in monthly:

@@ -155,6 +155,17 @@ def _committee_handover(w: World):
     )
 
 
+def _catch_up(w: World):
+    from ledger.models import Account
+    from nightly.models import CatchUp, CatchUpEvening
+
+    catch_up = CatchUp.objects.create(
+        household=w.household, paid_on=evening_of(), amount=1_500, account=Account.objects.get(is_default=True)
+    )
+    CatchUpEvening.objects.create(catch_up=catch_up, household=w.household, evening=evening_of() + dt.timedelta(days=3))
+    return catch_up
+
+
 NAME, PHONE = b"Rahasia Sukmawati", b"081299887766"
 AWAY_NOTE = b"Mudik ke Klaten rahasia"
 
@@ -188,6 +199,11 @@ MATRIX: dict[str, ObjectUrl] = {
     # Removing a handover puts its rounds back with the patrol: the treasurer's alone.
     "nightly:handover_delete": _u(
         "nightly:handover_delete", lambda w: _handover(w).pk, BENDAHARA, method="post", ok=(302,)
+    ),
+    # A catch-up payment (rapel) is recorded from a household's page and removed by the treasurer only.
+    "nightly:catch_up_create": _u("nightly:catch_up_create", lambda w: w.household.pk, BENDAHARA, NAME),
+    "nightly:catch_up_delete": _u(
+        "nightly:catch_up_delete", lambda w: _catch_up(w).pk, BENDAHARA, method="post", ok=(302,)
     ),
     # The household register holds phones and private codes: Pokja reads, the treasurer edits.
     "households:detail": _u("households:detail", lambda w: w.household.pk, POKJA_UP, PHONE),

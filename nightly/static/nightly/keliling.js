@@ -58,7 +58,8 @@
       `${pad(date.getMinutes())}:${pad(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, "0")}${off >= 0 ? "+" : "-"}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
   }
   const rupiah = (n) => "Rp " + Number(n || 0).toLocaleString("id-ID");
-  const label = (tap) => (state.labels[tap.state] || tap.state) + (tap.state === "kosong" ? "" : " " + rupiah(tap.amount));
+  const label = (tap) => tap.covered ? (tap.covered === "ahead" ? T.paidAhead : T.caughtUp) :
+    (state.labels[tap.state] || tap.state) + (tap.state === "kosong" ? "" : " " + rupiah(tap.amount));
   function csrfToken() {
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
@@ -81,6 +82,8 @@
   }
 
   function currentTap(house) {
+    // An evening a catch-up already paid (paying ahead) is not asked at the door: it counts as done.
+    if (house.covered) return { covered: house.covered, server: true };
     return state.taps.get(house.code) || (house.state ? { state: house.state, amount: house.amount, server: true } : null);
   }
 
@@ -91,6 +94,7 @@
     $("address").textContent = house.address;
     $("usual").textContent = rupiah(house.usual);
     $("ada-amount").textContent = rupiah(house.usual);
+    for (const button of document.querySelectorAll("[data-tap]")) button.disabled = Boolean(house.covered);
     const tap = currentTap(house);
     // A refused or conflicting tap says so by the house: what the server keeps is not what was tapped.
     const word = (t) => ({ refused: T.refused, conflict: T.conflict })[t.status] || (t.sent ? T.saved : T.savedHere);
@@ -126,6 +130,7 @@
   async function tap(kind, amount) {
     const house = state.houses[state.index];
     if (!house) return;
+    if (house.covered) return go(state.index + 1);
     const record = { id: uuid(), household: house.code, state: kind, amount: kind === "kosong" ? 0 : amount,
                      captured_at: localIso(new Date()), rt, evening, sent: 0 };
     // The evening the collector chose, when it is not the running one (a late correction); otherwise the

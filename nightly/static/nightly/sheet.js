@@ -4,6 +4,7 @@
   "use strict";
   const form = document.getElementById("sheet-form");
   if (!form) return;
+  // A house whose evening is already paid (.sheet-covered) has no inputs: fill all and the totals pass it by.
   const rows = Array.from(form.querySelectorAll(".sheet-row"));
   const totalOut = document.getElementById("sheet-total");
   const paidOut = document.getElementById("sheet-paid");
