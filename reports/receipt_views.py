@@ -4,10 +4,11 @@ the petugas role lacks; residents have no account)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from nightly.models import Handover
+from nightly.models import CatchUp, Handover
+from nightly.selectors import catch_up_summaries
 from reports import receipts
 from spending.models import OtherIncome
 
@@ -30,3 +31,12 @@ def income_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 def handover_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     handover = get_object_or_404(Handover.objects.select_related("handed_by"), pk=pk)
     return _pdf(receipts.handover_receipt(handover))
+
+
+@login_required
+@permission_required("nightly.view_catchup", raise_exception=True)
+def catch_up_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    summaries = catch_up_summaries(CatchUp.objects.filter(pk=pk))
+    if not summaries:
+        raise Http404
+    return _pdf(receipts.catch_up_receipt(summaries[0]))

@@ -15,7 +15,8 @@ from jimpitan.documents import document_context
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.terbilang import terbilang
 from jimpitan.models import KampungProfile
-from nightly.models import Handover
+from nightly.models import CatchUp, Handover
+from nightly.selectors import CatchUpSummary
 from reports.pdf import _weasyprint_html
 from spending.models import OtherIncome
 
@@ -96,3 +97,17 @@ def render_html(receipt: Receipt) -> str:
 
 def build_pdf(receipt: Receipt) -> bytes:
     return _weasyprint_html()(string=render_html(receipt)).write_pdf()
+
+
+def catch_up_receipt(summary: CatchUpSummary) -> Receipt:
+    """A household's catch-up (rapel) or payment ahead: the receipt goes to the household, so it names it."""
+    catch_up = summary.catch_up
+    household = catch_up.household
+    return Receipt(
+        number=catch_up.reference,
+        day=catch_up.paid_on,
+        paid_by=f"{household.head_name} ({household.rt} · {household.address})",
+        amount=catch_up.amount,
+        purpose=summary.description,
+        kind=str(CatchUp._meta.verbose_name),
+    )

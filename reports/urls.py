@@ -13,6 +13,7 @@ urlpatterns = [
     path("nomor-bukti/", number_views.number_register_page, name="numbers"),
     path("kwitansi/pemasukan/<int:pk>.pdf", receipt_views.income_receipt, name="income_receipt"),
     path("kwitansi/setoran/<int:pk>.pdf", receipt_views.handover_receipt, name="handover_receipt"),
+    path("kwitansi/rapel/<int:pk>.pdf", receipt_views.catch_up_receipt, name="catch_up_receipt"),
     path("laporan-tahunan.<str:fmt>", year_views.year_download, name="year_download"),
     path("<str:month>/laporan/", views.report_page, name="month"),
     path("<str:month>/laporan.<str:fmt>", views.report_download, name="download"),

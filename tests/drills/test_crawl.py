@@ -149,6 +149,7 @@ NOT_PAGES = {
     "reports:handover_download": "the serah terima's document, a PDF download",
     "reports:income_receipt": "a receipt (kuitansi) PDF",
     "reports:handover_receipt": "a receipt (kuitansi) PDF",
+    "reports:catch_up_receipt": "a receipt (kuitansi) PDF",
     "nightly:catch_up_delete": "POST only (removing a catch-up payment)",
 }
 

@@ -12,7 +12,9 @@ import pytest
 from django.urls import reverse
 
 from jimpitan.models import SignatureColumn
+from ledger.models import Account, default_account_id
 from nightly.models import Handover
+from nightly.services import record_catch_up
 from reports.receipts import Receipt, build_pdf
 from spending import services as spending
 from spending.models import OtherIncome, Project
@@ -125,3 +127,34 @@ def test_the_lists_link_each_row_to_its_receipt(client_as, donation, bendahara):
     page = client_as("bendahara").get(reverse("spending:income_list")).content.decode()
     assert reverse("reports:income_receipt", args=[donation.pk]) in page
     assert "2026-0002" in page
+
+
+def test_the_catch_up_receipt_names_the_household_and_the_evenings(client_as, signers, bendahara):
+    _rt, households = make_rt(number=3, households=2)
+    house = households[0]
+    evenings = [dt.date(2026, 10, 30), dt.date(2026, 10, 31)]
+    catch_up = record_catch_up(
+        household=house,
+        paid_on=NOV_3,
+        amount=1_500,
+        account=Account.objects.get(pk=default_account_id()),
+        evenings=evenings,
+        recorded_by=bendahara,
+    )
+    response = client_as("pokja").get(reverse("reports:catch_up_receipt", args=[catch_up.pk]))
+    assert response.status_code == 200
+    text = _text(response.content)
+    assert catch_up.reference == "2026-0001"
+    for expected in (
+        "No. bukti: 2026-0001",
+        f"Telah terima dari {house.head_name} (RT 03 · {house.address})",
+        "Uang sejumlah Seribu lima ratus rupiah",
+        "Rapel jimpitan 2 malam (Jumat, 30 Oktober 2026 – Sabtu, 31 Oktober 2026)",
+        "Rp 1.500",
+        "Batujaya, 3 November 2026",
+        "Sri Wahyuni",
+    ):
+        assert expected in text, expected
+    page = client_as("bendahara").get(reverse("nightly:catch_up_list")).content.decode()
+    assert reverse("reports:catch_up_receipt", args=[catch_up.pk]) in page and "2026-0001" in page
+    assert client_as("petugas").get(reverse("reports:catch_up_receipt", args=[catch_up.pk])).status_code == 403

@@ -258,6 +258,7 @@ MATRIX: dict[str, ObjectUrl] = {
     # so no marker is read in them (tests/reports/test_receipts.py reads their text).
     "reports:income_receipt": _u("reports:income_receipt", lambda w: w.objects["income"].pk, POKJA_UP),
     "reports:handover_receipt": _u("reports:handover_receipt", lambda w: _handover(w).pk, POKJA_UP),
+    "reports:catch_up_receipt": _u("reports:catch_up_receipt", lambda w: _catch_up(w).pk, POKJA_UP),
     # The public ledger: totals for everyone, by design (the leak drill checks what they contain).
     "public_year": _u("public_year", lambda w: w.round.evening.year, EVERYONE),
     "public_evening": _u("public_evening", lambda w: w.round.evening.isoformat(), EVERYONE),
