@@ -185,18 +185,21 @@ class IssuedNumberManager(models.Manager):
         return self.issue_many([(kind, day)])[0]
 
     def issue_many(self, documents: Sequence[tuple[str, dt.date]]) -> list[tuple[int, int]]:
-        """Numbers for several (kind, day) documents at once (bulk seeding), in their order."""
-        lock_ledger()
-        years = {day.year for _kind, day in documents}
-        last = dict(
-            self.filter(year__in=years).values("year").annotate(last=models.Max("seq")).values_list("year", "last")
-        )
-        numbers, rows = [], []
-        for kind, day in documents:
-            last[day.year] = last.get(day.year, 0) + 1
-            numbers.append((day.year, last[day.year]))
-            rows.append(IssuedNumber(year=day.year, seq=last[day.year], kind=kind))
-        self.bulk_create(rows, batch_size=2_000)
+        """Numbers for several (kind, day) documents at once (bulk seeding), in their order. Outside a
+        transaction (a seeder's bulk_create) the numbers get one of their own, for the lock to hold."""
+        joined = transaction.get_connection(self.db).in_atomic_block
+        with contextlib.nullcontext() if joined else transaction.atomic(using=self.db):
+            lock_ledger()
+            years = {day.year for _kind, day in documents}
+            last = dict(
+                self.filter(year__in=years).values("year").annotate(last=models.Max("seq")).values_list("year", "last")
+            )
+            numbers, rows = [], []
+            for kind, day in documents:
+                last[day.year] = last.get(day.year, 0) + 1
+                numbers.append((day.year, last[day.year]))
+                rows.append(IssuedNumber(year=day.year, seq=last[day.year], kind=kind))
+            self.bulk_create(rows, batch_size=2_000)
         return numbers
 
 

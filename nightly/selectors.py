@@ -275,7 +275,7 @@ def catch_up_summaries(catch_ups=None, *, household: Household | None = None, li
 
 def catch_up_choices(household: Household, *, today: dt.date, months: int = 3) -> list[dt.date]:
     """The household's evenings of the last `months` months (this one included) that a catch-up may pay: empty
-    or not collected, and not paid yet; newest first. Three queries a month, whatever the history."""
+    or not collected, and not paid yet; newest first. Four queries a month, whatever the history."""
     month = month_start(today)
     evenings: list[dt.date] = []
     for _n in range(months):
