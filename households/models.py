@@ -16,6 +16,16 @@ def new_private_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+PRIVATE_CODE_MAX_LENGTH = 32
+_URL_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def could_be_private_code(text: str) -> bool:
+    """Whether `text` is written like a private code: anything else is no household's, and is not looked up
+    (PostgreSQL refuses a NUL byte in a query outright)."""
+    return 0 < len(text) <= PRIVATE_CODE_MAX_LENGTH and set(text) <= _URL_SAFE
+
+
 class RT(models.Model):
     number = models.PositiveSmallIntegerField(_("nomor RT"), unique=True)
     name = models.CharField(_("nama"), max_length=100, blank=True)
@@ -69,7 +79,7 @@ class Household(models.Model):
     joined_on = models.DateField(_("tanggal bergabung"), null=True, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
     private_code = models.CharField(
-        _("kode pribadi"), max_length=32, unique=True, default=new_private_code, editable=False
+        _("kode pribadi"), max_length=PRIVATE_CODE_MAX_LENGTH, unique=True, default=new_private_code, editable=False
     )
 
     history = HistoricalRecords(excluded_fields=["private_code"])

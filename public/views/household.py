@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from households.models import Household
+from households.models import Household, could_be_private_code
 from jimpitan.lib.months import month_start, next_month, parse_month, previous_month
 from nightly import selectors
 from public.cache import shared_page
@@ -30,6 +30,8 @@ from public.cache import shared_page
 @require_safe
 @never_cache
 def household_page(request: HttpRequest, code: str) -> HttpResponse:
+    if not could_be_private_code(code):
+        raise Http404
     household = Household.objects.select_related("rt").filter(private_code=code).first()
     if household is None:
         raise Http404

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from households.models import RT, Household
@@ -89,6 +91,14 @@ def test_wrong_code_is_a_plain_404(client, home):
     html = response.content.decode()
     assert "Siti" not in html and "RT 03" not in html and "kode" not in html.lower()
     assert client.get(f"/h/{home.private_code[:-1]}/").status_code == 404
+
+
+@pytest.mark.parametrize("code", ["%00", "abc%00def", "kode%20spasi", "x" * 33, "%F0%9F%8F%A0"])
+def test_a_code_no_household_could_have_is_a_404_without_a_lookup(client, home, code):
+    """PostgreSQL refuses a NUL byte in a query outright: such a code must not reach it."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/h/{code}/").status_code == 404
+    assert not [q["sql"] for q in queries if "households_household" in q["sql"]]
 
 
 def test_sticker_sheet_links_each_household_and_filters_by_rt(client, home, bendahara):
