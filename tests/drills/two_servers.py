@@ -260,6 +260,14 @@ def check_lockout(a: str, b: str) -> tuple[bool, str]:
     return ok, f"5 wrong passwords on A answered {answers}; the right one on B answered {right}"
 
 
+def _attempt(check, *args) -> tuple[bool, str]:
+    """A check that breaks (a missing object, an unexpected page) fails that check; the others still run."""
+    try:
+        return check(*args)
+    except Exception as error:  # noqa: BLE001 - any error is this check's failure, reported by name
+        return False, f"{type(error).__name__}: {error}"
+
+
 def run() -> dict:
     database_url = os.environ.get("DRILL_DATABASE_URL", "")
     if not database_url:
@@ -299,11 +307,11 @@ def run() -> dict:
         bendahara = Browser(a)
         bendahara.login("bendahara")
         checks = {
-            "public page": check_public_page(a, b, bendahara, world),
-            "receipt": check_receipt(bendahara, b, endpoint, var_dirs),
-            "sessions": check_sessions(a, b),
-            "login throttling": check_lockout(a, b),
-            "check_ledger": _check_ledger(env),
+            "public page": _attempt(check_public_page, a, b, bendahara, world),
+            "receipt": _attempt(check_receipt, bendahara, b, endpoint, var_dirs),
+            "sessions": _attempt(check_sessions, a, b),
+            "login throttling": _attempt(check_lockout, a, b),
+            "check_ledger": _attempt(_check_ledger, env),
         }
     finally:
         for app in apps:
