@@ -208,7 +208,12 @@ def cache_from_url(name: str, raw: str) -> dict:
     except ValueError:
         port = -1
     database = parts.path.lstrip("/")
-    if parts.scheme not in REDIS_SCHEMES or not parts.hostname or port == -1 or not (database == "" or database.isdigit()):
+    if (
+        parts.scheme not in REDIS_SCHEMES
+        or not parts.hostname
+        or port == -1
+        or not (database == "" or database.isdigit())
+    ):
         raise ImproperlyConfigured(
             f"{name}={raw!r} is not a Redis URL; use redis://host:port/0 (or rediss:// over TLS), "
             f"or leave {name} unset for the file cache of one server."
@@ -233,6 +238,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
+# Sessions and login failures live in the database, never in a cache or a server's memory: several app servers
+# on one PostgreSQL then share every login, logout and lockout (make two-server-drill).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # And a slower lock per username across all addresses (jimpitan.lib.security), counted from axes' failure log:
@@ -285,7 +294,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The nightly sheet posts ~4 fields per household; 500 households need room.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
-
 
 
 def media_storage(bucket: str, endpoint_url: str) -> dict:

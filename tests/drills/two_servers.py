@@ -32,6 +32,7 @@ from pathlib import Path
 
 import boto3
 import psycopg
+import redis as redis_client
 from psycopg import sql
 
 from tests.drills.crash import PASSWORD, ROOT, App, Browser, _check_ledger, _django, _free_port
@@ -70,8 +71,6 @@ def start_redis(work: Path) -> tuple[subprocess.Popen, str]:
     url = f"redis://127.0.0.1:{port}/0"
 
     def ping() -> bool:
-        import redis as redis_client  # noqa: PLC0415 - only this drill talks to Redis itself
-
         return bool(redis_client.Redis.from_url(url).ping())
 
     _wait_for("redis-server", ping, process)
@@ -212,7 +211,6 @@ def check_public_page(a: str, b: str, bendahara: Browser, world: dict) -> tuple[
 
 def check_receipt(a_bendahara: Browser, b: str, endpoint: str, var_dirs: list[Path]) -> tuple[bool, str]:
     from spending.models import Expense
-
     from tests.spending.factories import jpeg_bytes
 
     fields = {"spent_on": dt.date.today().isoformat(), "description": "Gas elpiji", "amount": "150000"}

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from jimpitan.settings import FILE_CACHE, cache_from_url, media_storage
@@ -22,7 +23,12 @@ def _shell(tmp_path, **env_overrides) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JIMPITAN_", "CACHE_"))}
     env.update({"JIMPITAN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "jimpitan.settings", **env_overrides})
     return subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SHOW], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", SHOW],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -75,6 +81,11 @@ def test_media_stay_on_disk_unless_a_bucket_is_named():
 def test_an_s3_setting_it_cannot_use_is_refused(bucket, endpoint, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         media_storage(bucket, endpoint)
+
+
+def test_sessions_and_login_failures_are_kept_in_the_shared_database():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
 
 
 def test_the_app_starts_with_the_shared_cache_and_s3_and_refuses_a_bad_cache_url(tmp_path):

@@ -60,9 +60,7 @@ def _save_sheet(rt, user, amount):
     )
 
 
-def test_a_save_through_one_worker_shows_through_the_other_at_once(
-    rt, bendahara, django_capture_on_commit_callbacks
-):
+def test_a_save_through_one_worker_shows_through_the_other_at_once(rt, bendahara, django_capture_on_commit_callbacks):
     a, b = Worker(), Worker()
     assert a.balance() == "Rp 0"
     assert b.balance() == "Rp 0"

@@ -65,9 +65,7 @@ def test_a_receipt_uploaded_goes_to_the_bucket_and_is_served_from_it_by_role(buc
     assert client_as("anonymous").get(reverse("spending:receipt", args=[expense.pk])).status_code == 302
 
 
-def test_deleting_an_expense_removes_its_receipt_from_the_bucket(
-    bucket, bendahara, django_capture_on_commit_callbacks
-):
+def test_deleting_an_expense_removes_its_receipt_from_the_bucket(bucket, bendahara, django_capture_on_commit_callbacks):
     income(dt.date(2026, 5, 1), 1_000_000)
     with django_capture_on_commit_callbacks(execute=True):
         expense = services.save_expense(
