@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from jimpitan.lib import backup as backup_lib
 from jimpitan.settings import FILE_CACHE, cache_from_url, media_storage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,3 +101,15 @@ def test_the_app_starts_with_the_shared_cache_and_s3_and_refuses_a_bad_cache_url
     bad = _shell(tmp_path, CACHE_URL="memcache://127.0.0.1")
     assert bad.returncode != 0
     assert "CACHE_URL='memcache://127.0.0.1' is not a Redis URL" in bad.stderr
+
+
+def test_a_backup_names_the_bucket_instead_of_archiving_a_local_media_folder(settings, tmp_path):
+    receipt = tmp_path / "receipts" / "nota.jpg"
+    receipt.parent.mkdir()
+    receipt.write_bytes(b"nota")
+    assert backup_lib.media_bucket() is None
+    assert backup_lib._media_files(tmp_path) == [receipt]
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage("kas-kampung", "http://127.0.0.1:9000")}
+    # Leftovers on one app server's disk are not the kampung's receipts once they live in the bucket.
+    assert backup_lib.media_bucket() == "kas-kampung"
+    assert backup_lib._media_files(tmp_path) == []
