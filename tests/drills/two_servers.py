@@ -71,7 +71,10 @@ def start_redis(work: Path) -> tuple[subprocess.Popen, str]:
     url = f"redis://127.0.0.1:{port}/0"
 
     def ping() -> bool:
-        return bool(redis_client.Redis.from_url(url).ping())
+        try:
+            return bool(redis_client.Redis.from_url(url).ping())
+        except redis_client.ConnectionError:  # not listening yet
+            return False
 
     _wait_for("redis-server", ping, process)
     return process, url
@@ -276,8 +279,9 @@ def run() -> dict:
     apps: list[App] = []
     try:
         redis, cache_url = start_redis(work)
+        processes.append(redis)
         s3, endpoint = start_s3(work)
-        processes += [redis, s3]
+        processes.append(s3)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JIMPITAN_"))}
         env.update(
             {
