@@ -44,17 +44,18 @@ S3_KEYS = {"JIMPITAN_S3_ACCESS_KEY_ID": "drill", "JIMPITAN_S3_SECRET_ACCESS_KEY"
 
 
 def _wait_for(what: str, probe, process: subprocess.Popen, timeout: float = 30) -> None:
+    """Until `probe()` answers true; a helper that never gets ready is stopped, not left running."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if probe():
                 return
         except OSError:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"{what} did not become ready")
+    process.terminate()
+    process.wait(10)
+    raise RuntimeError(f"{what} did not become ready (exit code {process.returncode})")
 
 
 def _start(command: list[str], log: Path) -> subprocess.Popen:
