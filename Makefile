@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev setup test test-deps lint demo assets translations migrate system-test-deps bench load crash-drill clean
+.PHONY: run dev setup test test-deps lint demo assets translations migrate system-test-deps bench load crash-drill two-server-drill clean
 
 # DEBUG off, collected static files, gunicorn; HOST=0.0.0.0 shares it on the LAN. Prints the link to open
 # (with the one-time setup code while no kampung exists).
@@ -92,3 +92,12 @@ load: setup $(VENV)/.installed-test
 # and check that the round is wholly saved or wholly absent and that the books still add up.
 crash-drill: $(VENV)/.installed translations
 	$(PY) -m tests.drills.crash
+
+# Two-server drill: gunicorn A and B with their own var folders on one PostgreSQL database, one Redis and one S3
+# endpoint (moto), all on loopback: a save, a receipt, a session and a lockout made on A must hold on B.
+# DRILL_DATABASE_URL names a PostgreSQL database the drill drops and creates (.ci/run passes one).
+two-server-drill: $(VENV)/.installed-test translations
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	  else echo "Please install redis-server (as root: apt-get install redis-server)"; exit 1; fi; }
+	DRILL_DATABASE_URL="$(DRILL_DATABASE_URL)" $(PY) -m tests.drills.two_servers

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -184,18 +185,44 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
-# A file cache is shared by every gunicorn worker, so a write that invalidates the public page
-# is seen by all of them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("JIMPITAN_CACHE_DIR", str(VAR_DIR / "cache")),
-        "TIMEOUT": 3600,
-        # Whole public pages are cached per project and household; the default of 300 entries would cull
-        # a third of them (the version key too) at random on a kampung of 500 households.
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+# A file cache is shared by every gunicorn worker of one server, so a write that invalidates the public page
+# is seen by all of them. Several app servers need one cache they all reach: CACHE_URL=redis://host:port/db.
+FILE_CACHE = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": env_str("JIMPITAN_CACHE_DIR", str(VAR_DIR / "cache")),
+    "TIMEOUT": 3600,
+    # Whole public pages are cached per project and household; the default of 300 entries would cull
+    # a third of them (the version key too) at random on a kampung of 500 households.
+    "OPTIONS": {"MAX_ENTRIES": 5000},
 }
+REDIS_SCHEMES = {"redis", "rediss"}
+
+
+def cache_from_url(name: str, raw: str) -> dict:
+    """The cache a `redis://` or `rediss://` URL names (Django's own Redis backend), or the file cache when unset."""
+    if not raw.strip():
+        return dict(FILE_CACHE)
+    parts = urlsplit(raw.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    database = parts.path.lstrip("/")
+    if (
+        parts.scheme not in REDIS_SCHEMES
+        or not parts.hostname
+        or port == -1
+        or not (database == "" or database.isdigit())
+    ):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a Redis URL; use redis://host:port/0 (or rediss:// over TLS), "
+            f"or leave {name} unset for the file cache of one server."
+        )
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw.strip(), "TIMEOUT": 3600}
+
+
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {"default": cache_from_url("CACHE_URL", CACHE_URL)}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -211,6 +238,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
+# Sessions and login failures live in the database, never in a cache or a server's memory: several app servers
+# on one PostgreSQL then share every login, logout and lockout (make two-server-drill).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # And a slower lock per username across all addresses (jimpitan.lib.security), counted from axes' failure log:
@@ -264,8 +295,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The nightly sheet posts ~4 fields per household; 500 households need room.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
+
+def media_storage(bucket: str, endpoint_url: str) -> dict:
+    """Local disk by default; an S3-compatible bucket (django-storages) when JIMPITAN_S3_BUCKET is set, so that
+    every app server reads the receipts, covers and logos any of them saved."""
+    if endpoint_url and urlsplit(endpoint_url).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(f"JIMPITAN_S3_ENDPOINT_URL={endpoint_url!r} is not an http(s) URL.")
+    if not bucket:
+        if endpoint_url:
+            raise ImproperlyConfigured("JIMPITAN_S3_ENDPOINT_URL is set but JIMPITAN_S3_BUCKET is not; set both.")
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": env_str("JIMPITAN_S3_REGION") or None,
+        # Empty: boto3 finds the keys itself (AWS_* variables, an instance role).
+        "access_key": env_str("JIMPITAN_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("JIMPITAN_S3_SECRET_ACCESS_KEY") or None,
+        # Receipts are private: the bucket stays closed and every file is streamed by a view that checks the role.
+        "default_acl": None,
+        # A second upload of the same name gets a new name, as on local disk, instead of replacing the first.
+        "file_overwrite": False,
+        # MinIO, Garage and moto answer on one host name; bucket-named hosts would need DNS for each bucket.
+        "addressing_style": "path" if endpoint_url else None,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env_str("JIMPITAN_S3_BUCKET"), env_str("JIMPITAN_S3_ENDPOINT_URL")),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -7,6 +7,9 @@ pg_dump's custom format) and `media/`. Taking one is safe while the app serves r
 - PostgreSQL: pg_dump reads everything in one snapshot.
 The media folder is copied *after* the database: a receipt is written to disk before its row is
 committed, so every file the copied database refers to is already there.
+With media in an S3-compatible bucket (JIMPITAN_S3_BUCKET) the archive holds the database only and its
+manifest names the bucket: the bucket is kept by its own versioning and replication, not copied through
+one app server's disk.
 """
 
 from __future__ import annotations
@@ -178,8 +181,16 @@ def _applied_migrations() -> dict[str, str]:
     return dict(sorted(latest.items()))
 
 
+def media_bucket() -> str | None:
+    """The S3 bucket the uploaded files live in, or None when they are in MEDIA_ROOT on this machine."""
+    default = settings.STORAGES["default"]
+    if default["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+        return None
+    return default.get("OPTIONS", {}).get("bucket_name") or default["BACKEND"]
+
+
 def _media_files(root: Path) -> list[Path]:
-    if not root.is_dir():
+    if media_bucket() is not None or not root.is_dir():
         return []
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
 
@@ -220,6 +231,7 @@ def create_backup(output: Path, keep: int | None = None) -> BackupResult:
             "integrity_check": integrity,
             "row_counts": counts,
             "migrations": _applied_migrations(),
+            "media_bucket": media_bucket(),
             "media_files": len(media),
             "media_bytes": sum(p.stat().st_size for p in media),
         }

@@ -37,6 +37,11 @@ class Command(BaseCommand):
             f"Backup written: {result.path} ({size_kb} KB; {manifest['engine']} database, "
             f"{manifest['media_files']} uploaded files)."
         )
+        if manifest["media_bucket"]:
+            self.stdout.write(
+                f"The uploaded files are in the S3 bucket {manifest['media_bucket']}, not in this archive: "
+                "keep that bucket versioned and copied elsewhere (README, many kampungs deployment)."
+            )
         if manifest["row_counts"]:
             counts = ", ".join(f"{label.split('.')[1]}: {n}" for label, n in manifest["row_counts"].items())
             self.stdout.write(f"Contains {counts}.")
