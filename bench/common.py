@@ -9,6 +9,7 @@ sheet and import cases write to it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -25,6 +26,8 @@ SEED = 1
 BENCH_RT_NUMBER = 90  # the extra RT holding 500 households for sheet_get_500 / sheet_post_500
 BENCH_RT_SIZE = 500
 PYTHON = sys.executable
+# History growth (issue 18 §4): the same kampung (households, RTs, accounts) with 1 and with 10 years of rounds.
+HISTORY_YEARS = (1, 10)
 # Bump when the build recipe below changes.
 BUILD_RECIPE = "3"
 
@@ -120,3 +123,58 @@ def working_copy(name: str) -> Path:
 def collect_static(env: dict[str, str]) -> None:
     """Manifest static files, as in production (DEBUG off needs them to render any page)."""
     _manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def history_database(years: int) -> tuple[Path, dict]:
+    """The cached database of `years` years of rounds, closed months and spending (seed_demo, which writes the
+    rounds with bulk `executemany` and closes every month but the last two through `close_month`), and what
+    building it cost. `check_ledger` runs once on the built database and must pass."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    path = BENCH_DIR / f"history-{years}y-{schema_key()}.sqlite3"
+    facts_path = path.with_suffix(".json")
+    if path.exists() and facts_path.exists():
+        return path, json.loads(facts_path.read_text())
+    building = path.with_suffix(".building")
+    for stale in BENCH_DIR.glob(building.name + "*"):
+        stale.unlink()
+    env = bench_env(building)
+    months = 12 * years
+    print(f"Building {path.name} ({HOUSEHOLDS} households, {months} months)...", flush=True)
+    started = time.perf_counter()
+    _manage(env, "migrate", "--noinput", "-v0")
+    migrated = time.perf_counter()
+    _manage(env, "seed_demo", "--households", str(HOUSEHOLDS), "--months", str(months), "--seed", str(SEED))
+    seeded = time.perf_counter()
+    with sqlite3.connect(building) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("ANALYZE")
+    built = time.perf_counter()
+    _manage(env, "check_ledger")
+    facts = {
+        "years": years,
+        "months": months,
+        "build_s": round(built - started, 1),
+        "migrate_s": round(migrated - started, 1),
+        "seed_s": round(seeded - migrated, 1),
+        "check_ledger_s": round(time.perf_counter() - built, 1),
+        "check_ledger": "passed",
+        "size_mb": round(building.stat().st_size / 1_000_000, 1),
+    }
+    for old in BENCH_DIR.glob(f"history-{years}y-*"):
+        old.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(building) + suffix).unlink(missing_ok=True)
+    building.rename(path)
+    facts_path.write_text(json.dumps(facts, indent=2) + "\n")
+    print(f"Built in {facts['build_s']:.0f} s, {facts['size_mb']} MB; check_ledger passed.", flush=True)
+    return path, facts
+
+
+def history_copy(years: int) -> tuple[Path, dict]:
+    """A fresh copy of the history database of `years` years for one run."""
+    source, facts = history_database(years)
+    target = BENCH_DIR / f"run-history-{years}y.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    return target, facts
