@@ -160,7 +160,7 @@ def history_database(years: int) -> tuple[Path, dict]:
         "check_ledger": "passed",
         "size_mb": round(building.stat().st_size / 1_000_000, 1),
     }
-    for old in BENCH_DIR.glob(f"history-{years}y-*"):
+    for old in BENCH_DIR.glob(f"history-{years}y-*.sqlite3"):
         old.unlink()
     for suffix in ("-wal", "-shm"):
         Path(str(building) + suffix).unlink(missing_ok=True)
@@ -178,3 +178,84 @@ def history_copy(years: int) -> tuple[Path, dict]:
         Path(str(target) + suffix).unlink(missing_ok=True)
     shutil.copyfile(source, target)
     return target, facts
+
+
+# --- PostgreSQL (BENCH_DATABASE_URL): the same history databases, copied from the SQLite ones with COPY ----------
+
+PG_SKIPPED_TABLES = frozenset({"django_migrations"})
+
+
+def pg_history_database(years: int, server_url: str) -> tuple[str, dict]:
+    """The URL of a PostgreSQL copy of the history database of `years` years, built if missing: the schema by
+    `migrate`, every row by COPY from the SQLite database (triggers and foreign keys off while loading, as a
+    restore does), the sequences moved past the copied ids, ANALYZE, and `check_ledger` once."""
+    import psycopg
+
+    source, _facts = history_database(years)
+    name = f"bench_history_{years}y_{schema_key()}"
+    url = server_url.rstrip("/").rsplit("/", 1)[0] + "/" + name
+    facts_path = BENCH_DIR / f"{name}.json"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and facts_path.exists():
+            return url, json.loads(facts_path.read_text())
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    print(f"Building the PostgreSQL database {name} from {source.name}...", flush=True)
+    env = bench_env(source)
+    env["DATABASE_URL"] = url
+    started = time.perf_counter()
+    _manage(env, "migrate", "--noinput", "-v0")
+    migrated = time.perf_counter()
+    rows = _copy_into_postgres(source, url)
+    copied = time.perf_counter()
+    _manage(env, "check_ledger")
+    facts = {
+        "years": years,
+        "build_s": round(copied - started, 1),
+        "migrate_s": round(migrated - started, 1),
+        "copy_s": round(copied - migrated, 1),
+        "rows_copied": rows,
+        "check_ledger_s": round(time.perf_counter() - copied, 1),
+        "check_ledger": "passed",
+    }
+    with psycopg.connect(url) as db:
+        facts["size_mb"] = round(db.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e6, 1)
+    facts_path.write_text(json.dumps(facts, indent=2) + "\n")
+    print(f"Built in {facts['build_s']:.0f} s, {facts['size_mb']} MB; check_ledger passed.", flush=True)
+    return url, facts
+
+
+def _copy_into_postgres(source: Path, url: str) -> int:
+    import psycopg
+
+    copied = 0
+    lite = sqlite3.connect(source)
+    with psycopg.connect(url) as db:
+        db.execute("SET session_replication_role = replica")
+        db.execute("SET TIME ZONE 'UTC'")  # Django keeps UTC in SQLite's naive datetimes
+        tables = [t for (t,) in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        pg_tables = {t for (t,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        tables = [t for t in tables if t in pg_tables and t not in PG_SKIPPED_TABLES]
+        db.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        for table in tables:
+            columns = [row[1] for row in lite.execute(f'PRAGMA table_info("{table}")')]
+            names = ", ".join(f'"{c}"' for c in columns)
+            with db.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in lite.execute(f'SELECT {names} FROM "{table}"'):
+                    copy.write_row(row)
+                    copied += 1
+        sequences = db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND (is_identity = 'YES' OR column_default LIKE 'nextval%%')"
+        ).fetchall()
+        for table, column in sequences:
+            db.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                f'COALESCE((SELECT MAX("{column}") FROM "{table}"), 0) + 1, false)'
+            )
+        db.commit()
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("ANALYZE")
+    lite.close()
+    return copied

@@ -63,6 +63,7 @@ def main() -> int:
         results[case.name] = measure(case)
         print(f"  {case.name:<34} {describe(results[case.name])}", flush=True)
     history = run_history(only)
+    errors = history.pop("errors", [])
     for years, part in history.items():
         for name, result in part.pop("cases").items():
             results[f"history_{years}_{name}"] = result
@@ -73,6 +74,7 @@ def main() -> int:
         "ratios": ratios,
         "history": history,
         "history_queries": history_queries(results),
+        "history_errors": errors,
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],
         "database": "sqlite (WAL, synchronous=FULL)",
@@ -85,24 +87,43 @@ def main() -> int:
     return 0
 
 
-def run_history(only: set[str]) -> dict[str, dict]:
+def run_history(only: set[str]) -> dict:
     """The history cases, each history database in a child process of its own (a Django process serves one
-    database): its dataset, what building it cost, and its cases' results, by "1y" and "10y"."""
+    database): its dataset, what building it cost, and its cases' results, by "1y" and "10y" on SQLite, then
+    by "pg_1y" and "pg_10y" on PostgreSQL when BENCH_DATABASE_URL names a server."""
     history = {}
-    for years in common.HISTORY_YEARS:
-        tag = f"{years}y"
-        if only and not any(name.startswith(f"history_{tag}_") for name in only):
-            continue
+    server = os.environ.get("BENCH_DATABASE_URL", "")
+    for backend in ("sqlite", "pg") if server else ("sqlite",):
+        for years in common.HISTORY_YEARS:
+            tag = f"{years}y" if backend == "sqlite" else f"pg_{years}y"
+            if only and not any(name.startswith(f"history_{tag}_") for name in only):
+                continue
+            try:
+                history[tag] = history_part(tag, years, server if backend == "pg" else "")
+            except Exception as error:
+                if backend == "sqlite":
+                    raise
+                # The SQLite figures stand on their own: a PostgreSQL failure is reported, not fatal.
+                print(f"PostgreSQL history {tag} failed: {error}", flush=True)
+                history.setdefault("errors", []).append(f"{tag}: {error}")
+    return history
+
+
+def history_part(tag: str, years: int, server: str) -> dict:
+    if server:
+        url, facts = common.pg_history_database(years, server)
+        env = common.bench_env(common.BENCH_DIR / "unused.sqlite3")
+        env["DATABASE_URL"] = url
+    else:
         db_path, facts = common.history_copy(years)
         env = common.bench_env(db_path)
-        # A cache folder of its own: no page of another database is ever served from the shared one.
-        env["JIMPITAN_CACHE_DIR"] = str(common.BENCH_DIR / f"cache-history-{tag}")
-        out = common.BENCH_DIR / f"history-{tag}-results.json"
-        out.unlink(missing_ok=True)
-        subprocess.run([sys.executable, __file__, "--history", tag, str(out)], env=env, check=True)
-        part = json.loads(out.read_text())
-        history[tag] = {"build": facts, "dataset": part["dataset"], "cases": part["cases"]}
-    return history
+    # A cache folder of its own: no page of another database is ever served from the shared one.
+    env["JIMPITAN_CACHE_DIR"] = str(common.BENCH_DIR / f"cache-history-{tag}")
+    out = common.BENCH_DIR / f"history-{tag}-results.json"
+    out.unlink(missing_ok=True)
+    subprocess.run([sys.executable, __file__, "--history", tag, str(out)], env=env, check=True)
+    part = json.loads(out.read_text())
+    return {"build": facts, "dataset": part["dataset"], "cases": part["cases"]}
 
 
 def history_child(tag: str, out: Path) -> int:
@@ -122,12 +143,14 @@ def history_child(tag: str, out: Path) -> int:
 
 
 def history_queries(results: dict[str, dict]) -> dict[str, dict]:
-    """The query counts of each history page at 1 and at 10 years: they must be equal."""
+    """The query counts of each history page at 1 and at 10 years, per database: they must be equal."""
     counts = {}
-    for page in ("ledger", "household"):
-        by_years = {f"{y}y": results.get(f"history_{y}y_{page}", {}).get("queries") for y in common.HISTORY_YEARS}
-        if None not in by_years.values():
-            counts[page] = {**by_years, "equal": len(set(by_years.values())) == 1}
+    for backend in ("", "pg_"):
+        for page in ("ledger", "household"):
+            tags = [f"{backend}{years}y" for years in common.HISTORY_YEARS]
+            by_years = {tag: results.get(f"history_{tag}_{page}", {}).get("queries") for tag in tags}
+            if None not in by_years.values():
+                counts[f"{backend}{page}"] = {**by_years, "equal": len(set(by_years.values())) == 1}
     return counts
 
 
@@ -175,6 +198,8 @@ def compute_ratios(results: dict[str, dict]) -> dict[str, float | None]:
         "sheet_post_vs_floor_with_history": ratio("sheet_post_500", "sql_floor_sheet_post_with_history"),
         "history_10y_vs_1y_ledger": ratio("history_10y_ledger", "history_1y_ledger"),
         "history_10y_vs_1y_household": ratio("history_10y_household", "history_1y_household"),
+        "pg_history_10y_vs_1y_ledger": ratio("history_pg_10y_ledger", "history_pg_1y_ledger"),
+        "pg_history_10y_vs_1y_household": ratio("history_pg_10y_household", "history_pg_1y_household"),
     }
 
 
@@ -191,6 +216,8 @@ TARGETS = {
     "sheet_post_vs_floor_with_history": 2.0,
     "history_10y_vs_1y_ledger": 1.5,
     "history_10y_vs_1y_household": 1.5,
+    "pg_history_10y_vs_1y_ledger": 1.5,
+    "pg_history_10y_vs_1y_household": 1.5,
 }
 
 
@@ -218,7 +245,7 @@ def table(output: dict) -> str:
         b, d = part["build"], part["dataset"]
         lines.append(
             f"History {tag}: {d['rounds']} rounds, {d['contributions']} contributions, {d['closed_months']} closed "
-            f"months; {b['size_mb']} MB, built in {b['build_s']} s (seed_demo {b['seed_s']} s), check_ledger passed"
+            f"months; {b['size_mb']} MB, built in {b['build_s']} s, check_ledger passed"
         )
     for page, counts in output.get("history_queries", {}).items():
         shown = " / ".join(f"{tag} {n}" for tag, n in counts.items() if tag != "equal")

@@ -39,7 +39,10 @@ def test_the_floor_with_history_writes_each_row_and_its_history_row(tiny, django
     bendahara = django_user_model.objects.get(username="bendahara")  # the demo's treasurer
     rt = RT.objects.create(number=90, name="Bench", display_order=99)
     Household.objects.bulk_create(
-        [Household(rt=rt, address=f"Blok Z {n}", head_name=f"Uji {n}", usual_amount=500, route_position=n) for n in (1, 2, 3)]
+        [
+            Household(rt=rt, address=f"Blok Z {n}", head_name=f"Uji {n}", usual_amount=500, route_position=n)
+            for n in (1, 2, 3)
+        ]
     )
     context = SimpleNamespace(bench_rt=rt, floor_evening=dt.date.today(), treasurer_user=bendahara)
     history = Contribution.history.model
