@@ -335,7 +335,8 @@ def sql_floor_sheet_post_with_history(ctx: Context):
     """The work a sheet save must do, in plain SQL: the 500 rows upserted with one executemany and their 500
     history rows (simple-history's table: who, when, what) inserted with one more, in one transaction."""
     households = list(Household.objects.filter(rt=ctx.bench_rt).values_list("pk", flat=True))
-    evening = ctx.floor_evening - dt.timedelta(days=1)
+    # An evening of its own: the day before is keliling_sync_500's.
+    evening = ctx.floor_evening - dt.timedelta(days=2)
     floor_round = Round.objects.create(rt=ctx.bench_rt, evening=evening, total=0)
     c, history = _table(Contribution), Contribution.history.model
     upsert = (
