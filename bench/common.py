@@ -3,7 +3,8 @@
 The database is built once with seed_demo (500 households, 60 months) plus one extra RT of 500 active
 households for the nightly-sheet cases, and cached as var/bench/db-<hash>.sqlite3. The hash covers every
 migration and the demo-data code, so a model change rebuilds it. Each run works on a copy, because the
-sheet and import cases write to it.
+sheet and import cases write to it. The history databases (1 and 10 years of rounds of the same kampung, for
+issue 18's history-growth cases) are cached the same way, and copied into PostgreSQL when BENCH_DATABASE_URL is set.
 """
 
 from __future__ import annotations
@@ -160,8 +161,9 @@ def history_database(years: int) -> tuple[Path, dict]:
         "check_ledger": "passed",
         "size_mb": round(building.stat().st_size / 1_000_000, 1),
     }
-    for old in BENCH_DIR.glob(f"history-{years}y-*.sqlite3"):
-        old.unlink()
+    for pattern in (f"history-{years}y-*.sqlite3", f"history-{years}y-*.json"):
+        for old in BENCH_DIR.glob(pattern):
+            old.unlink()
     for suffix in ("-wal", "-shm"):
         Path(str(building) + suffix).unlink(missing_ok=True)
     building.rename(path)
@@ -199,7 +201,12 @@ def pg_history_database(years: int, server_url: str) -> tuple[str, dict]:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and facts_path.exists():
             return url, json.loads(facts_path.read_text())
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        # Databases of an older schema (another hash) go, as the SQLite files do.
+        stale = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"bench\\_history\\_{years}y\\_%"]
+        ).fetchall()
+        for (old,) in stale:
+            admin.execute(f'DROP DATABASE IF EXISTS "{old}"')
         admin.execute(f'CREATE DATABASE "{name}"')
     print(f"Building the PostgreSQL database {name} from {source.name}...", flush=True)
     env = bench_env(source)
