@@ -81,7 +81,9 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l en --no-location -i households -i nightly -i spending -i ledger -i public -i reports -i demo -i .venv -i node_modules -i var -i tests -i bench
 	for app in households ledger nightly spending public reports demo; do (cd $$app && $(abspath $(PY)) ../manage.py makemessages -l en --no-location); done
 
-# Benchmarks on a cached 500-household, 60-month database (var/bench/); see README, "Performance".
+# Benchmarks on a cached 500-household, 60-month database and on 1- and 10-year history databases (var/bench/);
+# BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:54330/postgres adds the history cases on PostgreSQL.
+# See README, "Performance".
 bench: setup
 	$(PY) bench/run.py
 

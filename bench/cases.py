@@ -22,7 +22,7 @@ from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start
 from jimpitan.models import KampungProfile
-from ledger.models import Account, BalanceCheck, Transfer
+from ledger.models import Account, BalanceCheck, MonthClosing, Transfer
 from ledger.selectors import account_months, where_the_money_is
 from nightly.models import Contribution, Round
 from public.cache import invalidate_public_figures
@@ -331,6 +331,46 @@ def sql_floor_sheet_post(ctx: Context):
     return _nothing, run
 
 
+def sql_floor_sheet_post_with_history(ctx: Context):
+    """The work a sheet save must do, in plain SQL: the 500 rows upserted with one executemany and their 500
+    history rows (simple-history's table: who, when, what) inserted with one more, in one transaction."""
+    households = list(Household.objects.filter(rt=ctx.bench_rt).values_list("pk", flat=True))
+    # An evening of its own: the day before is keliling_sync_500's.
+    evening = ctx.floor_evening - dt.timedelta(days=2)
+    floor_round = Round.objects.create(rt=ctx.bench_rt, evening=evening, total=0)
+    c, history = _table(Contribution), Contribution.history.model
+    upsert = (
+        f"INSERT INTO {c} (round_id, household_id, evening, amount, state, note) VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (household_id, evening) DO UPDATE SET amount = excluded.amount, state = excluded.state"
+    )
+    columns = "id, round_id, household_id, evening, amount, state, note, history_date, history_change_reason, "
+    insert_history = (
+        f"INSERT INTO {_table(history)} ({columns}history_type, history_user_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    day = connection.ops.adapt_datefield_value(evening)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(upsert, [(floor_round.pk, pk, day, 200, "dibayar", "") for pk in households])
+    # The rows' ids, known to the app from its read of the stored rows before it writes.
+    ids = dict(Contribution.objects.filter(round=floor_round).values_list("household_id", "pk"))
+    date_field = history._meta.get_field("history_date")
+    state = {"n": 0}
+
+    def run() -> None:
+        state["n"] += 1
+        amount = 500 if state["n"] % 2 else 200
+        now = date_field.get_db_prep_save(dt.datetime.now(dt.UTC), connection)
+        user_id = ctx.treasurer_user.pk
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(upsert, [(floor_round.pk, pk, day, amount, "dibayar", "") for pk in households])
+            cursor.executemany(
+                insert_history,
+                [(ids[pk], floor_round.pk, pk, day, amount, "dibayar", "", now, "", "~", user_id) for pk in households],
+            )
+
+    return _nothing, run
+
+
 def xlsx_floor(ctx: Context):
     """openpyxl writing a 500 x 31 grid of numbers, no formatting: what any month grid export must pay."""
     from openpyxl import Workbook
@@ -359,6 +399,7 @@ def all_cases(ctx: Context) -> list[Case]:
         case(ledger_public_uncached, 2, 10),
         case(ledger_public_cached, 5, 100),
         case(sql_floor_sheet_post, 3, 20),
+        case(sql_floor_sheet_post_with_history, 3, 20),
         case(sheet_get_500, 2, 10),
         case(sheet_post_500, 2, 10),
         case(keliling_sync_500, 2, 10),
@@ -373,4 +414,54 @@ def all_cases(ctx: Context) -> list[Case]:
         case(where_money_figures, 3, 30),
         case(account_months_report, 3, 30),
         case(import_1000, 0, 3),
+    ]
+
+
+# --- history growth: the same pages on 1 and on 10 years of rounds (bench/run.py runs them in a child process
+# on each history database) -----------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryContext:
+    anonymous: Client
+    household: Household
+
+    @classmethod
+    def create(cls) -> HistoryContext:
+        household = (
+            Household.objects.filter(status=HouseholdStatus.ACTIVE, rt__number=1).order_by("route_position").first()
+        )
+        if household is None:
+            raise RuntimeError("the history database has no active household in RT 01")
+        return cls(anonymous=Client(), household=household)
+
+    def dataset(self) -> dict:
+        evenings = Round.objects.order_by("evening").values_list("evening", flat=True)
+        first, last = evenings.first(), evenings.last()
+        return {
+            "households": Household.objects.count(),
+            "rts": RT.objects.count(),
+            "accounts": Account.objects.count(),
+            "rounds": Round.objects.count(),
+            "contributions": Contribution.objects.count(),
+            "closed_months": MonthClosing.objects.count(),
+            "first_evening": first.isoformat() if first else None,
+            "last_evening": last.isoformat() if last else None,
+        }
+
+
+def history_ledger(ctx: HistoryContext):
+    """`/` rebuilt (as ledger_public_uncached)."""
+    return invalidate_public_figures, get(ctx.anonymous, reverse("public_ledger"))
+
+
+def history_household(ctx: HistoryContext):
+    """A household's page rebuilt (as household_page): RT 01's first house on the route."""
+    return invalidate_public_figures, get(ctx.anonymous, reverse("household_page", args=[ctx.household.private_code]))
+
+
+def history_cases(ctx: HistoryContext) -> list[Case]:
+    return [
+        Case("ledger", lambda: history_ledger(ctx), 3, 20),
+        Case("household", lambda: history_household(ctx), 5, 40),
     ]

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -60,12 +61,20 @@ def main() -> int:
         if only and case.name not in only:
             continue
         results[case.name] = measure(case)
-        print(f"  {case.name:<24} {describe(results[case.name])}", flush=True)
+        print(f"  {case.name:<34} {describe(results[case.name])}", flush=True)
+    history = run_history(only)
+    errors = history.pop("errors", [])
+    for years, part in history.items():
+        for name, result in part.pop("cases").items():
+            results[f"history_{years}_{name}"] = result
     ratios = compute_ratios(results)
     output = {
         "dataset": dataset,
         "cases": results,
         "ratios": ratios,
+        "history": history,
+        "history_queries": history_queries(results),
+        "history_errors": errors,
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],
         "database": "sqlite (WAL, synchronous=FULL)",
@@ -76,6 +85,73 @@ def main() -> int:
     print(table(output))
     print(f"\nWritten to {out_path.relative_to(common.ROOT)} in {time.perf_counter() - started:.0f} s.")
     return 0
+
+
+def run_history(only: set[str]) -> dict:
+    """The history cases, each history database in a child process of its own (a Django process serves one
+    database): its dataset, what building it cost, and its cases' results, by "1y" and "10y" on SQLite, then
+    by "pg_1y" and "pg_10y" on PostgreSQL when BENCH_DATABASE_URL names a server."""
+    history = {}
+    server = os.environ.get("BENCH_DATABASE_URL", "")
+    for backend in ("sqlite", "pg") if server else ("sqlite",):
+        for years in common.HISTORY_YEARS:
+            tag = f"{years}y" if backend == "sqlite" else f"pg_{years}y"
+            if only and not any(name.startswith(f"history_{tag}_") for name in only):
+                continue
+            try:
+                history[tag] = history_part(tag, years, server if backend == "pg" else "")
+            except Exception as error:
+                if backend == "sqlite":
+                    raise
+                # The SQLite figures stand on their own: a PostgreSQL failure is reported, not fatal.
+                print(f"PostgreSQL history {tag} failed: {error}", flush=True)
+                history.setdefault("errors", []).append(f"{tag}: {error}")
+    return history
+
+
+def history_part(tag: str, years: int, server: str) -> dict:
+    if server:
+        url, facts = common.pg_history_database(years, server)
+        env = common.bench_env(common.BENCH_DIR / "unused.sqlite3")
+        env["DATABASE_URL"] = url
+    else:
+        db_path, facts = common.history_copy(years)
+        env = common.bench_env(db_path)
+    # A cache folder of its own: no page of another database is ever served from the shared one.
+    env["JIMPITAN_CACHE_DIR"] = str(common.BENCH_DIR / f"cache-history-{tag}")
+    out = common.BENCH_DIR / f"history-{tag}-results.json"
+    out.unlink(missing_ok=True)
+    subprocess.run([sys.executable, __file__, "--history", tag, str(out)], env=env, check=True)
+    part = json.loads(out.read_text())
+    return {"build": facts, "dataset": part["dataset"], "cases": part["cases"]}
+
+
+def history_child(tag: str, out: Path) -> int:
+    """In the child process: the history cases on the database the environment names."""
+    import django
+
+    django.setup()
+    from bench import cases
+
+    context = cases.HistoryContext.create()
+    results = {}
+    for case in cases.history_cases(context):
+        results[case.name] = measure(case)
+        print(f"  {'history_' + tag + '_' + case.name:<34} {describe(results[case.name])}", flush=True)
+    out.write_text(json.dumps({"dataset": context.dataset(), "cases": results}, indent=2) + "\n")
+    return 0
+
+
+def history_queries(results: dict[str, dict]) -> dict[str, dict]:
+    """The query counts of each history page at 1 and at 10 years, per database: they must be equal."""
+    counts = {}
+    for backend in ("", "pg_"):
+        for page in ("ledger", "household"):
+            tags = [f"{backend}{years}y" for years in common.HISTORY_YEARS]
+            by_years = {tag: results.get(f"history_{tag}_{page}", {}).get("queries") for tag in tags}
+            if None not in by_years.values():
+                counts[f"{backend}{page}"] = {**by_years, "equal": len(set(by_years.values())) == 1}
+    return counts
 
 
 def measure(case: Case) -> dict:
@@ -119,6 +195,11 @@ def compute_ratios(results: dict[str, dict]) -> dict[str, float | None]:
         "sheet_post_vs_sql_floor": ratio("sheet_post_500", "sql_floor_sheet_post"),
         "keliling_sync_vs_sheet_post": ratio("keliling_sync_500", "sheet_post_500"),
         "xlsx_vs_floor": ratio("export_xlsx_month", "xlsx_floor"),
+        "sheet_post_vs_floor_with_history": ratio("sheet_post_500", "sql_floor_sheet_post_with_history"),
+        "history_10y_vs_1y_ledger": ratio("history_10y_ledger", "history_1y_ledger"),
+        "history_10y_vs_1y_household": ratio("history_10y_household", "history_1y_household"),
+        "pg_history_10y_vs_1y_ledger": ratio("history_pg_10y_ledger", "history_pg_1y_ledger"),
+        "pg_history_10y_vs_1y_household": ratio("history_pg_10y_household", "history_pg_1y_household"),
     }
 
 
@@ -130,6 +211,13 @@ TARGETS = {
     # its idempotency record, and reads 500 JSON records with their times: 1.5 x the rows, so at most 2 x.
     "keliling_sync_vs_sheet_post": 2.0,
     "xlsx_vs_floor": 2.0,
+    # Issue 18 section 4: the save against the work it must do (its rows and their history), and the pages
+    # residents open at 10 years of rounds against the same at 1 year.
+    "sheet_post_vs_floor_with_history": 2.0,
+    "history_10y_vs_1y_ledger": 1.5,
+    "history_10y_vs_1y_household": 1.5,
+    "pg_history_10y_vs_1y_ledger": 1.5,
+    "pg_history_10y_vs_1y_household": 1.5,
 }
 
 
@@ -142,19 +230,30 @@ def table(output: dict) -> str:
     lines = [
         f"Dataset: {d['households']} households, {d['months']} months, {d['contributions']} contributions",
         "",
-        f"| {'case':<24} | {'median ms':>10} | {'p95 ms':>10} | {'queries':>7} |",
-        f"|{'-' * 26}|{'-' * 12}|{'-' * 12}|{'-' * 9}|",
+        f"| {'case':<34} | {'median ms':>10} | {'p95 ms':>10} | {'queries':>7} |",
+        f"|{'-' * 36}|{'-' * 12}|{'-' * 12}|{'-' * 9}|",
     ]
     for name, r in output["cases"].items():
-        lines.append(f"| {name:<24} | {r['median_ms']:>10.2f} | {r['p95_ms']:>10.2f} | {r['queries']:>7} |")
-    lines += ["", f"| {'ratio':<24} | {'value':>7} | {'target':>7} | met |", f"|{'-' * 26}|{'-' * 9}|{'-' * 9}|-----|"]
+        lines.append(f"| {name:<34} | {r['median_ms']:>10.2f} | {r['p95_ms']:>10.2f} | {r['queries']:>7} |")
+    lines += ["", f"| {'ratio':<34} | {'value':>7} | {'target':>7} | met |", f"|{'-' * 36}|{'-' * 9}|{'-' * 9}|-----|"]
     for name, value in output["ratios"].items():
         target = TARGETS[name]
         met = "-" if value is None else ("yes" if value <= target else "NO")
         shown = "n/a" if value is None else f"{value:.2f}"
-        lines.append(f"| {name:<24} | {shown:>7} | {'<= ' + format(target, 'g'):>7} | {met:<3} |")
+        lines.append(f"| {name:<34} | {shown:>7} | {'<= ' + format(target, 'g'):>7} | {met:<3} |")
+    for tag, part in output.get("history", {}).items():
+        b, d = part["build"], part["dataset"]
+        lines.append(
+            f"History {tag}: {d['rounds']} rounds, {d['contributions']} contributions, {d['closed_months']} closed "
+            f"months; {b['size_mb']} MB, built in {b['build_s']} s, check_ledger passed"
+        )
+    for page, counts in output.get("history_queries", {}).items():
+        shown = " / ".join(f"{tag} {n}" for tag, n in counts.items() if tag != "equal")
+        lines.append(f"Queries of the {page} page: {shown}: {'equal' if counts['equal'] else 'NOT EQUAL'}")
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--history":
+        raise SystemExit(history_child(sys.argv[2], Path(sys.argv[3])))
     raise SystemExit(main())
