@@ -29,10 +29,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(tmp_path, migrated):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JIMPITAN_"))}
     env["JIMPITAN_VAR_DIR"] = str(tmp_path)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    migrated.sqlite_file(tmp_path / "db.sqlite3")  # what `make run`'s migrate step leaves
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
