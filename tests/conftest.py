@@ -16,6 +16,7 @@ from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, sync_role_permissions
 from ledger.models import Account, MonthClosing, default_account_id
 from ledger.numbers import remove_all_numbers
 from nightly.models import Round
+from tests.drills.support import MigratedTemplates
 
 # Playwright's sync API runs an event loop in the test thread; live_server's DB access is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -42,6 +43,14 @@ def media(settings, tmp_path):
     """Uploaded files go to this test's own folder (returned), never to the project's media directory."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory):
+    """Empty migrated databases for drills in child processes, copied rather than migrated from zero each time."""
+    templates = MigratedTemplates(tmp_path_factory.mktemp("migrated"))
+    yield templates
+    templates.drop()
 
 
 @pytest.fixture

@@ -159,7 +159,10 @@ def _compressed_static(root) -> None:
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
     static_root = tmp_path_factory.mktemp("static")
     served_as_in_production = override_settings(
-        STATIC_ROOT=static_root, WHITENOISE_USE_FINDERS=False, MEDIA_ROOT=tmp_path_factory.mktemp("media")
+        STATIC_ROOT=static_root,
+        WHITENOISE_USE_FINDERS=False,
+        WHITENOISE_AUTOREFRESH=False,
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
     )
     with served_as_in_production:
         with django_db_blocker.unblock():

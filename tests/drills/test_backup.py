@@ -10,8 +10,8 @@ from tests.drills.support import SUITE_BACKENDS, DrillDatabase
 
 
 @pytest.fixture(params=SUITE_BACKENDS)
-def drill_dbs(request, tmp_path):
-    source = DrillDatabase(tmp_path / "source", request.param, "src")
+def drill_dbs(request, tmp_path, migrated):
+    source = migrated.database(tmp_path / "source", request.param, "src")
     target = DrillDatabase(tmp_path / "target", request.param, "dst")
     yield source, target
     source.drop()
@@ -20,7 +20,6 @@ def drill_dbs(request, tmp_path):
 
 def test_backup_while_saving_restores_a_consistent_moment(drill_dbs, tmp_path):
     source, target = drill_dbs
-    source.manage("migrate", "--noinput")
     archive = tmp_path / "backup.tar.gz"
 
     run = source.task("backup-during-writes", str(archive))

@@ -3,16 +3,15 @@ PostgreSQL when the suite runs there): different rounds, and the same round at t
 
 import pytest
 
-from tests.drills.support import SUITE_BACKENDS, DrillDatabase
+from tests.drills.support import SUITE_BACKENDS
 
 THREADS, SAVES_EACH = 8, 100
 
 
 @pytest.fixture(params=SUITE_BACKENDS)
-def drill_db(request, tmp_path):
-    db = DrillDatabase(tmp_path / "kampung", request.param, "conc")
+def drill_db(request, tmp_path, migrated):
+    db = migrated.database(tmp_path / "kampung", request.param, "conc")
     db.env["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    db.manage("migrate", "--noinput")
     yield db
     db.drop()
 

@@ -1,7 +1,9 @@
 """backup/restore commands: refusals, stale WAL files, damaged archives, retention, missing pg_dump."""
 
+import shutil
 import sqlite3
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -9,19 +11,30 @@ from jimpitan.lib import backup as backup_lib
 from tests.drills.support import SUITE_BACKENDS, DrillDatabase
 
 
-@pytest.fixture(params=SUITE_BACKENDS)
-def kampung_with_backup(request, tmp_path):
-    """A seeded database with one receipt, its backup archive, and an empty second place."""
-    source = DrillDatabase(tmp_path / "source", request.param, "csrc")
-    target = DrillDatabase(tmp_path / "target", request.param, "cdst")
-    source.manage("migrate", "--noinput")
+@pytest.fixture(scope="module", params=SUITE_BACKENDS)
+def seeded_with_backup(request, tmp_path_factory, migrated):
+    """A seeded database with one receipt and its backup archive, made once: each test gets copies of them."""
+    folder = tmp_path_factory.mktemp("seeded")
+    source = migrated.database(folder / "source", request.param, "cseed")
     receipts = source.folder / "media" / "receipts"
     receipts.mkdir(parents=True)
     (receipts / "nota.jpg").write_bytes(b"nota")
     source.manage("shell", "-c", "from tests.drills.support import seed_kampung; seed_kampung(rts=1, per_rt=3)")
-    archive = tmp_path / "kampung.tar.gz"
+    archive = folder / "kampung.tar.gz"
     result = source.manage("backup", "--output", str(archive))
     assert "Backup written" in result.stdout and "Household: 3" in result.stdout
+    yield source, archive
+    source.drop()
+
+
+@pytest.fixture
+def kampung_with_backup(seeded_with_backup, tmp_path):
+    """A seeded database with one receipt, its backup archive, and an empty second place."""
+    seeded, seeded_archive = seeded_with_backup
+    source = DrillDatabase(tmp_path / "source", seeded.backend, "csrc", template=seeded)
+    shutil.copytree(seeded.folder / "media", source.folder / "media")
+    target = DrillDatabase(tmp_path / "target", seeded.backend, "cdst")
+    archive = Path(shutil.copyfile(seeded_archive, tmp_path / "kampung.tar.gz"))
     yield source, target, archive
     source.drop()
     target.drop()
@@ -57,13 +70,16 @@ def test_restore_refuses_media_left_in_the_target(kampung_with_backup):
     assert refused.returncode != 0 and "media folder" in refused.stderr
 
 
-def test_restore_into_an_empty_place_brings_media_and_data(kampung_with_backup):
-    source, target, archive = kampung_with_backup
-    target.manage("migrate", "--noinput")  # a freshly set-up server: tables, but no data
-    result = target.manage("restore", str(archive))
-    assert "Household: 3" in result.stdout
-    assert (target.folder / "media" / "receipts" / "nota.jpg").read_bytes() == b"nota"
-    assert _households(target) == 3
+def test_restore_into_an_empty_place_brings_media_and_data(kampung_with_backup, migrated, tmp_path):
+    source, _target, archive = kampung_with_backup
+    target = migrated.database(tmp_path / "fresh", source.backend, "cfresh")  # a set-up server: tables, no data
+    try:
+        result = target.manage("restore", str(archive))
+        assert "Household: 3" in result.stdout
+        assert (target.folder / "media" / "receipts" / "nota.jpg").read_bytes() == b"nota"
+        assert _households(target) == 3
+    finally:
+        target.drop()
 
 
 def test_restore_removes_stale_wal_and_shm_files(kampung_with_backup):

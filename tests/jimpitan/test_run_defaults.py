@@ -29,10 +29,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(tmp_path, migrated):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JIMPITAN_"))}
     env["JIMPITAN_VAR_DIR"] = str(tmp_path)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    migrated.sqlite_file(tmp_path / "db.sqlite3")  # what `make run`'s migrate step leaves
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
@@ -71,6 +71,7 @@ def _get(url: str, **headers):
         return error.code, error.read().decode()
 
 
+@pytest.mark.own_database
 def test_make_run_serves_production_like_and_first_run_still_takes_one_link(served):
     link, port, var_dir = served
     code = (var_dir / "setup_code").read_text().strip()
@@ -130,6 +131,7 @@ def test_an_operators_own_host_list_and_https_choices_win(monkeypatch):
     assert env["JIMPITAN_SECURE_COOKIES"] == "0"
 
 
+@pytest.mark.own_database
 def test_debug_is_off_unless_asked_for():
     code = "from django.conf import settings; print(settings.DEBUG)"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}

@@ -50,11 +50,12 @@ def test_the_link_printed_by_make_run_fills_in_the_code(client):
     assert f'value="{code}"' in response.content.decode()
 
 
-def test_the_code_is_kept_in_var_and_printed_by_the_command(tmp_path):
+@pytest.mark.own_database
+def test_the_code_is_kept_in_var_and_printed_by_the_command(tmp_path, migrated):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JIMPITAN_"))}
     env["JIMPITAN_VAR_DIR"] = str(tmp_path)
     run = [sys.executable, "manage.py", "setup_code"]
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    migrated.sqlite_file(tmp_path / "db.sqlite3")
     printed = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout.strip() == (tmp_path / "setup_code").read_text().strip()
