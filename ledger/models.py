@@ -77,6 +77,12 @@ class Account(models.Model):
         return self.name
 
 
+def default_account_id_before_kampungs() -> int:
+    """The default account's id, for the migrations written before the accounts had a kampung key (their
+    tables have no such column yet): the account the accounts migration made."""
+    return Account.objects.filter(is_default=True).values_list("pk", flat=True).get()
+
+
 def default_account_id() -> int:
     """The default account's id (made if a flush removed it): the field default of every money record."""
     kampung_id = active_kampung_id()
