@@ -59,11 +59,15 @@ def reset_sequence(model: type[models.Model], connection) -> None:
 
 
 def kampung_field() -> models.ForeignKey:
-    """The `kampung` key of a tenant table. Not editable: a form never moves a row to another kampung."""
+    """The `kampung` key of a tenant table. Not editable: a form never moves a row to another kampung.
+
+    The database's own default is the first kampung, so that a raw INSERT of a single-kampung install (the
+    trigger tests write rows past the ORM) still lands in it; a deployment of many kampungs drops it."""
     return models.ForeignKey(
         "jimpitan.Kampung",
         on_delete=models.PROTECT,
         default=active_kampung_id,
+        db_default=FIRST_KAMPUNG_ID,
         editable=False,
         related_name="+",
         verbose_name=_("kampung"),

@@ -35,32 +35,32 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='awayperiod',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='historicalawayperiod',
             name='kampung',
-            field=models.ForeignKey(blank=True, db_constraint=False, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='historicalhousehold',
             name='kampung',
-            field=models.ForeignKey(blank=True, db_constraint=False, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='household',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='importcolumnchoice',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='rt',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AlterField(
             model_name='importcolumnchoice',

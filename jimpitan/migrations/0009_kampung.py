@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaltreasurerhandover',
             name='kampung',
-            field=models.ForeignKey(blank=True, db_constraint=False, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='kampungprofile',
@@ -105,12 +105,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='signaturecolumn',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='treasurerhandover',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddIndex(
             model_name='treasurerhandover',

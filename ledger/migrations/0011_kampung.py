@@ -38,52 +38,52 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='account',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='adjustment',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='balancecheck',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='historicalaccount',
             name='kampung',
-            field=models.ForeignKey(blank=True, db_constraint=False, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='historicalbalancecheck',
             name='kampung',
-            field=models.ForeignKey(blank=True, db_constraint=False, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='historicaltransfer',
             name='kampung',
-            field=models.ForeignKey(blank=True, db_constraint=False, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(blank=True, db_constraint=False, db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='issuednumber',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='monthclosing',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='monthreopening',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AddField(
             model_name='transfer',
             name='kampung',
-            field=models.ForeignKey(default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
+            field=models.ForeignKey(db_default=1, default=jimpitan.tenancy.active_kampung_id, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='jimpitan.kampung', verbose_name='kampung'),
         ),
         migrations.AlterField(
             model_name='account',
