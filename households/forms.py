@@ -153,18 +153,14 @@ class RTForm(forms.ModelForm):
         self.fields["number"].min_value = 1
         self.fields["number"].widget.attrs["min"] = 1
 
-    def clean_number(self):
-        # Unique per kampung: the model's rule names the kampung, which the form does not show, so it is asked here.
-        number = self.cleaned_data["number"]
-        clash = RT.objects.filter(kampung_id=self.instance.kampung_id, number=number).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(_("Nomor RT ini sudah ada."), code="unique")
-        return number
-
     def clean_number(self) -> int:
         number = self.cleaned_data["number"]
         if not 1 <= number <= 999:
             raise forms.ValidationError(_("Nomor RT antara 1 dan 999."))
+        # Unique per kampung: the model's rule names the kampung, which the form does not show, so it is asked here.
+        clash = RT.objects.filter(kampung_id=self.instance.kampung_id, number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Nomor RT ini sudah ada."), code="unique")
         return number
 
 

@@ -290,7 +290,9 @@ class Contribution(models.Model):
         verbose_name = _("setoran rumah")
         verbose_name_plural = _("setoran rumah")
         constraints = [
-            models.UniqueConstraint(fields=["kampung", "household", "evening"], name="contribution_unique_household_evening"),
+            models.UniqueConstraint(
+                fields=["kampung", "household", "evening"], name="contribution_unique_household_evening"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="contribution_amount_gte_0"),
             models.CheckConstraint(
                 condition=(Q(state=ContributionState.EMPTY) & Q(amount=EMPTY_AMOUNT))
@@ -560,7 +562,9 @@ class CatchUpEvening(models.Model):
         verbose_name = _("malam rapel")
         verbose_name_plural = _("malam rapel")
         constraints = [
-            models.UniqueConstraint(fields=["kampung", "household", "evening"], name="catchupevening_unique_household_evening")
+            models.UniqueConstraint(
+                fields=["kampung", "household", "evening"], name="catchupevening_unique_household_evening"
+            )
         ]
         indexes = [models.Index(fields=["kampung", "evening"])]
 

@@ -112,7 +112,11 @@ def test_todays_data_becomes_the_first_kampung_named_after_its_profile():
     _migrate(_latest())
 
     kampung = today.get_model("jimpitan", "Kampung").objects.get()
-    assert (kampung.pk, kampung.name, kampung.slug) == (FIRST_KAMPUNG_ID, "Kampung Sukamaju RW 05", "kampung-sukamaju-rw-05")
+    assert (kampung.pk, kampung.name, kampung.slug) == (
+        FIRST_KAMPUNG_ID,
+        "Kampung Sukamaju RW 05",
+        "kampung-sukamaju-rw-05",
+    )
     assert today.get_model("jimpitan", "KampungProfile").objects.get().kampung_id == kampung.pk
     for label in TENANT_TABLES:
         keys = list(today.get_model(label).objects.values_list("kampung_id", flat=True))

@@ -11,7 +11,7 @@ from django.db import connection
 
 from households.models import RT, Household
 from jimpitan.models import Kampung, KampungProfile
-from jimpitan.tenancy import FIRST_KAMPUNG_ID, active_kampung_id, activate, kampung_slug
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate, active_kampung_id, kampung_slug
 from ledger.models import Account, IssuedNumber, NumberKind, default_account_id
 from nightly.models import Round
 
@@ -195,4 +195,7 @@ def test_a_kampung_slug_comes_from_its_name():
 def test_first_run_setup_names_the_first_kampung_after_the_profile(kampung):
     assert KampungProfile.load().kampung_id == FIRST_KAMPUNG_ID
     Kampung.ensure_first(name="Kampung Sukamaju")
-    assert Kampung.objects.values_list("name", "slug").get(pk=FIRST_KAMPUNG_ID) == ("Kampung Sukamaju", "kampung-sukamaju")
+    assert Kampung.objects.values_list("name", "slug").get(pk=FIRST_KAMPUNG_ID) == (
+        "Kampung Sukamaju",
+        "kampung-sukamaju",
+    )
