@@ -58,7 +58,7 @@ def _households(apps, user) -> None:
     )
     apps.get_model("nightly", "RosterAssignment").objects.create(rt=rt, kind="hari", weekday=0, name="Pak Budi")
     apps.get_model("nightly", "RosterSwap").objects.create(
-        rt=rt, evening=EVENING, requested_by=user, replacement_name="Pak Joko", reason="Sakit"
+        rt=rt, evening=EVENING, requested_by_id=user.pk, replacement_name="Pak Joko", reason="Sakit"
     )
 
 
@@ -84,7 +84,7 @@ def _books(apps, user) -> None:
         account=bank, check_date=EVENING, stated_balance=10_000, app_balance=10_000
     )
     apps.get_model("ledger", "MonthReopening").objects.create(
-        month=dt.date(2026, 2, 1), reason="Salah catat", previous_closing_balance=0, reopened_by=user
+        month=dt.date(2026, 2, 1), reason="Salah catat", previous_closing_balance=0, reopened_by_id=user.pk
     )
 
 
