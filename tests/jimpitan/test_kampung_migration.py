@@ -52,7 +52,9 @@ def _households(apps, user) -> None:
     )
     apps.get_model("households", "AwayPeriod").objects.create(household=house, starts_on=EVENING, ends_on=EVENING)
     apps.get_model("households", "ImportColumnChoice").objects.create(header="nama kk", field="head_name")
-    round_ = apps.get_model("nightly", "Round").objects.create(rt=rt, evening=EVENING, total=500, households_paid=1)
+    round_ = apps.get_model("nightly", "Round").objects.create(
+        rt=rt, evening=EVENING, total=500, households_listed=1, households_paid=1
+    )
     apps.get_model("nightly", "Contribution").objects.create(
         round=round_, household=house, evening=EVENING, amount=500, state="dibayar"
     )
