@@ -21,10 +21,9 @@ def _use_sqlite_variable_limit(sender, connection, **kwargs) -> None:
 def _ensure_first_kampung(sender, using, **kwargs) -> None:
     """A flushed database (a test's, or `manage.py flush`) still has the install's first kampung, which every
     new row takes when no other is active. The migration made it; a flush removed it."""
-    from jimpitan.models import Kampung
-
-    if sender.name == "jimpitan" and not Kampung.objects.using(using).exists():
-        Kampung.ensure_first()
+    kampung = sender.get_model("Kampung")
+    if not kampung.objects.using(using).exists():
+        kampung.ensure_first()
 
 
 class JimpitanConfig(AppConfig):
