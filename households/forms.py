@@ -150,7 +150,6 @@ class RTForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _no_tag_helper()
-        self.fields["number"].error_messages["unique"] = _("Nomor RT ini sudah ada.")
         self.fields["number"].min_value = 1
         self.fields["number"].widget.attrs["min"] = 1
 
@@ -158,6 +157,10 @@ class RTForm(forms.ModelForm):
         number = self.cleaned_data["number"]
         if not 1 <= number <= 999:
             raise forms.ValidationError(_("Nomor RT antara 1 dan 999."))
+        # Unique per kampung: the model's rule names the kampung, which the form does not show, so it is asked here.
+        clash = RT.objects.filter(kampung_id=self.instance.kampung_id, number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Nomor RT ini sudah ada."), code="unique")
         return number
 
 

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jimpitan.tenancy import kampung_field
+
 
 def new_private_code() -> str:
     """16 URL-safe characters (96 bits): unguessable, short enough for a QR sticker."""
@@ -27,7 +29,8 @@ def could_be_private_code(text: str) -> bool:
 
 
 class RT(models.Model):
-    number = models.PositiveSmallIntegerField(_("nomor RT"), unique=True)
+    kampung = kampung_field()
+    number = models.PositiveSmallIntegerField(_("nomor RT"))
     name = models.CharField(_("nama"), max_length=100, blank=True)
     display_order = models.PositiveSmallIntegerField(_("urutan tampil"), default=0)
 
@@ -35,6 +38,7 @@ class RT(models.Model):
         ordering = ["display_order", "number"]
         verbose_name = _("RT")
         verbose_name_plural = _("RT")
+        constraints = [models.UniqueConstraint(fields=["kampung", "number"], name="rt_unique_number_per_kampung")]
 
     def __str__(self) -> str:
         return f"RT {self.number:02d}"
@@ -65,6 +69,7 @@ class HouseholdQuerySet(models.QuerySet):
 
 
 class Household(models.Model):
+    kampung = kampung_field()
     rt = models.ForeignKey(RT, on_delete=models.PROTECT, related_name="households", verbose_name=_("RT"))
     address = models.CharField(_("nomor rumah/alamat"), max_length=100)
     head_name = models.CharField(_("kepala keluarga"), max_length=150)
@@ -94,7 +99,7 @@ class Household(models.Model):
         # numbers and private codes. This permission guards the register pages; see jimpitan/roles.py.
         permissions = [("view_register", _("Boleh melihat Daftar Rumah lengkap (nomor HP, kode pribadi)"))]
         constraints = [
-            models.UniqueConstraint(fields=["rt", "address"], name="household_unique_address_per_rt"),
+            models.UniqueConstraint(fields=["kampung", "rt", "address"], name="household_unique_address_per_rt"),
             models.CheckConstraint(condition=models.Q(usual_amount__gte=0), name="household_usual_amount_gte_0"),
             # A moved household may have no date (treasurers rarely know when a family left); only a household
             # that moved can have one.
@@ -106,7 +111,7 @@ class Household(models.Model):
                 condition=models.Q(status__in=HouseholdStatus.values), name="household_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["rt", "status", "route_position"])]
+        indexes = [models.Index(fields=["kampung", "rt", "status", "route_position"])]
 
     def __str__(self) -> str:
         return f"{self.rt} · {self.address} · {self.head_name}"
@@ -173,6 +178,7 @@ class AwayPeriod(models.Model):
     Its evenings are neither empty nor missed; it may be entered ahead of time and ends by its date alone.
     Two periods of one household never overlap (a database trigger, migration 0004)."""
 
+    kampung = kampung_field()
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="away_periods", verbose_name=_("rumah")
     )
@@ -195,7 +201,10 @@ class AwayPeriod(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(reason__in=AwayReason.values), name="awayperiod_reason_valid"),
         ]
-        indexes = [models.Index(fields=["household", "starts_on"]), models.Index(fields=["ends_on", "starts_on"])]
+        indexes = [
+            models.Index(fields=["kampung", "household", "starts_on"]),
+            models.Index(fields=["kampung", "ends_on", "starts_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} · {self.starts_on.isoformat()}–{self.ends_on.isoformat()}"
@@ -213,13 +222,16 @@ class ImportColumnChoice(models.Model):
     """The field a file column was last imported into, by its header's canonical words, so that the next
     file headed the same way is read the same way without asking again."""
 
-    header = models.CharField(_("judul kolom"), max_length=200, unique=True)
+    # Per kampung: one kampung's files and habits never steer another's import.
+    kampung = kampung_field()
+    header = models.CharField(_("judul kolom"), max_length=200)
     field = models.CharField(_("diisi ke"), max_length=20)  # a field key of import_columns.COLUMNS, or "skip"
     updated_at = models.DateTimeField(_("terakhir dipakai"), auto_now=True)
 
     class Meta:
         verbose_name = _("pilihan kolom impor")
         verbose_name_plural = _("pilihan kolom impor")
+        constraints = [models.UniqueConstraint(fields=["kampung", "header"], name="importcolumnchoice_unique_header")]
 
     def __str__(self) -> str:
         return f"{self.header} → {self.field}"

@@ -14,13 +14,14 @@ from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.people import display_name
 from jimpitan.lib.whatsapp import fill_text, wa_link, wa_number
 from jimpitan.models import DEFAULT_REMINDER_TEXT, DEFAULT_THANKS_TEXT, KampungProfile
+from jimpitan.tenancy import active_kampung_id
 
 HISTORY_LIMIT = 50
 
 
 def remembered_import_columns() -> dict[str, str]:
     """Canonical header words -> the field (or "skip") that header was last imported into."""
-    return dict(ImportColumnChoice.objects.values_list("header", "field"))
+    return dict(ImportColumnChoice.objects.filter(kampung_id=active_kampung_id()).values_list("header", "field"))
 
 
 def register_queryset(today: dt.date | None = None):

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from households.importing import ImportPlan
 from households.models import RT, AwayPeriod, Household, HouseholdStatus, ImportColumnChoice, new_private_code
+from jimpitan.tenancy import active_kampung_id
 
 
 class HouseholdInUse(ValidationError):
@@ -163,4 +164,6 @@ def remember_import_columns(*, choices: dict[str, str]) -> None:
     """Store which field each header went into, so the next file headed the same way maps without asking."""
     with transaction.atomic():
         for header, field in choices.items():
-            ImportColumnChoice.objects.update_or_create(header=header[:200], defaults={"field": field})
+            ImportColumnChoice.objects.update_or_create(
+                kampung_id=active_kampung_id(), header=header[:200], defaults={"field": field}
+            )

@@ -18,6 +18,14 @@ def _use_sqlite_variable_limit(sender, connection, **kwargs) -> None:
     connection.features.max_query_params = limit
 
 
+def _ensure_first_kampung(sender, using, **kwargs) -> None:
+    """A flushed database (a test's, or `manage.py flush`) still has the install's first kampung, which every
+    new row takes when no other is active. The migration made it; a flush removed it."""
+    kampung = sender.get_model("Kampung")
+    if not kampung.objects.using(using).exists():
+        kampung.ensure_first()
+
+
 class JimpitanConfig(AppConfig):
     """The kampung itself: its profile, roles, first-run setup and shared helpers."""
 
@@ -26,8 +34,10 @@ class JimpitanConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
         connection_created.connect(_use_sqlite_variable_limit, dispatch_uid="jimpitan_sqlite_variable_limit")
+        post_migrate.connect(_ensure_first_kampung, sender=self, dispatch_uid="jimpitan_first_kampung")
 
 
 class JimpitanAdminConfig(AdminConfig):

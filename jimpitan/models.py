@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
+from jimpitan.tenancy import (
+    FIRST_KAMPUNG_ID,
+    FIRST_KAMPUNG_SLUG,
+    active_kampung_id,
+    kampung_field,
+    kampung_slug,
+    reset_sequence,
+)
 
 
 class PrivacyLevel(models.TextChoices):
@@ -27,11 +35,56 @@ DEFAULT_THANKS_TEXT = (
 )
 
 
+class Kampung(models.Model):
+    """A kampung (tenant): the root of every record. A single-kampung install has one, FIRST_KAMPUNG_ID."""
+
+    slug = models.SlugField(_("kode alamat"), max_length=50, unique=True)
+    name = models.CharField(_("nama kampung"), max_length=150)
+    is_suspended = models.BooleanField(_("dihentikan sementara"), default=False)
+    # Opt-in: a kampung shows on the deployment's city overview only when its committee agrees.
+    publishes_overview = models.BooleanField(_("tampil di ringkasan kota"), default=False)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("kampung")
+        verbose_name_plural = _("kampung")
+        constraints = [models.CheckConstraint(condition=~models.Q(slug=""), name="kampung_slug_not_empty")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def ensure_first(cls, *, name: str = "") -> Kampung:
+        """The install's first kampung, made when missing (a fresh database, or one a test flushed) and named
+        after `name` when given (first-run setup names the kampung)."""
+        kampung = cls.objects.filter(pk=FIRST_KAMPUNG_ID).first()
+        if kampung is None:
+            kampung = cls.objects.create(
+                pk=FIRST_KAMPUNG_ID, name=name or "Kampung", slug=kampung_slug(name) if name else FIRST_KAMPUNG_SLUG
+            )
+            reset_sequence(cls, connection)
+        elif name and kampung.name != name:
+            kampung.name, kampung.slug = name, kampung_slug(name)
+            kampung.save(update_fields=["name", "slug"])
+        return kampung
+
+
 class KampungProfile(models.Model):
     """The kampung's one profile row, named at first-run setup and edited by the treasurer."""
 
     SINGLETON_ID = 1
 
+    kampung = models.OneToOneField(
+        Kampung,
+        on_delete=models.PROTECT,
+        default=active_kampung_id,
+        editable=False,
+        related_name="profile",
+        verbose_name=_("kampung"),
+    )
     name = models.CharField(_("nama kampung"), max_length=150)
     rw = models.CharField(_("RW"), max_length=10, blank=True)
     kelurahan = models.CharField(_("kelurahan/desa"), max_length=100, blank=True)
@@ -173,6 +226,7 @@ class SignatureColumn(models.Model):
 
     MAX_COLUMNS = 3
 
+    kampung = kampung_field()
     profile = models.ForeignKey(KampungProfile, on_delete=models.CASCADE, related_name="signature_columns")
     position = models.PositiveSmallIntegerField(_("urutan"))
     heading = models.CharField(_("baris pembuka"), max_length=60, blank=True)
@@ -184,7 +238,7 @@ class SignatureColumn(models.Model):
         verbose_name_plural = _("kolom tanda tangan")
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["profile", "position"], name="signaturecolumn_one_per_position"),
+            models.UniqueConstraint(fields=["kampung", "position"], name="signaturecolumn_one_per_position"),
             models.CheckConstraint(
                 condition=models.Q(position__gte=1, position__lte=3), name="signaturecolumn_position_1_to_3"
             ),
@@ -200,7 +254,8 @@ class TreasurerHandover(models.Model):
     the incoming one, with the Ketua acknowledging. Recorded by `record_committee_handover`, which moves the
     Bendahara role with it; the document of the balances on that date is built from the books (reports)."""
 
-    handed_over_on = models.DateField(_("tanggal serah terima"), db_index=True)
+    kampung = kampung_field()
+    handed_over_on = models.DateField(_("tanggal serah terima"))
     outgoing = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -227,6 +282,7 @@ class TreasurerHandover(models.Model):
         ordering = ["-handed_over_on", "-id"]
         verbose_name = _("Serah terima bendahara")
         verbose_name_plural = _("Serah terima bendahara")
+        indexes = [models.Index(fields=["kampung", "handed_over_on"])]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(outgoing=models.F("incoming")), name="treasurerhandover_two_people"

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     # answers before this runs). Django's middleware pads each compressed page at random against BREACH.
     # Above every middleware that reads or changes the body, as Django's docs ask.
     "jimpitan.middleware.CompressPagesMiddleware",
+    # Every request runs inside its kampung (tenant): new rows take it, django-scopes' scope names it.
+    "jimpitan.tenancy.TenancyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jimpitan.middleware.IndonesianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -29,7 +29,7 @@ from jimpitan.forms import (
 )
 from jimpitan.lib import setup_code
 from jimpitan.middleware import setup_done
-from jimpitan.models import KampungProfile
+from jimpitan.models import Kampung, KampungProfile
 from jimpitan.roles import BENDAHARA
 from jimpitan.services import save_profile, save_signature_columns
 
@@ -60,6 +60,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             profile = kampung_form.save(commit=False)
             profile.pk = KampungProfile.SINGLETON_ID
+            profile.kampung = Kampung.ensure_first(name=profile.name)
             profile.save()
             save_signature_columns(
                 profile=profile,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
+from jimpitan.tenancy import active_kampung_id, kampung_field
 from ledger.lock import lock_ledger
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ class Account(models.Model):
     books on its date; it counts in the cash book like any income of that day.
     """
 
-    name = models.CharField(_("nama akun"), max_length=100, unique=True)
+    kampung = kampung_field()
+    name = models.CharField(_("nama akun"), max_length=100)
     kind = models.CharField(_("jenis"), max_length=10, choices=AccountKind.choices, default=AccountKind.CASH)
     number = models.CharField(
         _("nomor rekening"), max_length=50, blank=True, help_text=_("Tidak pernah ditampilkan di halaman publik.")
@@ -65,19 +67,31 @@ class Account(models.Model):
             models.CheckConstraint(
                 condition=Q(opening_balance=0) | Q(opening_date__isnull=False), name="account_opening_has_date"
             ),
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="account_one_default"),
+            models.UniqueConstraint(fields=["kampung", "name"], name="account_unique_name_per_kampung"),
+            models.UniqueConstraint(
+                fields=["kampung", "is_default"], condition=Q(is_default=True), name="account_one_default"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
+def default_account_id_before_kampungs() -> int:
+    """The default account's id, for the migrations written before the accounts had a kampung key (their
+    tables have no such column yet): the account the accounts migration made."""
+    return Account.objects.filter(is_default=True).values_list("pk", flat=True).get()
+
+
 def default_account_id() -> int:
     """The default account's id (made if a flush removed it): the field default of every money record."""
-    pk = Account.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    kampung_id = active_kampung_id()
+    pk = Account.objects.filter(kampung_id=kampung_id, is_default=True).values_list("pk", flat=True).first()
     if pk is None:
         pk = Account.objects.get_or_create(
-            name=DEFAULT_ACCOUNT_NAME, defaults={"kind": AccountKind.CASH, "is_default": True}
+            kampung_id=kampung_id,
+            name=DEFAULT_ACCOUNT_NAME,
+            defaults={"kind": AccountKind.CASH, "is_default": True},
         )[0].pk
     return pk
 
@@ -105,7 +119,8 @@ class MonthClosingQuerySet(models.QuerySet):
 class MonthClosing(models.Model):
     """A closed month (tutup buku). While this row exists, the month's records are read-only."""
 
-    month = models.DateField(_("bulan"), unique=True, help_text=_("Tanggal 1 bulan yang ditutup."))
+    kampung = kampung_field()
+    month = models.DateField(_("bulan"), help_text=_("Tanggal 1 bulan yang ditutup."))
     closing_balance = models.BigIntegerField(_("saldo akhir"))
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("ditutup oleh")
@@ -129,6 +144,7 @@ class MonthClosing(models.Model):
             ("export_report", _("Boleh mengunduh laporan bulanan")),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["kampung", "month"], name="monthclosing_one_per_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="monthclosing_month_is_first_day"),
             models.CheckConstraint(condition=Q(closing_balance__gte=0), name="monthclosing_balance_gte_0"),
         ]
@@ -145,6 +161,7 @@ class MonthClosing(models.Model):
 class MonthReopening(models.Model):
     """The log of every reopened month, with its reason. Never deleted."""
 
+    kampung = kampung_field()
     month = models.DateField(_("bulan"))
     reason = models.TextField(_("alasan"))
     previous_closing_balance = models.BigIntegerField(_("saldo akhir sebelumnya"))
@@ -158,6 +175,7 @@ class MonthReopening(models.Model):
         ordering = ["-reopened_at"]
         verbose_name = _("Pembukaan kembali bulan")
         verbose_name_plural = _("Pembukaan kembali bulan")
+        indexes = [models.Index(fields=["kampung", "month"])]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} · {self.reason[:40]}"
@@ -179,8 +197,7 @@ class IssuedNumberManager(models.Manager):
         """Take the next number of `day`'s year for a document of `kind`: (year, seq).
 
         Call it inside the transaction that saves the document (NumberedDocument.save does): the ledger lock
-        queues concurrent savers, and a rollback returns the number. The year is the only key today; a
-        kampung key (issue 18) joins it here, in the unique constraint and in the trigger.
+        queues concurrent savers, and a rollback returns the number. Numbers run per kampung and year.
         """
         return self.issue_many([(kind, day)])[0]
 
@@ -191,14 +208,18 @@ class IssuedNumberManager(models.Manager):
         with contextlib.nullcontext() if joined else transaction.atomic(using=self.db):
             lock_ledger()
             years = {day.year for _kind, day in documents}
+            kampung_id = active_kampung_id()
             last = dict(
-                self.filter(year__in=years).values("year").annotate(last=models.Max("seq")).values_list("year", "last")
+                self.filter(kampung_id=kampung_id, year__in=years)
+                .values("year")
+                .annotate(last=models.Max("seq"))
+                .values_list("year", "last")
             )
             numbers, rows = [], []
             for kind, day in documents:
                 last[day.year] = last.get(day.year, 0) + 1
                 numbers.append((day.year, last[day.year]))
-                rows.append(IssuedNumber(year=day.year, seq=last[day.year], kind=kind))
+                rows.append(IssuedNumber(kampung_id=kampung_id, year=day.year, seq=last[day.year], kind=kind))
             self.bulk_create(rows, batch_size=2_000)
         return numbers
 
@@ -211,6 +232,7 @@ class IssuedNumber(models.Model):
     its number back with it. A removed document's number stays here and is listed as void (batal).
     """
 
+    kampung = kampung_field()
     year = models.PositiveSmallIntegerField(_("tahun"))
     seq = models.PositiveIntegerField(_("nomor urut"))
     kind = models.CharField(_("jenis"), max_length=12, choices=NumberKind.choices)
@@ -223,7 +245,7 @@ class IssuedNumber(models.Model):
         verbose_name = _("Nomor bukti")
         verbose_name_plural = _("Nomor bukti")
         constraints = [
-            models.UniqueConstraint(fields=["year", "seq"], name="issuednumber_year_seq_unique"),
+            models.UniqueConstraint(fields=["kampung", "year", "seq"], name="issuednumber_year_seq_unique"),
             models.CheckConstraint(condition=Q(seq__gt=0), name="issuednumber_seq_gt_0"),
         ]
 
@@ -248,6 +270,7 @@ class NumberedDocument(models.Model):
     NUMBER_KIND: ClassVar[str]
     NUMBER_DATE_FIELD: ClassVar[str]
 
+    kampung = kampung_field()
     number_year = models.PositiveSmallIntegerField(_("tahun nomor"), null=True, editable=False)
     number = models.PositiveIntegerField(_("nomor bukti"), null=True, editable=False)
 
@@ -288,7 +311,9 @@ def number_unique(model: str) -> models.UniqueConstraint:
     # Partial (as NULLs never collide anyway), so SQLite adds an index instead of rebuilding the table, which
     # would drop the table's triggers.
     return models.UniqueConstraint(
-        fields=["number_year", "number"], condition=Q(number__isnull=False), name=f"{model}_number_unique"
+        fields=["kampung", "number_year", "number"],
+        condition=Q(number__isnull=False),
+        name=f"{model}_number_unique",
     )
 
 
@@ -302,7 +327,7 @@ class Adjustment(NumberedDocument):
     NUMBER_KIND = NumberKind.ADJUSTMENT
     NUMBER_DATE_FIELD = "entry_date"
 
-    entry_date = models.DateField(_("tanggal"), db_index=True)
+    entry_date = models.DateField(_("tanggal"))
     amount = models.BigIntegerField(_("jumlah"))
     reason = models.TextField(_("alasan"))
     corrects_month = models.DateField(_("mengoreksi bulan"))
@@ -318,6 +343,7 @@ class Adjustment(NumberedDocument):
         ordering = ["-entry_date", "-id"]
         verbose_name = _("Koreksi")
         verbose_name_plural = _("Koreksi")
+        indexes = [models.Index(fields=["kampung", "entry_date"])]
         constraints = [
             number_unique("adjustment"),
             models.CheckConstraint(condition=~Q(amount=0), name="adjustment_amount_nonzero"),
@@ -341,7 +367,7 @@ class Transfer(NumberedDocument):
     NUMBER_KIND = NumberKind.TRANSFER
     NUMBER_DATE_FIELD = "transfer_date"
 
-    transfer_date = models.DateField(_("tanggal"), db_index=True)
+    transfer_date = models.DateField(_("tanggal"))
     from_account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("dari akun")
     )
@@ -363,6 +389,7 @@ class Transfer(NumberedDocument):
         ordering = ["-transfer_date", "-id"]
         verbose_name = _("Pindah kas")
         verbose_name_plural = _("Pindah kas")
+        indexes = [models.Index(fields=["kampung", "transfer_date"])]
         constraints = [
             number_unique("transfer"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_gt_0"),
@@ -378,10 +405,11 @@ class BalanceCheck(models.Model):
     next to the app's own figure then. A matched check (both equal) is an assertion that later writes must keep:
     the services refuse a change that breaks it, and check_ledger re-proves every one."""
 
+    kampung = kampung_field()
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="balance_checks", verbose_name=_("akun")
     )
-    check_date = models.DateField(_("tanggal"), db_index=True)
+    check_date = models.DateField(_("tanggal"))
     stated_balance = models.BigIntegerField(_("saldo menurut bank"))
     app_balance = models.BigIntegerField(_("saldo menurut buku kas"))
     note = models.CharField(_("keterangan"), max_length=255, blank=True)
@@ -397,6 +425,7 @@ class BalanceCheck(models.Model):
         ordering = ["-check_date", "-id"]
         verbose_name = _("Cocokkan saldo")
         verbose_name_plural = _("Cocokkan saldo")
+        indexes = [models.Index(fields=["kampung", "check_date"])]
         constraints = [models.CheckConstraint(condition=Q(stated_balance__gte=0), name="balancecheck_stated_gte_0")]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from jimpitan.lib.pasaran import pasaran_index
 from jimpitan.lib.people import display_name
 from jimpitan.lib.querysets import DatedQuerySet
+from jimpitan.tenancy import kampung_field
 from ledger.models import NumberedDocument, NumberKind, number_unique
 
 
@@ -44,7 +45,7 @@ class Handover(NumberedDocument):
     NUMBER_KIND = NumberKind.HANDOVER
     NUMBER_DATE_FIELD = "received_on"
 
-    received_on = models.DateField(_("tanggal diterima"), db_index=True)
+    received_on = models.DateField(_("tanggal diterima"))
     handed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -75,6 +76,7 @@ class Handover(NumberedDocument):
         ordering = ["-received_on", "-id"]
         verbose_name = _("Setoran petugas")
         verbose_name_plural = _("Setoran petugas")
+        indexes = [models.Index(fields=["kampung", "received_on"])]
         constraints = [
             number_unique("handover"),
             models.CheckConstraint(condition=Q(counted__gte=0), name="handover_counted_gte_0"),
@@ -107,8 +109,9 @@ class Handover(NumberedDocument):
 class Round(models.Model):
     """One RT's collection on one evening (a night belongs to the evening it began)."""
 
+    kampung = kampung_field()
     rt = models.ForeignKey("households.RT", on_delete=models.PROTECT, related_name="rounds", verbose_name=_("RT"))
-    evening = models.DateField(_("malam"), db_index=True)
+    evening = models.DateField(_("malam"))
     collectors = models.CharField(_("petugas ronda"), max_length=255, blank=True)
     collector_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="collected_rounds", verbose_name=_("akun petugas")
@@ -152,7 +155,7 @@ class Round(models.Model):
         # Petugas record only the last two evenings; this permission (Bendahara's by rule) lifts that window.
         permissions = [("record_any_evening", "Boleh mencatat jimpitan malam mana saja di bulan terbuka")]
         constraints = [
-            models.UniqueConstraint(fields=["rt", "evening"], name="round_unique_rt_evening"),
+            models.UniqueConstraint(fields=["kampung", "rt", "evening"], name="round_unique_rt_evening"),
             models.CheckConstraint(condition=Q(total__gte=0), name="round_total_gte_0"),
             models.CheckConstraint(
                 condition=Q(counted_cash__isnull=True) | Q(counted_cash__gte=0), name="round_counted_cash_gte_0"
@@ -161,6 +164,7 @@ class Round(models.Model):
                 condition=Q(households_paid__lte=models.F("households_listed")), name="round_paid_lte_listed"
             ),
         ]
+        indexes = [models.Index(fields=["kampung", "evening"])]
 
     def __str__(self) -> str:
         return f"{self.rt} · {self.evening.isoformat()}"
@@ -267,6 +271,7 @@ _PAID_VALUES = frozenset((ContributionState.PAID.value, ContributionState.LEFT_W
 class Contribution(models.Model):
     """One household's part in a round. A household the patrol did not reach has no row."""
 
+    kampung = kampung_field()
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("ronde"))
     household = models.ForeignKey(
         "households.Household", on_delete=models.PROTECT, related_name="contributions", verbose_name=_("rumah")
@@ -285,7 +290,9 @@ class Contribution(models.Model):
         verbose_name = _("setoran rumah")
         verbose_name_plural = _("setoran rumah")
         constraints = [
-            models.UniqueConstraint(fields=["household", "evening"], name="contribution_unique_household_evening"),
+            models.UniqueConstraint(
+                fields=["kampung", "household", "evening"], name="contribution_unique_household_evening"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="contribution_amount_gte_0"),
             models.CheckConstraint(
                 condition=(Q(state=ContributionState.EMPTY) & Q(amount=EMPTY_AMOUNT))
@@ -293,7 +300,10 @@ class Contribution(models.Model):
                 name="contribution_state_matches_amount",
             ),
         ]
-        indexes = [models.Index(fields=["round", "household"]), models.Index(fields=["evening"])]
+        indexes = [
+            models.Index(fields=["kampung", "round", "household"]),
+            models.Index(fields=["kampung", "evening"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} · {self.evening.isoformat()} · {self.amount}"
@@ -303,7 +313,9 @@ class PhoneTap(models.Model):
     """One tap made on a collector's phone (Keliling) and applied by the sync. The phone makes the uuid, so a
     batch sent twice (the answer was lost on a weak signal) finds its taps here and stores nothing twice."""
 
+    # Made by the phone, so unique across kampungs: a batch sent twice finds its taps whichever kampung.
     uuid = models.UUIDField(_("kode ketukan"), unique=True)
+    kampung = kampung_field()
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="phone_taps", verbose_name=_("ronde"))
     household = models.ForeignKey(
         "households.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("rumah")
@@ -322,7 +334,7 @@ class PhoneTap(models.Model):
     class Meta:
         verbose_name = _("ketukan keliling")
         verbose_name_plural = _("ketukan keliling")
-        indexes = [models.Index(fields=["round", "household"])]
+        indexes = [models.Index(fields=["kampung", "round", "household"])]
 
     def __str__(self) -> str:
         return f"{self.uuid} · {self.household_id} · {self.evening.isoformat()}"
@@ -341,6 +353,7 @@ class RosterKind(models.TextChoices):
 class RosterAssignment(models.Model):
     """One petugas on an RT's duty roster (jadwal ronda), by one kind of rule."""
 
+    kampung = kampung_field()
     rt = models.ForeignKey("households.RT", on_delete=models.CASCADE, related_name="roster", verbose_name=_("RT"))
     kind = models.CharField(_("aturan"), max_length=10, choices=RosterKind.choices)
     # 0 = Senin … 6 = Minggu, like date.weekday(); 0 = Legi … 4 = Kliwon, like jimpitan.lib.pasaran.
@@ -386,7 +399,7 @@ class RosterAssignment(models.Model):
                 name="roster_user_or_name",
             ),
         ]
-        indexes = [models.Index(fields=["rt", "kind"])]
+        indexes = [models.Index(fields=["kampung", "rt", "kind"])]
 
     def __str__(self) -> str:
         return f"{self.rt} · {self.kind} · {self.display_name}"
@@ -423,6 +436,7 @@ class RosterSwap(models.Model):
     decides; an approved request is written into the roster as single-date assignments, so the roster's own
     history and this record together say who changed what and why."""
 
+    kampung = kampung_field()
     rt = models.ForeignKey("households.RT", on_delete=models.CASCADE, related_name="roster_swaps", verbose_name=_("RT"))
     kind = models.CharField(_("jenis"), max_length=10, choices=SwapKind.choices, default=SwapKind.HANDOVER)
     evening = models.DateField(_("malam"))
@@ -460,6 +474,7 @@ class RosterSwap(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("tukar jadwal ronda")
         verbose_name_plural = _("tukar jadwal ronda")
+        indexes = [models.Index(fields=["kampung", "rt", "evening"])]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="rosterswap_reason_given"),
             models.CheckConstraint(
@@ -497,7 +512,7 @@ class CatchUp(NumberedDocument):
     household = models.ForeignKey(
         "households.Household", on_delete=models.PROTECT, related_name="catch_ups", verbose_name=_("rumah")
     )
-    paid_on = models.DateField(_("tanggal dibayar"), db_index=True)
+    paid_on = models.DateField(_("tanggal dibayar"))
     amount = models.BigIntegerField(_("jumlah"))
     account = models.ForeignKey(
         "ledger.Account", on_delete=models.PROTECT, related_name="catch_ups", verbose_name=_("masuk ke akun")
@@ -519,6 +534,7 @@ class CatchUp(NumberedDocument):
         ordering = ["-paid_on", "-id"]
         verbose_name = _("Rapel")
         verbose_name_plural = _("Rapel")
+        indexes = [models.Index(fields=["kampung", "paid_on"])]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="catchup_amount_gt_0"),
             number_unique("catchup"),
@@ -532,6 +548,7 @@ class CatchUpEvening(models.Model):
     """One evening a catch-up covers. An evening is paid once: never by two catch-ups (the unique constraint),
     never by a catch-up and a paid contribution (a trigger, both ways; migration 0012)."""
 
+    kampung = kampung_field()
     catch_up = models.ForeignKey(CatchUp, on_delete=models.CASCADE, related_name="evenings", verbose_name=_("rapel"))
     # Copied from the catch-up so that "one payment per household per evening" is a DB constraint; a trigger
     # keeps the copy equal.
@@ -545,9 +562,11 @@ class CatchUpEvening(models.Model):
         verbose_name = _("malam rapel")
         verbose_name_plural = _("malam rapel")
         constraints = [
-            models.UniqueConstraint(fields=["household", "evening"], name="catchupevening_unique_household_evening")
+            models.UniqueConstraint(
+                fields=["kampung", "household", "evening"], name="catchupevening_unique_household_evening"
+            )
         ]
-        indexes = [models.Index(fields=["evening"])]
+        indexes = [models.Index(fields=["kampung", "evening"])]
 
     def __str__(self) -> str:
         return f"{self.household_id} · {self.evening.isoformat()}"

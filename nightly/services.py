@@ -199,7 +199,8 @@ def normalise_row(state: str, amount: int | None, cap: int, note: str = "") -> t
 StoredRow = tuple[int, str, int, str]
 # A contribution as the sheet wants it stored: (state, amount, note).
 WantedRow = tuple[str, int, str]
-CONTRIBUTION_COLUMNS = ("round_id", "household_id", "evening", "amount", "state", "note")
+# A contribution is in its round's kampung.
+CONTRIBUTION_COLUMNS = ("kampung_id", "round_id", "household_id", "evening", "amount", "state", "note")
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,10 @@ def _write_rows(rnd: Round, *, evening: dt.date, user, diff: RowDiff, reason: st
     if diff.create:
         _executemany(
             insert_sql(Contribution, CONTRIBUTION_COLUMNS),
-            [(rnd.pk, hid, day, amount, state, note) for hid, (state, amount, note) in diff.create.items()],
+            [
+                (rnd.kampung_id, rnd.pk, hid, day, amount, state, note)
+                for hid, (state, amount, note) in diff.create.items()
+            ],
         )
         # The new ids, for the history rows: one read, whatever the number of rows.
         ids = dict(Contribution.objects.filter(round=rnd).order_by().values_list("household_id", "id"))
@@ -389,14 +393,14 @@ def _write_row_history(
     history = Contribution.history.model
     attnames = ("id", *CONTRIBUTION_COLUMNS, "history_date", "history_change_reason", "history_type", "history_user_id")
     tracked = {f.attname for f in history.tracked_fields}
-    if tracked != set(attnames[:7]):
+    if tracked != set(attnames[:8]):
         raise ImproperlyConfigured(f"Contribution history tracks {sorted(tracked)}; update _write_row_history.")
     now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
     user_id = getattr(user, "pk", None)
     _executemany(
         insert_sql(history, attnames),
         [
-            (pk, rnd.pk, hid, day, amount, state, note, now, reason, kind, user_id)
+            (pk, rnd.kampung_id, rnd.pk, hid, day, amount, state, note, now, reason, kind, user_id)
             for kind, rows in changes
             for hid, (pk, state, amount, note) in rows.items()
         ],
@@ -727,6 +731,7 @@ def _store_group(*, rt: RT, evening: dt.date, user, taps: list[Tap]) -> None:
 
 
 PHONE_TAP_COLUMNS = (
+    "kampung_id",
     "uuid",
     "round_id",
     "household_id",
@@ -750,6 +755,7 @@ def _insert_phone_taps(rnd: Round, *, evening: dt.date, user, taps: list[Tap]) -
         insert_sql(PhoneTap, PHONE_TAP_COLUMNS),
         [
             (
+                rnd.kampung_id,
                 uuid_field.get_db_prep_save(t.uuid, connection),
                 rnd.pk,
                 t.house.pk,

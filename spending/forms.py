@@ -84,6 +84,14 @@ class ProjectForm(forms.ModelForm):
         fields = ["name", "description", "status", "budget", "starts_on", "ends_on", "display_order"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_name(self):
+        # Unique per kampung: the model's rule names the kampung, which the form does not show, so it is asked here.
+        name = self.cleaned_data["name"]
+        clash = Project.objects.filter(kampung_id=self.instance.kampung_id, name=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise self.instance.unique_error_message(Project, ("name",))
+        return name
+
     def clean(self):
         data = super().clean()
         starts, ends = data.get("starts_on"), data.get("ends_on")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
+from jimpitan.tenancy import kampung_field
 from ledger.models import NumberedDocument, NumberKind, account_field, number_unique
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ class ProjectStatus(models.TextChoices):
 class Project(models.Model):
     """A programme of work (program kerja) that the fund pays for."""
 
-    name = models.CharField(_("nama program"), max_length=150, unique=True)
+    kampung = kampung_field()
+    name = models.CharField(_("nama program"), max_length=150)
     description = models.TextField(_("keterangan"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     budget = models.BigIntegerField(_("target anggaran"), null=True, blank=True)
@@ -49,6 +51,7 @@ class Project(models.Model):
         verbose_name = _("Program")
         verbose_name_plural = _("Program")
         constraints = [
+            models.UniqueConstraint(fields=["kampung", "name"], name="project_unique_name_per_kampung"),
             models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gt=0), name="project_budget_gt_0"),
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
@@ -64,7 +67,7 @@ class Expense(NumberedDocument):
     NUMBER_KIND = NumberKind.EXPENSE
     NUMBER_DATE_FIELD = "spent_on"
 
-    spent_on = models.DateField(_("tanggal"), db_index=True)
+    spent_on = models.DateField(_("tanggal"))
     project = models.ForeignKey(
         Project,
         on_delete=models.PROTECT,
@@ -105,6 +108,7 @@ class Expense(NumberedDocument):
         verbose_name = _("Pengeluaran")
         verbose_name_plural = _("Pengeluaran")
         permissions = [("approve_expense", _("Boleh menyetujui pengeluaran"))]
+        indexes = [models.Index(fields=["kampung", "spent_on"])]
         constraints = [
             number_unique("expense"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_gt_0"),
@@ -137,7 +141,7 @@ class OtherIncome(NumberedDocument):
     NUMBER_KIND = NumberKind.INCOME
     NUMBER_DATE_FIELD = "received_on"
 
-    received_on = models.DateField(_("tanggal"), db_index=True)
+    received_on = models.DateField(_("tanggal"))
     source = models.CharField(_("sumber"), max_length=10, choices=IncomeSource.choices, default=IncomeSource.DONATION)
     source_name = models.CharField(_("dari"), max_length=150, blank=True)
     description = models.CharField(_("keterangan"), max_length=255)
@@ -163,6 +167,7 @@ class OtherIncome(NumberedDocument):
         ordering = ["-received_on", "-id"]
         verbose_name = _("Pemasukan lain")
         verbose_name_plural = _("Pemasukan lain")
+        indexes = [models.Index(fields=["kampung", "received_on"])]
         constraints = [
             number_unique("otherincome"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="otherincome_amount_gt_0"),

@@ -52,7 +52,12 @@ COUNTED_MODELS = (
 # Data that makes a database "not empty": our own apps and the user accounts.
 DATA_APPS = ("jimpitan", "households", "nightly", "spending", "ledger")
 # Rows that the migrations themselves make in a new database (the Kas tunai account): not data.
-MIGRATION_ROWS = {"ledger.account": {"is_default": True, "opening_balance": 0}}
+MIGRATION_ROWS = {
+    "ledger.account": {"is_default": True, "opening_balance": 0},
+    # The first kampung, made by the migration before any setup.
+    "jimpitan.kampung": {"pk": 1, "slug": "kampung"},
+    "jimpitan.historicalkampung": {"id": 1, "slug": "kampung"},
+}
 
 
 class BackupError(Exception):

@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='adjustment',
             name='account',
-            field=models.ForeignKey(default=ledger.models.default_account_id, on_delete=django.db.models.deletion.PROTECT, related_name='adjustments', to='ledger.account', verbose_name='akun'),
+            field=models.ForeignKey(default=ledger.models.default_account_id_before_kampungs, on_delete=django.db.models.deletion.PROTECT, related_name='adjustments', to='ledger.account', verbose_name='akun'),
         ),
         migrations.CreateModel(
             name='HistoricalAccount',

@@ -16,21 +16,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='expense',
             name='account',
-            field=models.ForeignKey(default=ledger.models.default_account_id, on_delete=django.db.models.deletion.PROTECT, related_name='expenses', to='ledger.account', verbose_name='akun'),
+            field=models.ForeignKey(default=ledger.models.default_account_id_before_kampungs, on_delete=django.db.models.deletion.PROTECT, related_name='expenses', to='ledger.account', verbose_name='akun'),
         ),
         migrations.AddField(
             model_name='historicalexpense',
             name='account',
-            field=models.ForeignKey(blank=True, db_constraint=False, default=ledger.models.default_account_id, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ledger.account', verbose_name='akun'),
+            field=models.ForeignKey(blank=True, db_constraint=False, default=ledger.models.default_account_id_before_kampungs, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ledger.account', verbose_name='akun'),
         ),
         migrations.AddField(
             model_name='historicalotherincome',
             name='account',
-            field=models.ForeignKey(blank=True, db_constraint=False, default=ledger.models.default_account_id, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ledger.account', verbose_name='akun'),
+            field=models.ForeignKey(blank=True, db_constraint=False, default=ledger.models.default_account_id_before_kampungs, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ledger.account', verbose_name='akun'),
         ),
         migrations.AddField(
             model_name='otherincome',
             name='account',
-            field=models.ForeignKey(default=ledger.models.default_account_id, on_delete=django.db.models.deletion.PROTECT, related_name='incomes', to='ledger.account', verbose_name='akun'),
+            field=models.ForeignKey(default=ledger.models.default_account_id_before_kampungs, on_delete=django.db.models.deletion.PROTECT, related_name='incomes', to='ledger.account', verbose_name='akun'),
         ),
     ]
