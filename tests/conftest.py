@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import DatabaseError
 
-from jimpitan.models import KampungProfile
+from jimpitan.models import Kampung, KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, sync_role_permissions
 from ledger.models import Account, MonthClosing, default_account_id
 from ledger.numbers import remove_all_numbers
@@ -171,6 +171,7 @@ def _roles_present(request, django_db_blocker):
         if not Group.objects.exists():
             sync_role_permissions(apps)
         if not Account.objects.filter(is_default=True).exists():  # the Kas tunai account of ledger 0004
+            Kampung.ensure_first()  # the account's kampung: a migration test may have flushed it
             default_account_id()
 
 
