@@ -316,8 +316,9 @@ def sql_floor_sheet_post(ctx: Context):
     floor_round = Round.objects.create(rt=ctx.bench_rt, evening=evening, total=0)
     c = _table(Contribution)
     sql = (
-        f"INSERT INTO {c} (round_id, household_id, evening, amount, state, note) VALUES (%s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (household_id, evening) DO UPDATE SET amount = excluded.amount, state = excluded.state"
+        f"INSERT INTO {c} (kampung_id, round_id, household_id, evening, amount, state, note) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (kampung_id, household_id, evening) DO UPDATE SET amount = excluded.amount, state = excluded.state"
     )
     day = connection.ops.adapt_datefield_value(evening)
     state = {"n": 0}
@@ -326,7 +327,9 @@ def sql_floor_sheet_post(ctx: Context):
         state["n"] += 1
         amount = 500 if state["n"] % 2 else 200
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, [(floor_round.pk, pk, day, amount, "dibayar", "") for pk in households])
+            cursor.executemany(
+                sql, [(floor_round.kampung_id, floor_round.pk, pk, day, amount, "dibayar", "") for pk in households]
+            )
 
     return _nothing, run
 
@@ -340,17 +343,20 @@ def sql_floor_sheet_post_with_history(ctx: Context):
     floor_round = Round.objects.create(rt=ctx.bench_rt, evening=evening, total=0)
     c, history = _table(Contribution), Contribution.history.model
     upsert = (
-        f"INSERT INTO {c} (round_id, household_id, evening, amount, state, note) VALUES (%s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (household_id, evening) DO UPDATE SET amount = excluded.amount, state = excluded.state"
+        f"INSERT INTO {c} (kampung_id, round_id, household_id, evening, amount, state, note) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (kampung_id, household_id, evening) DO UPDATE SET amount = excluded.amount, state = excluded.state"
     )
-    columns = "id, round_id, household_id, evening, amount, state, note, history_date, history_change_reason, "
+    columns = "id, kampung_id, round_id, household_id, evening, amount, state, note, history_date, "
     insert_history = (
-        f"INSERT INTO {_table(history)} ({columns}history_type, history_user_id) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        f"INSERT INTO {_table(history)} ({columns}history_change_reason, history_type, history_user_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     day = connection.ops.adapt_datefield_value(evening)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(upsert, [(floor_round.pk, pk, day, 200, "dibayar", "") for pk in households])
+        cursor.executemany(
+            upsert, [(floor_round.kampung_id, floor_round.pk, pk, day, 200, "dibayar", "") for pk in households]
+        )
     # The rows' ids, known to the app from its read of the stored rows before it writes.
     ids = dict(Contribution.objects.filter(round=floor_round).values_list("household_id", "pk"))
     date_field = history._meta.get_field("history_date")
@@ -362,10 +368,28 @@ def sql_floor_sheet_post_with_history(ctx: Context):
         now = date_field.get_db_prep_save(dt.datetime.now(dt.UTC), connection)
         user_id = ctx.treasurer_user.pk
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(upsert, [(floor_round.pk, pk, day, amount, "dibayar", "") for pk in households])
+            cursor.executemany(
+                upsert, [(floor_round.kampung_id, floor_round.pk, pk, day, amount, "dibayar", "") for pk in households]
+            )
             cursor.executemany(
                 insert_history,
-                [(ids[pk], floor_round.pk, pk, day, amount, "dibayar", "", now, "", "~", user_id) for pk in households],
+                [
+                    (
+                        ids[pk],
+                        floor_round.kampung_id,
+                        floor_round.pk,
+                        pk,
+                        day,
+                        amount,
+                        "dibayar",
+                        "",
+                        now,
+                        "",
+                        "~",
+                        user_id,
+                    )
+                    for pk in households
+                ],
             )
 
     return _nothing, run

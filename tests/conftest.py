@@ -161,17 +161,17 @@ def _uses_db(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _roles_present(request, django_db_blocker):
-    """A transactional test flushes every table when it ends, the roles and the Kas tunai account that data
-    migrations made included; the tests after it (the setup page, the role checks, the demo seeder) expect them:
-    put them back first."""
+    """A transactional test flushes every table when it ends, the first kampung (every new row's), the roles and
+    the Kas tunai account that data migrations made included; the tests after it (the setup page, the role
+    checks, the demo seeder) expect them: put them back first."""
     if not _uses_db(request):
         return
     request.getfixturevalue("django_db_setup")  # the test database, never the configured one
     with django_db_blocker.unblock():
+        Kampung.ensure_first()  # every tenant row's default kampung
         if not Group.objects.exists():
             sync_role_permissions(apps)
         if not Account.objects.filter(is_default=True).exists():  # the Kas tunai account of ledger 0004
-            Kampung.ensure_first()  # the account's kampung: a migration test may have flushed it
             default_account_id()
 
 
