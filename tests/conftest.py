@@ -17,6 +17,7 @@ from ledger.models import Account, MonthClosing, default_account_id
 from ledger.numbers import remove_all_numbers
 from nightly.models import Round
 from tests.drills.support import MigratedTemplates
+from tests.s3 import bucket  # noqa: F401  (a fixture for every test module)
 
 # Playwright's sync API runs an event loop in the test thread; live_server's DB access is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

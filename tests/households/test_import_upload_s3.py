@@ -3,31 +3,12 @@ commit lives in the bucket: the commit may reach another server than the preview
 
 from types import SimpleNamespace
 
-import boto3
-import pytest
-from moto import mock_aws
-
 from households import upload_store
-from jimpitan.settings import media_storage
-
-BUCKET = "kas-kampung"
-
-
-@pytest.fixture
-def bucket(settings, monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "drill")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "drill")
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
-        storage = media_storage(BUCKET, "")
-        storage["OPTIONS"]["region_name"] = "us-east-1"
-        settings.STORAGES = {**settings.STORAGES, "default": storage}
-        yield s3
+from tests.s3 import bucket_files
 
 
 def _keys(s3) -> list[str]:
-    return [item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+    return list(bucket_files(s3))
 
 
 def test_a_kept_import_file_is_read_back_by_another_server(bucket, settings, tmp_path):

@@ -4,39 +4,18 @@ moto's in-process S3 stands for the bucket."""
 
 import datetime as dt
 
-import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from moto import mock_aws
 
 from jimpitan.documents import logo_data_uri
-from jimpitan.settings import media_storage
 from spending import services
 from spending.models import Expense, Project
 from spending.uploads import process_receipt
+from tests.s3 import bucket_files
 from tests.spending.factories import income, jpeg_bytes, png_bytes, upload
 
-BUCKET = "kas-kampung"
 pytestmark = pytest.mark.usefixtures("media")
-
-
-@pytest.fixture
-def bucket(settings, monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "drill", "AWS_SECRET_ACCESS_KEY": "drill"}.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
-        storage = media_storage(BUCKET, "")
-        storage["OPTIONS"]["region_name"] = "us-east-1"
-        settings.STORAGES = {**settings.STORAGES, "default": storage}
-        yield s3
-
-
-def _objects(s3) -> dict[str, bytes]:
-    listing = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    return {item["Key"]: s3.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read() for item in listing}
 
 
 def test_a_receipt_uploaded_goes_to_the_bucket_and_is_served_from_it_by_role(bucket, client_as, media):
@@ -52,7 +31,7 @@ def test_a_receipt_uploaded_goes_to_the_bucket_and_is_served_from_it_by_role(buc
     )
     assert response.status_code == 302
     expense = Expense.objects.get()
-    stored = _objects(bucket)
+    stored = bucket_files(bucket)
     assert set(stored) == {expense.receipt.name, expense.receipt_thumbnail.name}
     assert not any(p.is_file() for p in media.rglob("*"))  # nothing on this server's disk
 
@@ -73,17 +52,17 @@ def test_deleting_an_expense_removes_its_receipt_from_the_bucket(bucket, bendaha
             user=bendahara,
             receipt=process_receipt(upload("a.jpg", jpeg_bytes())),
         )
-    assert len(_objects(bucket)) == 2
+    assert len(bucket_files(bucket)) == 2
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_expense(expense)
-    assert _objects(bucket) == {}
+    assert bucket_files(bucket) == {}
 
 
 def test_cover_photo_and_letterhead_logo_come_from_the_bucket(bucket, client, kampung, bendahara):
     project = Project.objects.create(name="Musala", budget=1_000)
     project.cover_photo.save("musala.jpg", ContentFile(jpeg_bytes()), save=True)
     kampung.letterhead_logo.save("logo.png", ContentFile(png_bytes()), save=True)
-    stored = _objects(bucket)
+    stored = bucket_files(bucket)
     assert set(stored) == {project.cover_photo.name, kampung.letterhead_logo.name}
 
     cover = client.get(reverse("spending:project_cover", args=[project.pk]))
