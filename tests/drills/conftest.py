@@ -27,7 +27,7 @@ from whitenoise.compress import Compressor
 from demo.seeding import seed_demo, wipe_bookkeeping
 from households.models import RT, AwayPeriod, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
-from jimpitan.models import TreasurerHandover
+from jimpitan.models import Kampung, TreasurerHandover
 from jimpitan.roles import sync_role_permissions
 from ledger.models import MonthClosing
 from nightly.models import Round
@@ -85,7 +85,9 @@ class Site:
 
 def _seed() -> dict:
     """The demo kampung (RTs, households, three months of rounds, spending, closed months, the opening balance
-    recorded in its first month) and one RT of 500 households for the long sheet."""
+    recorded in its first month) and one RT of 500 households for the long sheet. The first kampung and the roles
+    first: a transactional test before the crawl flushed them."""
+    Kampung.ensure_first()
     sync_role_permissions(apps)
     seed_demo(households=90, months=3, seed=1)
     # The crawl sees each role as it is given, not the demo's superuser treasurer.
