@@ -186,6 +186,20 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Kampungs (tenants) ----------------------------------------------------------------------
+# "single": one kampung, served at the root exactly as a single-kampung install always was. "path": each
+# kampung under /k/<slug>/. "host": each kampung on its own host name, <slug><JIMPITAN_KAMPUNG_HOST_SUFFIX>.
+KAMPUNG_ROUTING_MODES = ("single", "path", "host")
+JIMPITAN_KAMPUNG_ROUTING = env_str("JIMPITAN_KAMPUNG_ROUTING", "single")
+if JIMPITAN_KAMPUNG_ROUTING not in KAMPUNG_ROUTING_MODES:
+    raise ImproperlyConfigured(
+        f"JIMPITAN_KAMPUNG_ROUTING={JIMPITAN_KAMPUNG_ROUTING!r}: choose one of {', '.join(KAMPUNG_ROUTING_MODES)}."
+    )
+# Host routing: "kompak.jimpitan.example" is kampung "kompak" when the suffix is ".jimpitan.example".
+JIMPITAN_KAMPUNG_HOST_SUFFIX = env_str("JIMPITAN_KAMPUNG_HOST_SUFFIX")
+if JIMPITAN_KAMPUNG_ROUTING == "host" and not JIMPITAN_KAMPUNG_HOST_SUFFIX.startswith("."):
+    raise ImproperlyConfigured("JIMPITAN_KAMPUNG_ROUTING=host needs JIMPITAN_KAMPUNG_HOST_SUFFIX (.jimpitan.example).")
+
 # --- Cache ----------------------------------------------------------------------------------
 # A file cache is shared by every gunicorn worker of one server, so a write that invalidates the public page
 # is seen by all of them. Several app servers need one cache they all reach: CACHE_URL=redis://host:port/db.

@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.core.management.color import no_style
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -84,3 +85,16 @@ class TenancyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with activate(FIRST_KAMPUNG_ID):
             return self.get_response(request)
+
+
+def kampung_root(slug: str) -> str:
+    """Where a kampung's pages start under the deployment's routing: "/" for a single-kampung install,
+    "/k/<slug>/" by path, "https://<slug><suffix>/" by host name. Every link that leaves one kampung's
+    pages for another's (the city overview, the operator's list, a printed setup link) is built from it."""
+    mode = settings.JIMPITAN_KAMPUNG_ROUTING
+    if mode == "path":
+        return f"/k/{slug}/"
+    if mode == "host":
+        scheme = "https" if settings.BEHIND_HTTPS_PROXY else "http"
+        return f"{scheme}://{slug}{settings.JIMPITAN_KAMPUNG_HOST_SUFFIX}/"
+    return "/"
