@@ -110,6 +110,37 @@ POSTGRES_TRIGGERS = {
     "spending_otherincome_closed_month",
     "spending_otherincome_number",
 }
+# The guards that keep a row in its parent's kampung (ledger 0014), named after their table: on SQLite an insert and
+# an update trigger on each child table, on PostgreSQL one; and on each parent table one for a move of its kampung.
+KAMPUNG_CHILDREN = [
+    "households_awayperiod",
+    "households_household",
+    "ledger_adjustment",
+    "ledger_balancecheck",
+    "ledger_transfer",
+    "nightly_catchup",
+    "nightly_catchupevening",
+    "nightly_contribution",
+    "nightly_handover",
+    "nightly_phonetap",
+    "nightly_rosterassignment",
+    "nightly_rosterswap",
+    "nightly_round",
+    "spending_expense",
+    "spending_otherincome",
+]
+KAMPUNG_PARENTS = [
+    "households_household",
+    "households_rt",
+    "ledger_account",
+    "nightly_catchup",
+    "nightly_handover",
+    "nightly_round",
+    "spending_project",
+]
+SQLITE_KAMPUNG_TRIGGERS = {f"{table}_kampung_parent_{op}" for table in KAMPUNG_CHILDREN for op in ("insert", "update")}
+POSTGRES_KAMPUNG_TRIGGERS = {f"{table}_kampung_parent" for table in KAMPUNG_CHILDREN}
+PARENT_TRIGGERS = {f"{table}_kampung_children" for table in KAMPUNG_PARENTS}
 TENANT_MODELS = [
     "households.RT",
     "households.Household",
@@ -148,7 +179,10 @@ def _triggers() -> set[str]:
 
 
 def test_every_trigger_is_still_there_after_the_kampung_migrations():
-    assert _triggers() == (SQLITE_TRIGGERS if connection.vendor == "sqlite" else POSTGRES_TRIGGERS)
+    if connection.vendor == "sqlite":
+        assert _triggers() == SQLITE_TRIGGERS | SQLITE_KAMPUNG_TRIGGERS | PARENT_TRIGGERS
+    else:
+        assert _triggers() == POSTGRES_TRIGGERS | POSTGRES_KAMPUNG_TRIGGERS | PARENT_TRIGGERS
 
 
 @pytest.mark.parametrize("label", TENANT_MODELS)
