@@ -3,7 +3,8 @@
 Each key from one tenant table to another (a contribution's round and household, a round's RT and handover, an
 expense's project and account, ...) is found by introspecting the models, and guarded twice: the child's
 insert, or an update of its kampung or key, must find each parent in its own kampung; and a parent's kampung
-cannot change under rows that point at it. The history tables (django-simple-history) are left out: they only
+cannot change under rows that point at it. The kampung profile counts as a tenant row (its key is one-to-one).
+The history tables (django-simple-history) are left out: they only
 copy what the guarded tables held.
 """
 
@@ -19,7 +20,7 @@ def tenant_keys(apps) -> list[tuple[str, str, str]]:
         model._meta.db_table
         for model in apps.get_models()
         if "historical" not in model._meta.db_table
-        and any(field.name == "kampung" and field.many_to_one for field in model._meta.fields)
+        and any(field.name == "kampung" and field.is_relation for field in model._meta.fields)
     }
     keys = set()
     for model in apps.get_models():

@@ -113,6 +113,7 @@ POSTGRES_TRIGGERS = {
 # The guards that keep a row in its parent's kampung (ledger 0014), named after their table: on SQLite an insert and
 # an update trigger on each child table, on PostgreSQL one; and on each parent table one for a move of its kampung.
 KAMPUNG_CHILDREN = [
+    "jimpitan_signaturecolumn",
     "households_awayperiod",
     "households_household",
     "ledger_adjustment",
@@ -130,6 +131,7 @@ KAMPUNG_CHILDREN = [
     "spending_otherincome",
 ]
 KAMPUNG_PARENTS = [
+    "jimpitan_kampungprofile",
     "households_household",
     "households_rt",
     "ledger_account",

@@ -5,6 +5,9 @@ from the cash book, a month's seal is no longer given by the books (the first su
 bank check (cocokkan saldo) is no longer proved by the records, or a cash source's own check (a round's
 stored total against its contributions, a handover's expected total against its rounds)
 finds a stored figure that its detail does not add up to.
+
+The books are checked one kampung at a time, each inside its own `activate`, so that every sum is compared
+with its own kampung's records; each problem names its kampung. `--kampung <slug>` checks just one.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from jimpitan.models import Kampung
+from jimpitan.tenancy import activate, active_kampung_id
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import previous_month
 from ledger.models import MonthClosing
@@ -20,8 +25,12 @@ from ledger.selectors import account_balance_at, broken_balance_checks, cash_boo
 from ledger.sources import source_mismatches
 
 
+def _closings() -> list[MonthClosing]:
+    return list(MonthClosing.objects.filter(kampung_id=active_kampung_id()).order_by("month"))
+
+
 def closing_mismatches() -> list[str]:
-    closings = list(MonthClosing.objects.order_by("month"))
+    closings = _closings()
     if not closings:
         return []
     flows = monthly_flows()
@@ -40,7 +49,7 @@ def closing_mismatches() -> list[str]:
 def seal_problems() -> list[str]:
     """The first sealed month whose seal the books no longer give: its published text changed, its figures
     changed since it was sealed, or the seal it names as the previous one is not the previous month's."""
-    closings = list(MonthClosing.objects.order_by("month"))
+    closings = _closings()
     if not closings:
         return []
     summaries = {s.month: s for s in cash_book(closings[0].month, closings[-1].month, monthly_flows())}
@@ -78,17 +87,28 @@ def integrity_problems() -> list[str]:
     return [] if rows == ["ok"] else [f"SQLite integrity_check: {row}" for row in rows]
 
 
+def kampung_problems() -> list[str]:
+    """The active kampung's problems: its closings, seals, cash sources and bank checks."""
+    return closing_mismatches() + seal_problems() + source_mismatches() + balance_check_problems()
+
+
 class Command(BaseCommand):
-    help = "Periksa buku kas: saldo bulan yang ditutup, total ronde, dan integritas database."
+    help = "Periksa buku kas tiap kampung: saldo bulan yang ditutup, total ronde, dan integritas database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kampung", metavar="SLUG", help="Periksa satu kampung saja (slug-nya).")
 
     def handle(self, *args, **options):
-        problems = (
-            closing_mismatches()
-            + seal_problems()
-            + source_mismatches()
-            + balance_check_problems()
-            + integrity_problems()
-        )
+        kampungs = Kampung.objects.order_by("pk")
+        if options["kampung"]:
+            kampungs = kampungs.filter(slug=options["kampung"])
+            if not kampungs:
+                raise CommandError(f"Kampung {options['kampung']!r} tidak ada.")
+        problems = []
+        for kampung in kampungs:
+            with activate(kampung.pk):
+                problems += [f"Kampung {kampung.slug}: {problem}" for problem in kampung_problems()]
+        problems += integrity_problems()
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
