@@ -63,5 +63,9 @@ def handover_mismatches() -> list[str]:
 
 def catch_up_mismatches() -> list[str]:
     """Catch-ups that pay for no evening (for check_ledger): money without the evenings it is for. One query."""
-    empty = CatchUp.objects.filter(kampung_id=active_kampung_id(), evenings__isnull=True).order_by("paid_on", "pk").values_list("pk", "paid_on")
+    empty = (
+        CatchUp.objects.filter(kampung_id=active_kampung_id(), evenings__isnull=True)
+        .order_by("paid_on", "pk")
+        .values_list("pk", "paid_on")
+    )
     return [f"Rapel #{pk} tanggal {paid_on:%Y-%m-%d} tidak mencakup satu malam pun" for pk, paid_on in empty]

@@ -58,7 +58,9 @@ PER_MONTH = [
 ]
 
 LOOKUP = re.compile(r"(?:FROM|JOIN) ledger_monthclosing\b")
-QUALIFIED = re.compile(r"(?:FROM|JOIN) ledger_monthclosing(?: m\s+ON m\.kampung_id| WHERE kampung_id| WHERE \(kampung_id)")
+QUALIFIED = re.compile(
+    r"(?:FROM|JOIN) ledger_monthclosing(?: m\s+ON m\.kampung_id| WHERE kampung_id| WHERE \(kampung_id)"
+)
 
 
 def rewrite(text: str, rules: list[tuple[str, str]]) -> str:
@@ -71,7 +73,9 @@ def _guards(schema_editor) -> dict[str, str]:
     """name -> definition of every trigger (SQLite) or function (PostgreSQL) that looks up a closing."""
     with schema_editor.connection.cursor() as cursor:
         if schema_editor.connection.vendor == "sqlite":
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE %s", [f"%{CLOSINGS}%"])
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE %s", [f"%{CLOSINGS}%"]
+            )
         else:
             cursor.execute(
                 "SELECT p.proname, pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "

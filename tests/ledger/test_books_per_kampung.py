@@ -93,9 +93,7 @@ def test_every_closed_month_lookup_asks_for_a_kampung():
         else:
             cursor.execute("SELECT prosrc FROM pg_proc")
         texts = [text for (text,) in cursor.fetchall() if text and "ledger_monthclosing" in text]
-    lookups = [
-        part[:60] for text in texts for part in text.replace("\n", " ").split("ledger_monthclosing")[1:]
-    ]
+    lookups = [part[:60] for text in texts for part in text.replace("\n", " ").split("ledger_monthclosing")[1:]]
     assert len(lookups) >= (30 if connection.vendor == "sqlite" else 7)
     unqualified = [
         lookup

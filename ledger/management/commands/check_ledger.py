@@ -15,10 +15,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from jimpitan.models import Kampung
-from jimpitan.tenancy import activate, active_kampung_id
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import previous_month
+from jimpitan.models import Kampung
+from jimpitan.tenancy import activate, active_kampung_id
 from ledger.models import MonthClosing
 from ledger.seals import canonical_text, seal_of
 from ledger.selectors import account_balance_at, broken_balance_checks, cash_book, monthly_flows
