@@ -46,7 +46,7 @@ def _hold_lock(kampung_id: int, held: threading.Event, release: threading.Event)
 def _timed_round(kampung_id: int, user, evening: dt.date) -> float:
     """Seconds a round save of the kampung's RT took, under a short lock_timeout."""
     with activate(kampung_id):
-        rt = RT.objects.get(kampung_id=kampung_id)
+        rt = RT.objects.get(kampung_id=kampung_id, number=1)
         households = list(Household.objects.filter(rt=rt).order_by("route_position"))
         with connection.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_MS}ms'")
