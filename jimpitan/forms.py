@@ -64,6 +64,20 @@ class KampungProfileForm(forms.ModelForm):
     usual_amount = RupiahField(label=_("Jumlah biasa per rumah per malam"), initial=500)
     amount_cap = RupiahField(label=_("Batas wajar per rumah per malam"), initial=10_000, allow_zero=False)
     opening_balance = RupiahField(label=_("Saldo awal"), required=False, initial=0)
+    # Kept on the kampung's row, not the profile: the deployment's overview lists kampungs without profiles.
+    publishes_overview = forms.BooleanField(
+        label=_("Tampilkan di ringkasan kota"),
+        required=False,
+        help_text=_(
+            "Jimpitan bulan ini, partisipasi, saldo kas dan tutup buku terakhir kampung ini tampil di halaman "
+            "ringkasan kota, bersama kampung lain. Tanpa data rumah mana pun."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["publishes_overview"].initial = self.instance.kampung.publishes_overview
 
     class Meta:
         model = KampungProfile

@@ -130,7 +130,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and all([form.is_valid(), signatures.is_valid()]):
         try:
             with transaction.atomic():
-                save_profile(form.save(commit=False))
+                save_profile(form.save(commit=False), publishes_overview=form.cleaned_data["publishes_overview"])
                 save_signature_columns(profile=profile, rows=[row for row in signatures.cleaned_data if row])
         except ValidationError as error:
             form.add_error("opening_balance_date", error)

@@ -1,0 +1,122 @@
+"""The city overview (/ringkasan/): the kampungs that opted in, their month, participation, balance and last
+closed month; never a household; a fixed number of queries whatever the number of kampungs."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from households.models import RT, Household
+from jimpitan.models import Kampung, KampungProfile
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
+from ledger.models import MonthClosing
+from nightly.services import SheetRow, save_sheet
+
+pytestmark = pytest.mark.django_db
+
+URL = "/ringkasan/"
+NOW = dt.datetime(2026, 5, 20, 12, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.fixture(autouse=True)
+def _in_may():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def seed(kampung: Kampung, user, *, amounts: list[int], head: str) -> None:
+    """Two households; a round in April (then April closed) and one round per amount list in May."""
+    with activate(kampung.pk):
+        rt = RT.objects.create(number=3)
+        houses = [
+            Household.objects.create(rt=rt, address=f"Gang {head} {n}", head_name=f"{head} {n}", route_position=n)
+            for n in (1, 2)
+        ]
+
+        def sheet(evening: dt.date, paid: list[int]) -> None:
+            rows = [SheetRow(h.pk, "dibayar" if a else "kosong", a) for h, a in zip(houses, paid, strict=True)]
+            save_sheet(rt=rt, evening=evening, user=user, version=0, rows=rows)
+
+        sheet(dt.date(2026, 4, 10), [1000, 1000])
+        MonthClosing.objects.create(month=dt.date(2026, 4, 1), closing_balance=2000, closed_by=user)
+        sheet(dt.date(2026, 5, 10), amounts)
+        sheet(dt.date(2026, 5, 11), [500, 500])
+
+
+def add_kampung(slug: str, *, publishes: bool = True, suspended: bool = False) -> Kampung:
+    return Kampung.objects.create(
+        slug=slug, name=f"Kampung {slug.title()}", publishes_overview=publishes, is_suspended=suspended
+    )
+
+
+def figures(body: str, name: str) -> str:
+    start = body.index(name)
+    return body[start : body.index("</section>", start)]
+
+
+def test_shows_only_kampungs_that_opted_in_with_their_figures(client, bendahara, settings):
+    settings.JIMPITAN_KAMPUNG_ROUTING = "path"
+    sari, mekar = add_kampung("sari"), add_kampung("mekar", publishes=False)
+    jaya = add_kampung("jaya", suspended=True)
+    for kampung in (sari, mekar, jaya):
+        seed(kampung, bendahara, amounts=[700, 0], head=f"Warga{kampung.slug}")
+    response = client.get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Kampung Sari" in body and "Kampung Mekar" not in body and "Kampung Jaya" not in body
+    sari_part = figures(body, "Kampung Sari")
+    assert 'href="/k/sari/"' in sari_part
+    assert "Rp1.700" in sari_part  # May: 700 + 500 + 500
+    assert "75%" in sari_part  # 3 of 4 listed households paid in May
+    assert "Rp3.700" in sari_part  # the balance: April 2,000 + May 1,700
+    assert "Apr 2026" in sari_part and "Rp2.000" in sari_part
+    assert "Wargasari" not in body and "Gang" not in body  # no household at all
+
+
+def test_query_count_does_not_grow_with_kampungs(client, bendahara):
+    seed(add_kampung("satu"), bendahara, amounts=[500, 500], head="Satu")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(URL).status_code == 200
+    for slug in ("dua", "tiga"):
+        seed(add_kampung(slug), bendahara, amounts=[500, 0], head=slug)
+    cache.clear()
+    with CaptureQueriesContext(connection) as three:
+        body = client.get(URL).content.decode()
+    assert body.count("data-kampung") == 3
+    assert len(three) == len(one), [q["sql"] for q in three.captured_queries]
+    # Then from the shared cache, without the database.
+    with CaptureQueriesContext(connection) as cached:
+        client.get(URL)
+    assert len(cached) == 0
+
+
+def test_a_page_saying_none_publishes_yet(client, kampung):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Belum ada kampung yang memilih tampil" in response.content.decode()
+
+
+def test_single_kampung_install_shows_itself_once_opted_in(client, bendahara):
+    Kampung.objects.filter(pk=FIRST_KAMPUNG_ID).update(publishes_overview=True)
+    response = client.get(URL)
+    assert response.content.decode().count("data-kampung") == 1
+    assert 'href="/"' in figures(response.content.decode(), "Kampung")
+
+
+def test_treasurer_opts_in_on_the_profile_page(client, bendahara):
+    client.force_login(bendahara)
+    page = client.get("/pengaturan/")
+    assert "Tampilkan di ringkasan kota" in page.content.decode()
+    form = page.context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "letterhead_logo"}
+    data.update({"publishes_overview": "on", "signatures-TOTAL_FORMS": "0", "signatures-INITIAL_FORMS": "0"})
+    response = client.post("/pengaturan/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Kampung.objects.get(pk=KampungProfile.load().kampung_id).publishes_overview
+    data.pop("publishes_overview")
+    client.post("/pengaturan/", data)
+    assert not Kampung.objects.get(pk=FIRST_KAMPUNG_ID).publishes_overview
