@@ -622,12 +622,12 @@ def cash_by_kampung(kampung_ids: list[int], *, month: dt.date) -> dict[int, Kamp
             .filter(kampung_id__in=kampung_ids)
             .order_by()
             .values("kampung_id")
-            .annotate(total=Sum(source.amount_field), month=Sum(source.amount_field, filter=in_month))
+            .annotate(all_time=Sum(source.amount_field), in_month=Sum(source.amount_field, filter=in_month))
         )
         for row in rows:
-            balance[row["kampung_id"]] += sign * int(row["total"] or 0)
+            balance[row["kampung_id"]] += sign * int(row["all_time"] or 0)
             if source.flow_field == "jimpitan":
-                jimpitan[row["kampung_id"]] += int(row["month"] or 0)
+                jimpitan[row["kampung_id"]] += int(row["in_month"] or 0)
     profiles = KampungProfile.objects.filter(
         kampung_id__in=kampung_ids, opening_balance__gt=0, opening_balance_date__isnull=False
     ).values_list("kampung_id", "opening_balance")
@@ -635,8 +635,8 @@ def cash_by_kampung(kampung_ids: list[int], *, month: dt.date) -> dict[int, Kamp
         Account._base_manager.filter(kampung_id__in=kampung_ids, opening_balance__gt=0, opening_date__isnull=False)
         .order_by()
         .values("kampung_id")
-        .annotate(total=Sum("opening_balance"))
-        .values_list("kampung_id", "total")
+        .annotate(opening=Sum("opening_balance"))
+        .values_list("kampung_id", "opening")
     )
     for kampung_id, amount in [*profiles, *accounts]:
         balance[kampung_id] += int(amount)

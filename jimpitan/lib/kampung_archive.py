@@ -12,7 +12,8 @@ The archive is the same .tar.gz as `backup.py` makes (`manifest.json`, a databas
 
 The import gives every row a fresh primary key and rewrites every key that points at an imported row, so it
 never collides with the deployment's rows, whatever their ids. A kampung row that names a row of another
-kampung is refused (the archive would be incomplete). It runs in one transaction, in an order the database's
+kampung is refused (the archive would be incomplete). A household sticker code (unique across kampungs)
+already held here is given a fresh one. It runs in one transaction, in an order the database's
 triggers accept: parents first, the closed months last (a closed month refuses new records), a round's
 handover after its contributions.
 """
@@ -28,6 +29,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -40,6 +42,9 @@ from django.db import models, transaction
 from jimpitan.lib.backup import FORMAT_VERSION, MANIFEST_NAME, MEDIA_DIR, BackupError, _applied_migrations
 from jimpitan.models import Kampung
 
+# Model classes and fields are handled generically here, through Django's _meta: typed loosely.
+ModelClass = Any
+
 DATA_NAME = "kampung.json"
 # Inserted last: a closed month refuses the records dated in it (a trigger), so the records go in first.
 LAST_TABLES = ("ledger.monthclosing",)
@@ -48,7 +53,7 @@ LATE_KEYS = {"nightly.round": ("handover",)}
 USER_FIELDS = ("username", "first_name", "last_name", "email", "password", "is_active", "is_staff", "date_joined")
 
 
-def _tenant_models() -> list[type[models.Model]]:
+def _tenant_models() -> list[ModelClass]:
     """Every concrete table with a `kampung` key, the history tables included."""
     found = []
     for model in apps.get_models():
@@ -58,20 +63,29 @@ def _tenant_models() -> list[type[models.Model]]:
     return found
 
 
-def _label(model: type[models.Model]) -> str:
+def _fresh_codes(model: ModelClass) -> list[Any]:
+    """A table's unique columns that make their own value (a household's sticker code): unique across kampungs."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.unique and not f.primary_key and not f.is_relation and callable(f.default)
+    ]
+
+
+def _label(model: ModelClass) -> str:
     return model._meta.label_lower
 
 
-def _keys(model: type[models.Model]) -> list[models.ForeignKey]:
+def _keys(model: ModelClass) -> list[Any]:
     return [f for f in model._meta.concrete_fields if f.is_relation and (f.many_to_one or f.one_to_one)]
 
 
-def _ordered(tenant: list[type[models.Model]]) -> list[type[models.Model]]:
+def _ordered(tenant: list[ModelClass]) -> list[ModelClass]:
     """Parents before children; history tables (which no trigger guards) after the live ones; LAST_TABLES last."""
     live = [m for m in tenant if not hasattr(m, "instance_type")]
-    done: list[type[models.Model]] = []
+    done: list[ModelClass] = []
 
-    def visit(model: type[models.Model], path: tuple) -> None:
+    def visit(model: ModelClass, path: tuple) -> None:
         if model in done or model in path:
             return
         for field in _keys(model):
@@ -89,12 +103,12 @@ def _ordered(tenant: list[type[models.Model]]) -> list[type[models.Model]]:
 # --- Export ----------------------------------------------------------------------------------------
 
 
-def _rows(model: type[models.Model], **where) -> list[dict]:
+def _rows(model: ModelClass, **where) -> list[dict]:
     names = [f.attname for f in model._meta.concrete_fields]
     return list(model._base_manager.filter(**where).order_by("pk").values(*names))
 
 
-def _file_names(model: type[models.Model], rows: list[dict]) -> set[str]:
+def _file_names(model: ModelClass, rows: list[dict]) -> set[str]:
     fields = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
     return {row[name] for row in rows for name in fields if row[name]}
 
@@ -129,7 +143,11 @@ def _export_data(kampung: Kampung) -> tuple[dict, set[str]]:
     tables[_label(history)] = _rows(history, id=kampung.pk)
     user_ids |= {row["history_user_id"] for row in tables[_label(history)] if row["history_user_id"]}
     users = [
-        {"id": user.pk, **{name: getattr(user, name) for name in USER_FIELDS}, "groups": [g.name for g in user.groups.all()]}
+        {
+            "id": user.pk,
+            **{name: getattr(user, name) for name in USER_FIELDS},
+            "groups": [g.name for g in user.groups.all()],
+        }
         for user in User.objects.filter(pk__in=user_ids).prefetch_related("groups").order_by("pk")
     ]
     kampung_row = _rows(Kampung, pk=kampung.pk)[0]
@@ -214,23 +232,38 @@ class _Import:
         self.file_names: dict[str, str] = {}
         self.renamed_users: dict[str, str] = {}
         self.late: list[tuple[models.Model, dict]] = []
+        self.taken: dict[str, set] = {}
 
     def run(self) -> Kampung:
         row = {**self.data["kampung"], "slug": self.slug, "name": self.name or self.data["kampung"]["name"]}
         kampung = self._insert(Kampung, row)
         self._users()
-        models_by_label = {_label(m): m for m in _tenant_models()} | {_label(Kampung.history.model): Kampung.history.model}
+        models_by_label = {_label(m): m for m in _tenant_models()} | {
+            _label(Kampung.history.model): Kampung.history.model
+        }
         for label, rows in self.data["tables"].items():
             model = models_by_label.get(label)
             if model is None:
                 raise BackupError(f"The archive holds a table this version does not know: {label}.")
             if label in LAST_TABLES or hasattr(model, "instance_type"):
                 self._set_late_keys()  # before a month is closed over the rows they change
+            self.taken = self._taken_values(model, rows)
             for table_row in rows:
                 self._insert(model, table_row)
         self._set_late_keys()
         self._links(models_by_label)
         return kampung
+
+    @staticmethod
+    def _taken_values(model: ModelClass, rows: list[dict]) -> dict[str, set]:
+        """The archive's values of a table's own unique codes (a household's sticker code) that this deployment
+        already holds: one query per such column. Those get a fresh code (the kampung was copied in here)."""
+        taken = {}
+        for field in _fresh_codes(model):
+            values = [row[field.attname] for row in rows if row.get(field.attname)]
+            found = model._base_manager.filter(**{f"{field.attname}__in": values}).values_list(field.attname, flat=True)
+            taken[field.attname] = set(found)
+        return taken
 
     def _set_late_keys(self) -> None:
         for obj, values in self.late:
@@ -239,7 +272,11 @@ class _Import:
 
     def _users(self) -> None:
         User = get_user_model()
-        taken = set(User.objects.filter(username__in=[u["username"] for u in self.data["users"]]).values_list("username", flat=True))
+        taken = set(
+            User.objects.filter(username__in=[u["username"] for u in self.data["users"]]).values_list(
+                "username", flat=True
+            )
+        )
         for row in self.data["users"]:
             fields = {name: row[name] for name in USER_FIELDS}
             if fields["username"] in taken:
@@ -251,7 +288,7 @@ class _Import:
             user.groups.set(Group.objects.filter(name__in=row["groups"]))
             self.new[_label(User)][row["id"]] = user.pk
 
-    def _insert(self, model: type[models.Model], row: dict) -> models.Model:
+    def _insert(self, model: ModelClass, row: dict) -> Any:
         label, old_pk = _label(model), row[model._meta.pk.attname]
         values = {}
         late = {}
@@ -267,6 +304,8 @@ class _Import:
                 value = self._file(value)
             elif value is not None:
                 value = field.to_python(value)
+                if value in self.taken.get(field.attname, ()):
+                    value = field.get_default()
             if field.attname == "id" and hasattr(model, "instance_type"):
                 value = self._history_of(model, value)
             values[field.attname] = value
@@ -277,7 +316,7 @@ class _Import:
             self.late.append((obj, late))
         return obj
 
-    def _key(self, model: type[models.Model], field: models.Field, value: int) -> int | None:
+    def _key(self, model: ModelClass, field: Any, value: int) -> int | None:
         target = field.related_model
         mapped = self.new[_label(target)].get(value)
         if mapped is not None:
@@ -289,7 +328,7 @@ class _Import:
             "in the archive (a row of another kampung?). Nothing was imported."
         )
 
-    def _history_of(self, model: type[models.Model], old_id: int) -> int:
+    def _history_of(self, model: ModelClass, old_id: Any) -> int:
         """The new id of the row a history row tells of; a row deleted since keeps its old id negated, so that
         its history stays together and never points at a live row."""
         return self.new[_label(model.instance_type)].get(old_id, -abs(old_id))
@@ -305,14 +344,19 @@ class _Import:
                 self.file_names[name] = saved
         return self.file_names[name]
 
-    def _links(self, models_by_label: dict[str, type[models.Model]]) -> None:
+    def _links(self, models_by_label: dict[str, ModelClass]) -> None:
         for link in self.data["links"]:
             model = models_by_label[link["table"]]
             field = model._meta.get_field(link["field"])
             through = field.remote_field.through
             source_map, target_map = self.new[link["table"]], self.new[_label(field.related_model)]
             through.objects.bulk_create(
-                through(**{f"{field.m2m_field_name()}_id": source_map[a], f"{field.m2m_reverse_field_name()}_id": target_map[b]})
+                through(
+                    **{
+                        f"{field.m2m_field_name()}_id": source_map[a],
+                        f"{field.m2m_reverse_field_name()}_id": target_map[b],
+                    }
+                )
                 for a, b in link["pairs"]
                 if b in target_map
             )
@@ -345,4 +389,3 @@ def kampung_rows(kampung: Kampung) -> Iterator[tuple[str, int]]:
             count = model._base_manager.filter(kampung=kampung).count()
             if count:
                 yield model._meta.label, count
-

@@ -69,7 +69,9 @@ class Command(BaseCommand):
             kampung, manifest, renamed = import_kampung(path, slug=slug, name=name)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Imported kampung {kampung.slug} ({kampung.name}) from the archive of {manifest['created_at']}.")
+        self.stdout.write(
+            f"Imported kampung {kampung.slug} ({kampung.name}) from the archive of {manifest['created_at']}."
+        )
         for old, new in renamed.items():
             self.stdout.write(f"The username {old} was taken here: that account is now {new}.")
         with activate(kampung.pk):
