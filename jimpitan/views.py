@@ -32,7 +32,7 @@ from jimpitan.middleware import setup_done
 from jimpitan.models import Kampung, KampungProfile
 from jimpitan.roles import BENDAHARA
 from jimpitan.services import save_profile, save_signature_columns
-from jimpitan.tenancy import FIRST_KAMPUNG_ID, active_kampung_id
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, active_kampung_id, reset_sequence
 
 # A name that already begins with the word "Kampung" (any case) is not given a second one.
 _KAMPUNG_WORD = re.compile(r"\s*kampung\b", re.IGNORECASE)
@@ -78,6 +78,8 @@ def setup(request: HttpRequest) -> HttpResponse:
                 kampung.name, kampung.setup_nonce = profile.name, ""
                 kampung.save(update_fields=["name", "setup_nonce"])
                 profile.kampung = kampung
+                # The first profile was written with its own id: PostgreSQL's sequence would hand that id out.
+                reset_sequence(KampungProfile, connection)
             profile.save()
             save_signature_columns(
                 profile=profile,

@@ -37,10 +37,11 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from jimpitan.lib.backup import FORMAT_VERSION, MANIFEST_NAME, MEDIA_DIR, BackupError, _applied_migrations
 from jimpitan.models import Kampung
+from jimpitan.tenancy import reset_sequence
 
 # Model classes and fields are handled generically here, through Django's _meta: typed loosely.
 ModelClass = Any
@@ -247,6 +248,8 @@ class _Import:
                 raise BackupError(f"The archive holds a table this version does not know: {label}.")
             if label in LAST_TABLES or hasattr(model, "instance_type"):
                 self._set_late_keys()  # before a month is closed over the rows they change
+            # Rows written with their own ids (the first kampung's profile) leave PostgreSQL's sequence behind.
+            reset_sequence(model, connection)
             self.taken = self._taken_values(model, rows)
             for table_row in rows:
                 self._insert(model, table_row)

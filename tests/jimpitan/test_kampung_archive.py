@@ -12,11 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from households.models import RT, Household
 from jimpitan.lib.kampung_archive import import_kampung
 from jimpitan.models import Kampung, KampungProfile
-from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate, reset_sequence
 from ledger.models import Account, MonthClosing
 from ledger.selectors import cash_by_kampung
 from nightly.models import Contribution, Round
@@ -30,6 +31,7 @@ def seed(kampung: Kampung, user, *, head: str, close_first_month: bool) -> None:
     """A profile, two households, rounds on two days in two months, an expense with a receipt and, if asked,
     the first month closed."""
     with activate(kampung.pk):
+        reset_sequence(KampungProfile, connection)  # the fixture's profile took id 1 by hand
         KampungProfile.objects.get_or_create(kampung=kampung, defaults={"name": kampung.name})
         account = Account.objects.create(name=f"Kas {head}")
         rt = RT.objects.create(number=4)

@@ -16,6 +16,7 @@ from jimpitan.models import Kampung
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from ledger.models import MonthClosing
 from nightly.services import SheetRow, save_sheet
+from public.views.overview import overview_summaries
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,13 @@ def test_single_kampung_install_shows_itself_once_opted_in(client, bendahara):
     response = client.get(URL)
     assert response.content.decode().count("data-kampung") == 1
     assert 'href="/"' in figures(response.content.decode(), "Kampung")
+
+
+def test_overview_figures_take_a_fixed_number_of_queries(bendahara, django_assert_num_queries):
+    for slug in ("satu", "dua", "tiga"):
+        seed(add_kampung(slug), bendahara, amounts=[500, 0], head=slug)
+    # The kampungs, one grouped query per cash source (6), the two kinds of opening balance, participation and
+    # the last closings: 11, for 3 kampungs as for 300.
+    with django_assert_num_queries(11):
+        rows = overview_summaries(NOW.date())
+    assert len(rows) == 3
