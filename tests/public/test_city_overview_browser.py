@@ -10,7 +10,7 @@ from jimpitan.tenancy import FIRST_KAMPUNG_ID
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("roles")]
 
 
-def test_city_overview_on_a_phone(live_server, page: Page, kampung, screenshot_dir, settings):
+def test_city_overview_on_a_phone(live_server, page: Page, bendahara, screenshot_dir, settings):
     settings.JIMPITAN_KAMPUNG_ROUTING = "path"
     Kampung.objects.filter(pk=FIRST_KAMPUNG_ID).update(name="Kampung KB Kompak Berbagi Berkah", publishes_overview=True)
     Kampung.objects.create(slug="sukamaju-rw-07", name="Kampung Sukamaju Sejahtera RW 07", publishes_overview=True)
