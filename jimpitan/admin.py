@@ -15,7 +15,7 @@ class KampungProfileAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         # Through the service, so the opening balance takes the ledger lock and respects closed months.
-        save_profile(obj)
+        save_profile(obj, publishes_overview=form.cleaned_data.get("publishes_overview"))
 
     def has_add_permission(self, request) -> bool:
         return False

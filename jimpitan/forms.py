@@ -11,7 +11,7 @@ from jimpitan.lib import setup_code
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day
 from jimpitan.lib.whatsapp import unknown_placeholders
-from jimpitan.models import KampungProfile, SignatureColumn
+from jimpitan.models import Kampung, KampungProfile, SignatureColumn
 from jimpitan.roles import BENDAHARA
 from jimpitan.services import check_opening_balance, handover_day_error
 
@@ -64,6 +64,20 @@ class KampungProfileForm(forms.ModelForm):
     usual_amount = RupiahField(label=_("Jumlah biasa per rumah per malam"), initial=500)
     amount_cap = RupiahField(label=_("Batas wajar per rumah per malam"), initial=10_000, allow_zero=False)
     opening_balance = RupiahField(label=_("Saldo awal"), required=False, initial=0)
+    # Kept on the kampung's row, not the profile: the deployment's overview lists kampungs without profiles.
+    publishes_overview = forms.BooleanField(
+        label=_("Tampilkan di ringkasan kota"),
+        required=False,
+        help_text=_(
+            "Jimpitan bulan ini, partisipasi, saldo kas dan tutup buku terakhir kampung ini tampil di halaman "
+            "ringkasan kota, bersama kampung lain. Tanpa data rumah mana pun."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["publishes_overview"].initial = self.instance.kampung.publishes_overview
 
     class Meta:
         model = KampungProfile
@@ -189,9 +203,19 @@ class SetupCodeForm(forms.Form):
         error_messages={"required": _("Isi kode penyiapan dari server.")},
     )
 
+    def __init__(self, *args, kampung: Kampung | None = None, **kwargs) -> None:
+        # A kampung the operator added checks its own code, printed by create_kampung; None: the install's code.
+        super().__init__(*args, **kwargs)
+        self.kampung = kampung
+        if kampung is not None:
+            self.fields["code"].help_text = _("Ada di tautan penyiapan yang diberikan pengelola server.")
+
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
-        if not setup_code.matches(code):
+        if self.kampung is not None:
+            if not setup_code.kampung_code_matches(code, kampung_id=self.kampung.pk, nonce=self.kampung.setup_nonce):
+                raise forms.ValidationError(_("Kode penyiapan salah. Buka lagi tautan dari pengelola server."))
+        elif not setup_code.matches(code):
             raise forms.ValidationError(
                 _("Kode penyiapan salah. Salin kode yang tampil di server, atau jalankan python manage.py setup_code.")
             )

@@ -7,16 +7,25 @@ from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from jimpitan.models import KampungProfile
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, active_kampung_id
+
 SETUP_DONE_CACHE_KEY = "jimpitan:setup-done"
 
 
 def setup_done() -> bool:
-    """True once any user exists. Cached after the first True: users are never all removed."""
-    if cache.get(SETUP_DONE_CACHE_KEY):
+    """True once the active kampung is set up: for the install's first kampung, once any user exists; for one the
+    operator added, once it has its profile. Cached after the first True: neither is ever undone."""
+    kampung_id = active_kampung_id()
+    key = SETUP_DONE_CACHE_KEY if kampung_id == FIRST_KAMPUNG_ID else f"{SETUP_DONE_CACHE_KEY}:{kampung_id}"
+    if cache.get(key):
         return True
-    done = get_user_model().objects.exists()
+    if kampung_id == FIRST_KAMPUNG_ID:
+        done = get_user_model().objects.exists()
+    else:
+        done = KampungProfile.objects.filter(kampung_id=kampung_id).exists()
     if done:
-        cache.set(SETUP_DONE_CACHE_KEY, True, None)
+        cache.set(key, True, None)
     return done
 
 

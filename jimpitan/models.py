@@ -44,6 +44,9 @@ class Kampung(models.Model):
     # Opt-in: a kampung shows on the deployment's city overview only when its committee agrees.
     publishes_overview = models.BooleanField(_("tampil di ringkasan kota"), default=False)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    # Salt of the one-time setup code of a kampung the operator made (`create_kampung`); emptied at its setup,
+    # so that the printed code works once. The first kampung uses the install's setup code instead.
+    setup_nonce = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     history = HistoricalRecords()
 
@@ -175,7 +178,6 @@ class KampungProfile(models.Model):
         verbose_name = _("profil kampung")
         verbose_name_plural = _("profil kampung")
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="kampungprofile_singleton"),
             models.CheckConstraint(condition=models.Q(usual_amount__gte=0), name="kampungprofile_usual_amount_gte_0"),
             models.CheckConstraint(condition=models.Q(amount_cap__gt=0), name="kampungprofile_amount_cap_gt_0"),
             models.CheckConstraint(

@@ -55,11 +55,15 @@ def check_opening_balance(
         opening_balance_changing.send(sender=KampungProfile, months_of=[old[1], new[1]], in_write=in_write)
 
 
-def save_profile(profile: KampungProfile) -> KampungProfile:
-    """Save `profile` (its fields already set); its opening balance only under the ledger's rules."""
+def save_profile(profile: KampungProfile, *, publishes_overview: bool | None = None) -> KampungProfile:
+    """Save `profile` (its fields already set); its opening balance only under the ledger's rules. With
+    `publishes_overview`, also whether the kampung shows on the city overview (kept on its Kampung row)."""
     with transaction.atomic():
         check_opening_balance(profile, balance=profile.opening_balance, day=profile.opening_balance_date, in_write=True)
         profile.save()
+        if publishes_overview is not None and profile.kampung.publishes_overview != publishes_overview:
+            profile.kampung.publishes_overview = publishes_overview
+            profile.kampung.save(update_fields=["publishes_overview"])
     return profile
 
 

@@ -32,6 +32,7 @@ from jimpitan.middleware import setup_done
 from jimpitan.models import Kampung, KampungProfile
 from jimpitan.roles import BENDAHARA
 from jimpitan.services import save_profile, save_signature_columns
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, active_kampung_id, reset_sequence
 
 # A name that already begins with the word "Kampung" (any case) is not given a second one.
 _KAMPUNG_WORD = re.compile(r"\s*kampung\b", re.IGNORECASE)
@@ -43,24 +44,42 @@ def welcome_message(name: str) -> str:
     return _("Selamat datang! Kampung %(name)s siap dipakai.") % {"name": name}
 
 
+def _kampung_awaiting_setup() -> Kampung | None:
+    """The active kampung when the operator added it and it awaits setup; None for the install's first kampung
+    (its own setup code). 404 once set up."""
+    if setup_done():
+        raise Http404
+    kampung_id = active_kampung_id()
+    if kampung_id == FIRST_KAMPUNG_ID:
+        setup_code.current_code()  # made (and logged) on the first visit when the server was not started by make run
+        return None
+    return Kampung.objects.get(pk=kampung_id)
+
+
 def setup(request: HttpRequest) -> HttpResponse:
     """First run: prove you can see the server (the setup code), name the kampung and create the first treasurer.
 
-    Gone (404) once a user exists.
+    Gone (404) once a user exists. A kampung the operator added is set up the same way with its own code, and
+    its treasurer administers only it (not a superuser).
     """
-    if setup_done():
-        raise Http404
-    setup_code.current_code()  # made (and logged) on the first visit when the server was not started by make run
+    kampung = _kampung_awaiting_setup()
     data = request.POST if request.method == "POST" else None
-    code_form = SetupCodeForm(data, prefix="setup", initial={"code": request.GET.get("kode", "")})
-    kampung_form = SetupKampungForm(data, prefix="kampung")
+    code_form = SetupCodeForm(data, prefix="setup", initial={"code": request.GET.get("kode", "")}, kampung=kampung)
+    kampung_form = SetupKampungForm(data, prefix="kampung", initial={"name": kampung.name} if kampung else None)
     user_form = SetupTreasurerForm(data, prefix="user")
     forms_valid = [form.is_valid() for form in (code_form, kampung_form, user_form)]
     if request.method == "POST" and all(forms_valid):
         with transaction.atomic():
             profile = kampung_form.save(commit=False)
-            profile.pk = KampungProfile.SINGLETON_ID
-            profile.kampung = Kampung.ensure_first(name=profile.name)
+            if kampung is None:
+                profile.pk = KampungProfile.SINGLETON_ID
+                profile.kampung = Kampung.ensure_first(name=profile.name)
+            else:
+                kampung.name, kampung.setup_nonce = profile.name, ""
+                kampung.save(update_fields=["name", "setup_nonce"])
+                profile.kampung = kampung
+                # The first profile was written with its own id: PostgreSQL's sequence would hand that id out.
+                reset_sequence(KampungProfile, connection)
             profile.save()
             save_signature_columns(
                 profile=profile,
@@ -71,10 +90,11 @@ def setup(request: HttpRequest) -> HttpResponse:
             )
             user = user_form.save(commit=False)
             user.is_staff = True
-            user.is_superuser = True
+            user.is_superuser = kampung is None
             user.save()
             user.groups.add(Group.objects.get(name=BENDAHARA))
-        setup_code.forget()
+        if kampung is None:
+            setup_code.forget()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, welcome_message(profile.name))
         return redirect("home")
@@ -112,7 +132,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and all([form.is_valid(), signatures.is_valid()]):
         try:
             with transaction.atomic():
-                save_profile(form.save(commit=False))
+                save_profile(form.save(commit=False), publishes_overview=form.cleaned_data["publishes_overview"])
                 save_signature_columns(profile=profile, rows=[row for row in signatures.cleaned_data if row])
         except ValidationError as error:
             form.add_error("opening_balance_date", error)

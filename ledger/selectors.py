@@ -597,3 +597,47 @@ def account_months(month: dt.date, profile: KampungProfile | None) -> list[Accou
     rows = [(account, _account_month(account, figures.get(account.pk, {}))) for account in accounts]
     shown = [row for account, row in rows if account.is_active or row != AccountMonth(account)]
     return shown + [held for held in held_rows if held != AccountMonth(None, held=True)]
+
+
+@dataclass(frozen=True)
+class KampungCash:
+    """A kampung's cash now and its jimpitan of one month: the city overview's money figures."""
+
+    balance: int = 0
+    month_jimpitan: int = 0
+
+
+def cash_by_kampung(kampung_ids: list[int], *, month: dt.date) -> dict[int, KampungCash]:
+    """Each kampung's balance (every record ever and its opening balances, as `current_balance`) and its
+    jimpitan in `month`. One grouped query per cash source and two for the openings, whatever the number of
+    kampungs. Reads across kampungs: run outside any kampung's scope (django-scopes' scopes_disabled)."""
+    start, end = month_start(month), next_month(month_start(month))
+    balance: dict[int, int] = defaultdict(int)
+    jimpitan: dict[int, int] = defaultdict(int)
+    for source in cash_sources():
+        sign = FLOW_SIGNS[source.flow_field]
+        in_month = Q(**{f"{source.date_field}__gte": start, f"{source.date_field}__lt": end})
+        rows = (
+            source.rows()
+            .filter(kampung_id__in=kampung_ids)
+            .order_by()
+            .values("kampung_id")
+            .annotate(all_time=Sum(source.amount_field), in_month=Sum(source.amount_field, filter=in_month))
+        )
+        for row in rows:
+            balance[row["kampung_id"]] += sign * int(row["all_time"] or 0)
+            if source.flow_field == "jimpitan":
+                jimpitan[row["kampung_id"]] += int(row["in_month"] or 0)
+    profiles = KampungProfile.objects.filter(
+        kampung_id__in=kampung_ids, opening_balance__gt=0, opening_balance_date__isnull=False
+    ).values_list("kampung_id", "opening_balance")
+    accounts = (
+        Account._base_manager.filter(kampung_id__in=kampung_ids, opening_balance__gt=0, opening_date__isnull=False)
+        .order_by()
+        .values("kampung_id")
+        .annotate(opening=Sum("opening_balance"))
+        .values_list("kampung_id", "opening")
+    )
+    for kampung_id, amount in [*profiles, *accounts]:
+        balance[kampung_id] += int(amount)
+    return {pk: KampungCash(balance[pk], jimpitan[pk]) for pk in kampung_ids}

@@ -170,6 +170,16 @@ class Participation:
         return round(100 * self.paid / self.listed) if self.listed else None
 
 
+def _participation_totals() -> dict:
+    """The participation rule, shared by the per-evening and per-kampung figures: households paid over
+    households listed, of rounds kept per household; total-only rounds are counted apart."""
+    return {
+        "listed": Sum("households_listed", filter=Q(is_total_only=False)),
+        "paid": Sum("households_paid", filter=Q(is_total_only=False)),
+        "total_only": Count("id", filter=Q(is_total_only=True)),
+    }
+
+
 def participation(start: dt.date, end: dt.date) -> list[Participation]:
     """Households paid / listed per evening from `start` to `end` (exclusive), oldest first. One query.
 
@@ -179,16 +189,28 @@ def participation(start: dt.date, end: dt.date) -> list[Participation]:
         Round.objects.between(start, end)
         .order_by()
         .values("evening")
-        .annotate(
-            listed=Sum("households_listed", filter=Q(is_total_only=False)),
-            paid=Sum("households_paid", filter=Q(is_total_only=False)),
-            total_only=Count("id", filter=Q(is_total_only=True)),
-        )
+        .annotate(**_participation_totals())
         .order_by("evening")
     )
     return [
         Participation(row["evening"], int(row["listed"] or 0), int(row["paid"] or 0), row["total_only"]) for row in rows
     ]
+
+
+def participation_by_kampung(start: dt.date, end: dt.date, kampung_ids: list[int]) -> dict[int, Participation]:
+    """Each kampung's participation over `start` to `end` (exclusive), as one Participation dated `start`:
+    the city overview's figure, by the same rule as the public page's. One query, whatever the kampungs.
+    Outside any kampung's scope: the caller names the kampungs."""
+    rows = (
+        Round._base_manager.filter(kampung_id__in=kampung_ids, evening__gte=start, evening__lt=end)
+        .order_by()
+        .values("kampung_id")
+        .annotate(**_participation_totals())
+    )
+    return {
+        row["kampung_id"]: Participation(start, int(row["listed"] or 0), int(row["paid"] or 0), row["total_only"])
+        for row in rows
+    }
 
 
 # --- Catch-up payments (rapel) and paying ahead -------------------------------------------------------

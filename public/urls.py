@@ -1,6 +1,6 @@
 from django.urls import path
 
-from public.views import home, household
+from public.views import home, household, overview
 
 urlpatterns = [
     path("", home.ledger_home, name="public_ledger"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("og.png", home.share_image, name="share_image"),
     path("segel/<str:month>.txt", home.seal_text, name="public_seal_text"),
     path("h/<str:code>/", household.household_page, name="household_page"),
+    path("ringkasan/", overview.city_overview, name="city_overview"),
 ]

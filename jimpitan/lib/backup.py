@@ -330,6 +330,11 @@ def restore_backup(archive: Path, force: bool = False) -> dict:
     """Put an archive's database and media back. Refuses a target with data unless `force`."""
     archive = Path(archive)
     manifest = read_manifest(archive)
+    if manifest.get("kampung"):
+        raise BackupError(
+            f"{archive} holds one kampung ({manifest['kampung']}), not a whole deployment: "
+            "load it with manage.py restore --kampung-archive PATH."
+        )
     kind = engine()
     if manifest["engine"] != kind:
         raise BackupError(

@@ -2,10 +2,16 @@
 
 The code is made once, kept in the var folder (mode 600), printed by `make run` and `manage.py setup_code`,
 and deleted when the setup is done. Without it, whoever reached /setup/ first would own the books.
+
+A kampung the operator adds to a deployment (`manage.py create_kampung`) has its own code instead: derived from
+the SECRET_KEY, the kampung's id and a nonce kept on its row, so nothing is stored in the clear, and dead once
+the kampung is set up (the nonce is emptied).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -61,3 +67,23 @@ def matches(candidate: str) -> bool:
 
 def forget() -> None:
     code_file().unlink(missing_ok=True)
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def kampung_code(*, kampung_id: int, nonce: str) -> str:
+    """The one-time code of a kampung awaiting setup, in the same shape as the install's (ABCD-EFGH-JKLM)."""
+    message = f"jimpitan-kampung-setup:{kampung_id}:{nonce}".encode()
+    number = int.from_bytes(hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()[:8], "big")
+    letters = [ALPHABET[(number >> (5 * index)) % len(ALPHABET)] for index in range(GROUPS * GROUP_LENGTH)]
+    return "-".join("".join(letters[start : start + GROUP_LENGTH]) for start in range(0, len(letters), GROUP_LENGTH))
+
+
+def kampung_code_matches(candidate: str, *, kampung_id: int, nonce: str) -> bool:
+    """True when `candidate` is the kampung's code; never without a nonce (set up, or not made by the operator)."""
+    if not nonce:
+        return False
+    expected = normalise(kampung_code(kampung_id=kampung_id, nonce=nonce))
+    return secrets.compare_digest(normalise(candidate).encode(), expected.encode())

@@ -36,6 +36,7 @@ PAGES: dict[str, object] = {
     "public_evening": lambda o: [o["round"].evening.isoformat()],
     "public_project": lambda o: [o["project"].pk],
     "household_page": lambda o: [o["household"].private_code],
+    "city_overview": None,
     "sticker_sheet": lambda o: f"?rt={o['rt'].pk}",  # one RT: every household's QR code took 10 s to draw
     "setup": None,
     "login": None,

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jimpitan.lib.evening import evening_of
-from jimpitan.models import KampungProfile, PrivacyLevel
+from jimpitan.models import Kampung, KampungProfile, PrivacyLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +78,7 @@ def seeded(bendahara, settings, tmp_path):
         receipt_content_type="image/jpeg",
     )
     expense.receipt.save("nota.jpg", ContentFile(b"\xff\xd8\xff nota"), save=True)
+    Kampung.objects.update(publishes_overview=True)  # the city overview shows this kampung's figures too
     return households
 
 
@@ -163,6 +164,7 @@ def test_no_resident_data_on_any_public_page_at_the_default_level(seeded):
     # The crawl really reached the public ledger and its detail pages.
     assert len(bodies) >= 5, sorted(bodies)
     assert any("/malam/" in url for url in bodies) and any("/program/" in url for url in bodies)
+    assert b"data-kampung" in bodies["/ringkasan/"]
     leaks = _leaks(bodies, seeded, names=True)
     print(f"\nleak drill: {len(bodies)} public answers crawled, {len(leaks)} leaks")
     assert leaks == []

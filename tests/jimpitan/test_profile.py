@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from jimpitan.models import KampungProfile
+from jimpitan.models import Kampung, KampungProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,19 @@ def test_pokja_cannot_post_profile(client, pokja):
     client.force_login(pokja)
     assert client.post(reverse("profile"), _form()).status_code == 403
     assert KampungProfile.load().usual_amount == 500
+
+
+def test_treasurer_shows_the_kampung_on_the_city_overview(client, bendahara):
+    client.force_login(bendahara)
+    assert "Tampilkan di ringkasan kota" in client.get(reverse("profile")).content.decode()
+    assert client.post(reverse("profile"), _form(publishes_overview="on")).status_code == 302
+    kampung = Kampung.objects.get(pk=KampungProfile.load().kampung_id)
+    assert kampung.publishes_overview
+    assert client.post(reverse("profile"), _form()).status_code == 302
+    kampung.refresh_from_db()
+    assert not kampung.publishes_overview
+    # Each change leaves a history row, newest first.
+    assert list(kampung.history.order_by("-history_id").values_list("publishes_overview", flat=True)[:2]) == [
+        False,
+        True,
+    ]

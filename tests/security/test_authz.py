@@ -274,6 +274,8 @@ MATRIX: dict[str, ObjectUrl] = {
     ),
     # A household's own page: whoever holds its private code (the sticker by the door).
     "household_page": _u("household_page", lambda w: w.household.private_code, EVERYONE, b"Gang Mawar 7"),
+    # The city overview spans the deployment's kampungs: public, with no household on it.
+    "city_overview": ObjectUrl(lambda w: reverse("city_overview"), EVERYONE),
     "regenerate_code": _u("regenerate_code", lambda w: w.household.pk, BENDAHARA, b"Gang Mawar 7"),
     # A closed month's seal text is public on purpose: anyone may recompute the seal.
     "public_seal_text": ObjectUrl(

@@ -7,6 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from jimpitan.lib.backup import BackupError, create_backup
+from jimpitan.lib.kampung_archive import export_kampung
+from jimpitan.models import Kampung
+from jimpitan.tenancy import activate
 
 
 class Command(BaseCommand):
@@ -23,10 +26,19 @@ class Command(BaseCommand):
             default=None,
             help="afterwards delete all but the newest N dated archives in that folder",
         )
+        parser.add_argument(
+            "--kampung",
+            metavar="SLUG",
+            default="",
+            help="only this kampung's rows and files, to load into another deployment (restore --kampung-archive)",
+        )
 
-    def handle(self, *args, output: str, keep: int | None, **options):
+    def handle(self, *args, output: str, keep: int | None, kampung: str, **options):
         if keep is not None and keep < 1:
             raise CommandError("--keep must be 1 or more.")
+        if kampung:
+            self._one_kampung(kampung, Path(output))
+            return
         try:
             result = create_backup(Path(output), keep=keep)
         except BackupError as error:
@@ -46,3 +58,15 @@ class Command(BaseCommand):
             counts = ", ".join(f"{label.split('.')[1]}: {n}" for label, n in manifest["row_counts"].items())
             self.stdout.write(f"Contains {counts}.")
         self.stdout.write("Copy it off this machine: see README, section Backups.")
+
+    def _one_kampung(self, slug: str, output: Path) -> None:
+        kampung = Kampung.objects.filter(slug=slug).first()
+        if kampung is None:
+            raise CommandError(f"No kampung with the slug {slug!r}.")
+        with activate(kampung.pk):
+            manifest = export_kampung(kampung, output)
+        rows = sum(manifest["row_counts"].values())
+        self.stdout.write(
+            f"Kampung {slug} written: {manifest['path']} ({rows} rows, {manifest['users']} accounts, "
+            f"{manifest['media_files']} uploaded files)."
+        )
