@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Field, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
-from django_scopes import scopes_disabled
+from django_scopes import scopes_disabled  # type: ignore[import-untyped]
 
 from households.models import RT, AwayPeriod, Household, HouseholdStatus, ImportColumnChoice, could_be_private_code
 from jimpitan.lib.money import format_rupiah

@@ -78,8 +78,8 @@ def shared_page(
     """`render(extra_context)` once per version of the figures, then the cached copy for every visitor.
 
     `name` must hold everything the page depends on besides the figures (a project's id, a household's
-    id and month); the language, the day, the host and the script prefix (a kampung's /k/<slug>/: its links) are added here. Signed-in
-    visitors, and anyone with a session or a message waiting, get `render` every time.
+    id and month); the language, the day, the host and the script prefix (a kampung's /k/<slug>/: its links)
+    are added here. Signed-in visitors, and anyone with a session or a message waiting, get `render` every time.
     """
     if not _may_share(request, query):
         return render({})

@@ -40,7 +40,8 @@ def old_link_kampung(path: str) -> int | None:
 
 
 def split_path(path_info: str) -> tuple[str, str] | None:
-    """"/k/<slug>/rest" -> (slug, "/rest"); "/k/<slug>" -> (slug, ""), which asks for the slash; else None."""
+    """The slug and the rest of "/k/<slug>/rest" ("/rest"; "" for "/k/<slug>", which asks for the slash), or
+    None for a path under no kampung."""
     if not path_info.startswith(PATH_PREFIX):
         return None
     slug, slash, rest = path_info.removeprefix(PATH_PREFIX).partition("/")

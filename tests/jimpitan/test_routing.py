@@ -217,3 +217,9 @@ def test_single_mode_unchanged_and_path_mode_costs_one_query(client, settings, t
     settings.JIMPITAN_KAMPUNG_ROUTING = "path"
     client.get("/k/a/")
     assert _queries(client, "/k/a/") == single + 1  # the kampung, by its slug
+
+
+def test_robots_rules_cover_every_kampung_by_path(client, by_path):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /k/*/h/\n" in robots and "Allow: /k/*/$\n" in robots
+    assert "Disallow: /h/\n" not in robots
