@@ -67,6 +67,10 @@ def script_prefix(prefix: str) -> Iterator[None]:
     """Serve the request under `prefix`; the previous one comes back afterwards, also on an exception (a thread
     serves the next request with it)."""
     previous = get_script_prefix()
+    # Django puts the script prefix before a relative STATIC_URL/MEDIA_URL ("static/") and keeps the result for
+    # the process on first reading: read under the deployment's own prefix, so static files stay at /static/ for
+    # every kampung rather than at the first visited kampung's /k/<slug>/static/.
+    settings.STATIC_URL, settings.MEDIA_URL  # noqa: B018
     set_script_prefix(prefix)
     try:
         yield

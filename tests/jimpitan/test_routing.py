@@ -59,10 +59,14 @@ def _links(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("slug", "other"), [("a", "b"), ("b", "a")])
-def test_each_kampung_page_links_under_its_own_prefix(client, by_path, slug, other):
+def test_each_kampung_page_links_under_its_own_prefix(client, settings, by_path, slug, other):
+    client.get("/robots.txt")  # the app is loaded (as a server is before its first request)
+    settings.STATIC_URL = "static/"  # and then Django first reads the relative STATIC_URL during a kampung's request
     response = client.get(f"/k/{slug}/")
     assert response.status_code == 200
-    links = _links(response.content.decode())
+    html = response.content.decode()
+    assert 'href="/static/css/app.css' in html and "/static/" not in html.replace('"/static/', "")
+    links = _links(html)
     assert links and all(link.startswith(f"/k/{slug}/") for link in links), links
     assert not any(link.startswith(f"/k/{other}/") for link in links)
 
