@@ -31,6 +31,8 @@ def test_sign_in_under_a_kampung_prefix(live_server, page: Page, settings, kampu
     expect(page.get_by_role("heading", name=re.compile("Halo"))).to_be_visible()
     hrefs = page.eval_on_selector_all("a[href^='/']", "links => links.map((a) => a.getAttribute('href'))")
     assert hrefs and all(href.startswith("/k/kompak/") for href in hrefs), hrefs
+    # The stylesheets came from /static/ (the green navbar), not from under the kampung's prefix.
+    assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).backgroundColor") != "rgba(0, 0, 0, 0)"
     width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width
     page.screenshot(path=f"{screenshot_dir}/routing-path-home-360.png", full_page=True)
