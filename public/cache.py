@@ -83,8 +83,11 @@ def shared_page(
     """
     if not _may_share(request, query):
         return render({})
+    # A kampung's own prefix on a deployment by path (its pages' links); nothing at the site root.
+    prefix = get_script_prefix().rstrip("/")
     key = public_cache_key(
-        f"page:{name}:{get_language()}:{timezone.localdate().isoformat()}:{request.scheme}://{_canonical_host(request)}{get_script_prefix()}"
+        f"page:{name}:{get_language()}:{timezone.localdate().isoformat()}:{request.scheme}://{_canonical_host(request)}"
+        f"{prefix}"
     )
     page = _recall(key)
     if page is None:
