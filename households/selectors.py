@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Field, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
+from django_scopes import scopes_disabled  # type: ignore[import-untyped]
 
-from households.models import RT, AwayPeriod, Household, HouseholdStatus, ImportColumnChoice
+from households.models import RT, AwayPeriod, Household, HouseholdStatus, ImportColumnChoice, could_be_private_code
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.people import display_name
 from jimpitan.lib.whatsapp import fill_text, wa_link, wa_number
@@ -17,6 +18,16 @@ from jimpitan.models import DEFAULT_REMINDER_TEXT, DEFAULT_THANKS_TEXT, KampungP
 from jimpitan.tenancy import active_kampung_id
 
 HISTORY_LIMIT = 50
+
+
+def kampung_of_sticker_link(rest: str) -> int | None:
+    """The kampung of an old sticker link /h/<code>/...: the household's. Sought across every kampung (scopes
+    off), since the link names no kampung; the private code is unique across the deployment."""
+    code = rest.partition("/")[0]
+    if not could_be_private_code(code):
+        return None
+    with scopes_disabled():
+        return Household.objects.filter(private_code=code).values_list("kampung_id", flat=True).first()
 
 
 def remembered_import_columns() -> dict[str, str]:

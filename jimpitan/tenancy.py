@@ -12,14 +12,23 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import get_script_prefix
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
+
+from jimpitan.lib import routing
+
+if TYPE_CHECKING:
+    from jimpitan.models import Kampung
 
 # The kampung of a single-kampung install, and the first of a deployment: the row the data migration made
 # from the old profile. A fixed id, so that a new row finds it without a query.
@@ -75,16 +84,97 @@ def kampung_field() -> models.ForeignKey:
     )
 
 
+# Deployment-wide addresses: never under a kampung, never sent to one (the city overview, static files, what
+# crawlers, browsers and monitors ask the bare host for).
+DEPLOYMENT_PATHS = ("/ringkasan/", "/static/", "/robots.txt", "/favicon.ico", "/healthz", "/ping")
+# Reachable on a suspended kampung's pages, so that a superuser can still sign in there (in either language).
+SUSPENSION_EXEMPT_URL_NAMES = ("login", "logout", "set_language")
+
+
 class TenancyMiddleware:
-    """Runs each request inside its kampung. A single-kampung install has one, known without a query; the
-    routing of a deployment (/k/<slug>/ or a host name) will pick it here."""
+    """Runs each request inside its kampung. A single-kampung install has one, known without a query; a deployment
+    of many finds it by the request's path (/k/<slug>/) or host name (<slug><suffix>), as
+    JIMPITAN_KAMPUNG_ROUTING says, with one query."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        mode = settings.JIMPITAN_KAMPUNG_ROUTING
+        if mode == "path":
+            return self._by_path(request)
+        if mode == "host":
+            return self._by_host(request)
         with activate(FIRST_KAMPUNG_ID):
             return self.get_response(request)
+
+    def _by_path(self, request: HttpRequest) -> HttpResponse:
+        parts = routing.split_path(request.path_info)
+        if parts is None:
+            return self._deployment_level(request)
+        slug, rest = parts
+        kampung = _kampung_by_slug(slug)
+        if not rest:
+            return HttpResponseRedirect(f"{request.path}/{_query(request)}")
+        request.path_info = rest
+        # Every URL the app reverses now starts with the kampung's part: links, redirects, LOGIN_URL.
+        with routing.script_prefix(f"{get_script_prefix()}k/{slug}/"):
+            return self._serve(request, kampung)
+
+    def _by_host(self, request: HttpRequest) -> HttpResponse:
+        slug = routing.host_slug(request)
+        if slug is None:
+            return self._deployment_level(request)
+        return self._serve(request, _kampung_by_slug(slug))
+
+    def _serve(self, request: HttpRequest, kampung: Kampung) -> HttpResponse:
+        request.kampung = kampung  # type: ignore[attr-defined]
+        with activate(kampung.pk):
+            return self.get_response(request)
+
+    def _deployment_level(self, request: HttpRequest) -> HttpResponse:
+        """A request to no kampung: a deployment-wide address is served as is; any other is an old link of the
+        single-kampung days, sent to the kampung it belongs to (a sticker's household's, else the first)."""
+        path = request.path_info
+        if path.startswith(DEPLOYMENT_PATHS):
+            with activate(FIRST_KAMPUNG_ID):
+                return self.get_response(request)
+        kampung_id = routing.old_link_kampung(path) or FIRST_KAMPUNG_ID
+        slug = _kampung_model().objects.filter(pk=kampung_id).values_list("slug", flat=True).first()
+        if slug is None:
+            raise Http404
+        target = kampung_root(slug) + path.lstrip("/")
+        if settings.JIMPITAN_KAMPUNG_ROUTING == "path":
+            target = get_script_prefix() + target.lstrip("/")
+        return HttpResponseRedirect(target + _query(request))
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        """A suspended kampung's pages are closed to all but a superuser. Here rather than in __call__: the
+        signed-in user is known only once the middleware below has run."""
+        kampung = getattr(request, "kampung", None)
+        if kampung is None or not kampung.is_suspended or request.user.is_superuser:
+            return None
+        if request.resolver_match and request.resolver_match.url_name in SUSPENSION_EXEMPT_URL_NAMES:
+            return None
+        return render(request, "suspended.html", {"suspended_kampung": kampung}, status=503)
+
+
+def _kampung_model() -> type[Kampung]:
+    # Not imported: jimpitan.models imports this module for the `kampung` key of its tables.
+    return apps.get_model("jimpitan", "Kampung")
+
+
+def _kampung_by_slug(slug: str) -> Kampung:
+    """The kampung an address names, in one query; a 404 when there is none."""
+    kampung = _kampung_model().objects.filter(slug=slug).first() if routing.is_slug(slug) else None
+    if kampung is None:
+        raise Http404
+    return kampung
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.META.get("QUERY_STRING", "")
+    return f"?{query}" if query else ""
 
 
 def kampung_root(slug: str) -> str:

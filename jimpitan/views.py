@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
@@ -188,7 +189,11 @@ Disallow: /ping
 @require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+    text = ROBOTS_TXT
+    if settings.JIMPITAN_KAMPUNG_ROUTING == "path":
+        # Each kampung's pages lie under /k/<slug>/: the same rules, for every kampung.
+        text = re.sub(r"^(Allow|Disallow): /", r"\1: /k/*/", text, flags=re.MULTILINE)
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
 @require_safe

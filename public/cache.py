@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.middleware.csrf import get_token
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -77,13 +78,16 @@ def shared_page(
     """`render(extra_context)` once per version of the figures, then the cached copy for every visitor.
 
     `name` must hold everything the page depends on besides the figures (a project's id, a household's
-    id and month); the language, the day and the host (for absolute links) are added here. Signed-in
-    visitors, and anyone with a session or a message waiting, get `render` every time.
+    id and month); the language, the day, the host and the script prefix (a kampung's /k/<slug>/: its links)
+    are added here. Signed-in visitors, and anyone with a session or a message waiting, get `render` every time.
     """
     if not _may_share(request, query):
         return render({})
+    # A kampung's own prefix on a deployment by path (its pages' links); nothing at the site root.
+    prefix = get_script_prefix().rstrip("/")
     key = public_cache_key(
         f"page:{name}:{get_language()}:{timezone.localdate().isoformat()}:{request.scheme}://{_canonical_host(request)}"
+        f"{prefix}"
     )
     page = _recall(key)
     if page is None:

@@ -18,7 +18,7 @@ from reports import data, formats, whatsapp
 @permission_required("ledger.export_report", raise_exception=True)
 def report_page(request: HttpRequest, month: str) -> HttpResponse:
     report = data.build(month_or_404(month))
-    text = whatsapp.build_text(report, request.build_absolute_uri("/"))
+    text = whatsapp.build_text(report, request.build_absolute_uri(reverse("public_ledger")))
     missed = missed_evenings(report.month, next_month(report.month))
     # The arrears' totals join the meeting recap only where the kampung bills empty nights.
     arrears = arrears_totals(missed) if report.kampung is not None and report.kampung.arrears_enabled else None

@@ -1,6 +1,6 @@
 """Keliling: the collector's phone mode. A page shell, the route of one RT's evening as JSON (which the phone
 keeps for offline use), the sync endpoint that takes the taps the phone queued, and the installable-app
-files (manifest, service worker) served from the site root so the worker's scope can be `/`.
+files (manifest, service worker) served from the kampung's root so the worker's scope can be all its pages.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -95,6 +95,7 @@ def keliling(request: HttpRequest) -> HttpResponse:
         # A data- attribute, not a json_script block: the pages carry no inline <script> at all.
         "strings_json": json.dumps(_strings(), ensure_ascii=False),
         "sync_url": reverse("keliling:sync"),
+        "sw_scope": get_script_prefix(),
         "scanner_script": static(SCANNER_SCRIPT),
         "scanner_wasm": static(SCANNER_WASM),
     }
@@ -177,7 +178,8 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "name": _("Jimpitan · Keliling"),
         "short_name": _("Keliling"),
         "start_url": reverse("keliling:page"),
-        "scope": "/",
+        # The kampung's own pages (/k/<slug>/ on a deployment by path), "/" on an install of one kampung.
+        "scope": get_script_prefix(),
         "display": "browser" if APPLE_MOBILE.search(request.headers.get("User-Agent", "")) else "standalone",
         "background_color": "#121212",
         "theme_color": "#198754",
@@ -194,6 +196,13 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 def _digest(urls: list[str]) -> str:
     return hashlib.sha256("|".join(urls).encode()).hexdigest()[:12]
+
+
+def _cache_prefix() -> str:
+    """What the worker's caches are named with. The kampungs of a deployment by path share one origin, so one
+    cache storage: each kampung's worker keeps to its own names and leaves the others' caches alone."""
+    prefix = get_script_prefix()
+    return "keliling-" if prefix == "/" else f"keliling{prefix}"
 
 
 @require_GET
@@ -216,7 +225,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "version": _digest(shell),
         "scanner_json": json.dumps(scanner),
         "scanner_version": _digest(scanner),
+        "cache_prefix": _cache_prefix(),
     }
     response = render(request, SW_PATH, context, content_type="application/javascript")
-    response["Service-Worker-Allowed"] = "/"
+    response["Service-Worker-Allowed"] = get_script_prefix()
     return response

@@ -162,7 +162,7 @@ def _og(request: HttpRequest, profile: KampungProfile | None, balance: int) -> d
         "og_title": _("Laporan Kas Warga · %(name)s") % {"name": name},
         "og_description": _("Saldo kas saat ini %(balance)s. Lihat pemasukan jimpitan dan pengeluaran kas kampung.")
         % {"balance": format_rupiah(balance)},
-        "og_image": request.build_absolute_uri("/og.png"),
+        "og_image": request.build_absolute_uri(reverse("share_image")),
         "og_url": request.build_absolute_uri(request.path),
     }
 

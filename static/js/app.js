@@ -68,5 +68,10 @@ async function forgetRoutes() {
       db.close();
     }
   }
-  if (window.caches) await caches.delete("keliling-routes");
+  // Every kampung's routes: on a deployment by path each kampung's worker keeps its own ("keliling/k/<slug>/routes"),
+  // and the session that ended was the deployment's.
+  if (window.caches) {
+    const names = await caches.keys();
+    await Promise.all(names.filter((name) => name.startsWith("keliling") && name.endsWith("routes")).map((name) => caches.delete(name)));
+  }
 }

@@ -419,7 +419,7 @@
 
   async function start() {
     if ("serviceWorker" in navigator && root.dataset.swUrl) {
-      navigator.serviceWorker.register(root.dataset.swUrl, { scope: "/" }).catch(() => {});
+      navigator.serviceWorker.register(root.dataset.swUrl, { scope: root.dataset.swScope || "/" }).catch(() => {});
     }
     updateBadge();
     if (!rt) { sync(); return; }

@@ -1,14 +1,14 @@
-// Jimpitan service worker (scope "/"): keeps Keliling's page shell and the routes the collector opened, so
+// Jimpitan service worker (scope: the kampung's pages): keeps Keliling's page shell and the routes the collector opened, so
 // the round goes on without signal. Everything else goes to the network as usual. Taps are not queued
 // here: the page keeps them in IndexedDB and sends them itself.
 const SHELL = {{ shell_json|safe }};
-const CACHE = "keliling-shell-{{ version }}";
-const ROUTES = "keliling-routes";
+const CACHE = "{{ cache_prefix }}shell-{{ version }}";
+const ROUTES = "{{ cache_prefix }}routes";
 const PAGE = SHELL[0];
 // The QR scanner (script and WebAssembly decoder): cached only when a page asks for it ("cache-scanner"),
 // since phones with a native BarcodeDetector never load it; then served from the cache, offline too.
 const SCANNER = {{ scanner_json|safe }};
-const SCANNER_CACHE = "keliling-scanner-{{ scanner_version }}";
+const SCANNER_CACHE = "{{ cache_prefix }}scanner-{{ scanner_version }}";
 const KEPT = [CACHE, ROUTES, SCANNER_CACHE];
 
 self.addEventListener("install", (event) => {
@@ -17,7 +17,7 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(caches.keys().then((keys) => Promise.all(
-    keys.filter((key) => key.startsWith("keliling-") && !KEPT.includes(key)).map((key) => caches.delete(key)),
+    keys.filter((key) => key.startsWith("{{ cache_prefix }}") && !KEPT.includes(key)).map((key) => caches.delete(key)),
   )).then(() => self.clients.claim()));
 });
 
