@@ -6,7 +6,12 @@
   if (!root) return;
   const T = JSON.parse(root.dataset.strings);
   const $ = (name) => root.querySelector(`[data-k="${name}"]`);
-  const DB_NAME = "jimpitan-keliling";
+  // One queue per kampung: on a deployment by path every kampung shares the phone's origin, and a tap queued for
+  // one kampung must never be sent to another's sync address. A single-kampung install keeps the plain names.
+  const SCOPE = root.dataset.swScope || "/";
+  const SUFFIX = SCOPE === "/" ? "" : SCOPE;
+  const DB_NAME = `jimpitan-keliling${SUFFIX}`;
+  const UNSENT_KEY = `keliling-unsent${SUFFIX}`;
   const CHUNK = 200;
   const state = { houses: [], index: 0, taps: new Map(), syncing: false };
   // The page may come from the service worker's cache, made for another route: the address decides.
@@ -157,7 +162,7 @@
     badge.classList.toggle("d-none", pending === 0);
     badge.dataset.count = String(pending);
     // Read by app.js at logout, which must decide at once: the logout then goes as a plain form post.
-    localStorage.setItem("keliling-unsent", String(pending));
+    localStorage.setItem(UNSENT_KEY, String(pending));
     if (!state.syncing) $("sync-state").textContent = pending ? (navigator.onLine ? "" : T.offline) : T.allSent;
     return pending;
   }
@@ -419,7 +424,7 @@
 
   async function start() {
     if ("serviceWorker" in navigator && root.dataset.swUrl) {
-      navigator.serviceWorker.register(root.dataset.swUrl, { scope: root.dataset.swScope || "/" }).catch(() => {});
+      navigator.serviceWorker.register(root.dataset.swUrl, { scope: SCOPE }).catch(() => {});
     }
     updateBadge();
     if (!rt) { sync(); return; }
