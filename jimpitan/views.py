@@ -5,7 +5,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import Group
 from django.contrib.auth.views import PasswordChangeView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
@@ -30,7 +29,7 @@ from jimpitan.forms import (
 from jimpitan.lib import setup_code
 from jimpitan.middleware import setup_done
 from jimpitan.models import Kampung, KampungProfile
-from jimpitan.roles import BENDAHARA
+from jimpitan.roles import BENDAHARA, grant_role
 from jimpitan.services import save_profile, save_signature_columns
 
 # A name that already begins with the word "Kampung" (any case) is not given a second one.
@@ -73,9 +72,9 @@ def setup(request: HttpRequest) -> HttpResponse:
             user.is_staff = True
             user.is_superuser = True
             user.save()
-            user.groups.add(Group.objects.get(name=BENDAHARA))
+            grant_role(user=user, role=BENDAHARA, kampung_id=profile.kampung_id)
         setup_code.forget()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="jimpitan.backends.KampungRoleBackend")
         messages.success(request, welcome_message(profile.name))
         return redirect("home")
     context = {"code_form": code_form, "kampung_form": kampung_form, "user_form": user_form}
