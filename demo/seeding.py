@@ -15,7 +15,6 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from households.demo import WIPED_MODELS as HOUSEHOLD_MODELS
@@ -24,7 +23,7 @@ from households.models import RT
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
-from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
+from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, set_roles
 from jimpitan.services import save_profile, save_signature_columns
 from ledger.demo import WIPED_MODELS as LEDGER_MODELS
 from ledger.demo import seed_accounts, wipe_ledger
@@ -165,7 +164,7 @@ def ensure_users() -> list[tuple[object, str, str]]:
         user.is_active = True
         user.set_password(password)
         user.save()
-        user.groups.set([Group.objects.get(name=role)])
+        set_roles(user=user, roles=[role])
         created.append((user, role, password))
     return created
 

@@ -10,7 +10,7 @@ from households.forms import HouseholdAdminForm
 from households.models import RT, Household
 from jimpitan.admin_mixins import ExportActionsMixin, FilteredTotalsMixin, ReadOnlyHistoryAdmin, rupiah_column
 from jimpitan.models import Kampung
-from jimpitan.roles import BENDAHARA
+from jimpitan.roles import BENDAHARA, user_roles
 
 
 @admin.register(RT)
@@ -41,7 +41,7 @@ class HouseholdAdmin(FilteredTotalsMixin, ExportActionsMixin, ReadOnlyHistoryAdm
 
     def get_search_fields(self, request):
         # A phone number is private: only the treasurer may find a household by it.
-        if request.user.is_superuser or request.user.groups.filter(name=BENDAHARA).exists():
+        if request.user.is_superuser or BENDAHARA in user_roles(request.user):
             return self.search_fields
         return [field for field in self.search_fields if field != "phone"]
 

@@ -42,3 +42,11 @@ class JimpitanConfig(AppConfig):
 
 class JimpitanAdminConfig(AdminConfig):
     default_site = "jimpitan.sites.JimpitanAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib import admin
+
+        from jimpitan.admin import register_user_admin
+
+        register_user_admin(admin.site)

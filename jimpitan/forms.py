@@ -12,7 +12,7 @@ from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day
 from jimpitan.lib.whatsapp import unknown_placeholders
 from jimpitan.models import Kampung, KampungProfile, SignatureColumn
-from jimpitan.roles import BENDAHARA
+from jimpitan.roles import BENDAHARA, ROLES, users_with_role
 from jimpitan.services import check_opening_balance, handover_day_error
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -309,9 +309,10 @@ class CommitteeHandoverForm(forms.Form):
     def __init__(self, *args, recorder, **kwargs):
         super().__init__(*args, **kwargs)
         users = get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
-        self.fields["incoming"].queryset = users
+        # The kampung's own people only: another kampung's accounts are not this committee's to name or see.
+        self.fields["incoming"].queryset = users.filter(pk__in=users_with_role(*ROLES))
         if recorder.is_superuser:
-            self.fields["outgoing"].queryset = users.filter(groups__name=BENDAHARA)
+            self.fields["outgoing"].queryset = users.filter(pk__in=users_with_role(BENDAHARA))
         else:
             # A Bendahara hands over their own office only.
             del self.fields["outgoing"]

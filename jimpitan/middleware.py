@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.http import Http404
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from jimpitan.models import KampungProfile
+from jimpitan.roles import user_roles
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, active_kampung_id
 
 SETUP_DONE_CACHE_KEY = "jimpitan:setup-done"
@@ -44,6 +46,40 @@ class FirstRunSetupMiddleware:
         if path != setup_url and not path.startswith(self.EXEMPT_PREFIXES) and not setup_done():
             return redirect(setup_url)
         return self.get_response(request)
+
+
+class KampungMembersOnlyMiddleware:
+    """A signed-in user with no role in the active kampung finds none of its private pages: 404, as for a
+    page that is not there, never a 403 that would confirm it exists, nor a sign-in they could do nothing
+    with. Anonymous visitors are still sent to sign in by the view's own decorator; public pages stay open.
+
+    A private page is a view behind `login_required` / `permission_required` (Django's `user_passes_test`
+    marks its wrapper with `login_url`, and `functools.wraps` carries that mark through outer decorators),
+    or a page of the admin other than its sign-in and sign-out. A superuser (the platform operator) passes.
+    Must run after AuthenticationMiddleware."""
+
+    ADMIN_OPEN = ("login", "logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_superuser or not self._private(request, view_func):
+            return None
+        if not user_roles(user):
+            raise Http404
+        return None
+
+    @classmethod
+    def _private(cls, request, view_func) -> bool:
+        if hasattr(view_func, "login_url"):
+            return True
+        match = request.resolver_match
+        return match is not None and match.app_name == "admin" and match.url_name not in cls.ADMIN_OPEN
 
 
 class IndonesianByDefaultMiddleware:

@@ -294,3 +294,34 @@ class TreasurerHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handed_over_on.isoformat()} · {self.outgoing_id} → {self.incoming_id}"
+
+
+class Membership(models.Model):
+    """A user's role in one kampung: the role is a Django group carrying its permissions (`roles.py`), held per
+    kampung, so that the Bendahara of one kampung may be a Petugas of another and nobody of a third. Written by
+    `grant_role` / `revoke_role`; `auth_user_groups` stays empty."""
+
+    kampung = kampung_field()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("pengguna")
+    )
+    role = models.ForeignKey(
+        "auth.Group", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("peran")
+    )
+    created_at = models.DateTimeField(_("diberikan pada"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kampung_id", "user_id", "role_id"]
+        verbose_name = _("peran pengguna")
+        verbose_name_plural = _("peran pengguna")
+        # The unique rule's index (kampung, user, role) serves "this user's roles here"; the other, "who holds
+        # this role here" (the roster's petugas, the serah terima's Bendahara).
+        indexes = [models.Index(fields=["kampung", "role"], name="membership_kampung_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["kampung", "user", "role"], name="membership_one_role_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.role_id} · {self.kampung_id}"

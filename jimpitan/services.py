@@ -9,13 +9,11 @@ asks again inside its transaction, before the row is written; a database trigger
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.dispatch import Signal
@@ -25,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jimpitan.lib.people import display_name
 from jimpitan.models import KampungProfile, SignatureColumn, TreasurerHandover
-from jimpitan.roles import BENDAHARA, READER, WRITING_ROLES
+from jimpitan.roles import BENDAHARA, READER, WRITING_ROLES, forget_roles, grant_role, revoke_role, users_with_role
 
 # Sent with `months_of`: the dates on which the old and the new opening balance count (None where it
 # counts nowhere), and `in_write`: True inside save_profile's transaction. A receiver raises
@@ -107,7 +105,7 @@ class CommitteeHandoverResult:
 
 
 def is_treasurer(user) -> bool:
-    return user.groups.filter(name=BENDAHARA).exists()
+    return users_with_role(BENDAHARA).filter(pk=user.pk).exists()
 
 
 def latest_committee_handover() -> TreasurerHandover | None:
@@ -153,28 +151,21 @@ def _new_treasurer_account(username: str, full_name: str):
     return user, password
 
 
-def _forget_cached_permissions(*users) -> None:
-    for user in users:
-        for cache in ("_jimpitan_roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-            # delattr, not the instance dict: request.user is a lazy object that passes it on to the user.
-            with contextlib.suppress(AttributeError):
-                delattr(user, cache)
-
-
 def _move_the_office(outgoing, incoming) -> None:
     """The incoming takes the Bendahara role (and the admin rights the office had); the outgoing keeps only
     the read-only role."""
-    groups = {group.name: group for group in Group.objects.filter(name__in=[*WRITING_ROLES, READER])}
-    incoming.groups.remove(groups[READER])
-    incoming.groups.add(groups[BENDAHARA])
+    revoke_role(user=incoming, role=READER)
+    grant_role(user=incoming, role=BENDAHARA)
     incoming.is_staff = True
     incoming.is_superuser = incoming.is_superuser or outgoing.is_superuser
     incoming.save(update_fields=["is_staff", "is_superuser"])
-    outgoing.groups.remove(*(groups[name] for name in WRITING_ROLES))
-    outgoing.groups.add(groups[READER])
+    for name in WRITING_ROLES:
+        revoke_role(user=outgoing, role=name)
+    grant_role(user=outgoing, role=READER)
     outgoing.is_superuser = False
     outgoing.save(update_fields=["is_superuser"])
-    _forget_cached_permissions(outgoing, incoming)
+    forget_roles(outgoing)
+    forget_roles(incoming)
 
 
 def record_committee_handover(
@@ -218,5 +209,5 @@ def record_committee_handover(
         SignatureColumn.objects.filter(role__istartswith="bendahara").update(name=display_name(incoming)[:150])
     if recorded_by.pk == outgoing.pk:  # the page that answers already shows them as read-only
         recorded_by.is_superuser = outgoing.is_superuser
-        _forget_cached_permissions(recorded_by)
+        forget_roles(recorded_by)
     return CommitteeHandoverResult(handover, password)

@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user with no role in the kampung gets 404 on its private pages.
+    "jimpitan.middleware.KampungMembersOnlyMiddleware",
     "jimpitan.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -251,7 +253,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # stranger guessing elsewhere cannot lock the treasurer out of their own phone.
 AUTHENTICATION_BACKENDS = [
     "jimpitan.lib.security.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the permissions of the user's roles in the active kampung only.
+    "jimpitan.backends.KampungRoleBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 # Sessions and login failures live in the database, never in a cache or a server's memory: several app servers

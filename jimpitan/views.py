@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import Group
 from django.contrib.auth.views import PasswordChangeView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
@@ -31,7 +30,7 @@ from jimpitan.forms import (
 from jimpitan.lib import setup_code
 from jimpitan.middleware import setup_done
 from jimpitan.models import Kampung, KampungProfile
-from jimpitan.roles import BENDAHARA
+from jimpitan.roles import BENDAHARA, grant_role
 from jimpitan.services import save_profile, save_signature_columns
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, active_kampung_id, reset_sequence
 
@@ -93,10 +92,10 @@ def setup(request: HttpRequest) -> HttpResponse:
             user.is_staff = True
             user.is_superuser = kampung is None
             user.save()
-            user.groups.add(Group.objects.get(name=BENDAHARA))
+            grant_role(user=user, role=BENDAHARA, kampung_id=profile.kampung_id)
         if kampung is None:
             setup_code.forget()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="jimpitan.backends.KampungRoleBackend")
         messages.success(request, welcome_message(profile.name))
         return redirect("home")
     context = {"code_form": code_form, "kampung_form": kampung_form, "user_form": user_form}

@@ -4,7 +4,6 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from households.models import RT
@@ -13,7 +12,7 @@ from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day, parse_month
 from jimpitan.lib.people import display_name
-from jimpitan.roles import BENDAHARA, PETUGAS
+from jimpitan.roles import BENDAHARA, PETUGAS, users_with_role
 from ledger.models import Account, default_account_id
 from nightly.models import Round, SwapKind
 from nightly.roster_file import MAX_BYTES as ROSTER_MAX_BYTES
@@ -34,12 +33,7 @@ class SheetPickerForm(forms.Form):
 
 
 def collector_user_queryset():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[PETUGAS, BENDAHARA])
-        .distinct()
-        .order_by("first_name", "username")
-    )
+    return users_with_role(PETUGAS, BENDAHARA).filter(is_active=True).order_by("first_name", "username")
 
 
 class UserChoiceField(forms.ModelMultipleChoiceField):

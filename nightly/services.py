@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeGuard
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -28,7 +27,7 @@ from jimpitan.lib.months import month_start
 from jimpitan.lib.pasaran import weton_label
 from jimpitan.lib.sql import insert_sql
 from jimpitan.models import KampungProfile
-from jimpitan.roles import BENDAHARA, PETUGAS
+from jimpitan.roles import BENDAHARA, PETUGAS, users_with_role
 from ledger.guards import assert_month_open, closed_months, month_closed_error
 from ledger.lock import lock_ledger
 from ledger.models import Account
@@ -812,7 +811,7 @@ class RosterPasteError(ValidationError):
 def _roster_users() -> dict[str, Any]:
     """Accounts a pasted name may mean, by username and by full name, compared case-insensitively."""
     users: dict[str, Any] = {}
-    for account in get_user_model().objects.filter(is_active=True, groups__name__in=[PETUGAS, BENDAHARA]).distinct():
+    for account in users_with_role(PETUGAS, BENDAHARA).filter(is_active=True):
         full = account.get_full_name().strip()
         if full:
             users.setdefault(full.casefold(), account)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 
 from jimpitan.models import Kampung, KampungProfile
-from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, sync_role_permissions
+from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, grant_role, sync_role_permissions
 from ledger.models import Account, MonthClosing, default_account_id
 from ledger.numbers import remove_all_numbers
 from nightly.models import Round
@@ -78,7 +78,7 @@ def _make_user(django_user_model, username: str, role: str | None, **extra):
         username=username, password=PASSWORD, first_name=username.title(), **extra
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        grant_role(user=user, role=role)
     return user
 
 

@@ -15,7 +15,7 @@ from households.models import RT, AwayPeriod, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
-from jimpitan.roles import BENDAHARA, PETUGAS, POKJA
+from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, user_roles
 from ledger.models import Account, BalanceCheck, MonthClosing, Transfer
 from ledger.selectors import account_balances, current_balance, held_outside_accounts, month_summary
 from nightly.models import Contribution, ContributionState, Handover, Round
@@ -92,7 +92,7 @@ def test_kampung_users_and_households_look_real():
     User = get_user_model()
     for username, role in (("bendahara", BENDAHARA), ("petugas", PETUGAS), ("pokja", POKJA)):
         user = User.objects.get(username=username)
-        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user_roles(user) == {role}
         password = next(line.split()[-1] for line in output.splitlines() if line.strip().startswith(username))
         assert user.check_password(password)
     assert User.objects.get(username="bendahara").is_superuser

@@ -213,16 +213,15 @@ def run(trials: int, seed: int = 1) -> dict:
     _django(env)
 
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     from households.models import RT, Household
     from jimpitan.lib.evening import evening_of
     from jimpitan.models import KampungProfile
-    from jimpitan.roles import BENDAHARA
+    from jimpitan.roles import BENDAHARA, grant_role
 
     KampungProfile.objects.create(pk=KampungProfile.SINGLETON_ID, name="Kampung Latihan Mati Listrik")
     user = get_user_model().objects.create_user("bendahara", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=BENDAHARA))
+    grant_role(user=user, role=BENDAHARA)
     rt = RT.objects.create(number=1)
     Household.objects.bulk_create(
         Household(rt=rt, address=f"No. {i}", head_name=f"Warga {i}", route_position=i) for i in range(1, HOUSEHOLDS + 1)

@@ -152,15 +152,14 @@ def _setup_django() -> None:
 def seed_kampung(rts: int = 3, per_rt: int = 30) -> dict:
     """A kampung with a treasurer (no usable password: the drills never log in by form) and households."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     from households.models import RT, Household
     from jimpitan.models import KampungProfile
-    from jimpitan.roles import BENDAHARA
+    from jimpitan.roles import BENDAHARA, grant_role
 
     KampungProfile.objects.create(pk=KampungProfile.SINGLETON_ID, name="Kampung Latihan")
     user = get_user_model().objects.create(username="bendahara", first_name="Sri", is_staff=True)
-    user.groups.add(Group.objects.get(name=BENDAHARA))
+    grant_role(user=user, role=BENDAHARA)
     for number in range(1, rts + 1):
         rt = RT.objects.create(number=number, display_order=number)
         Household.objects.bulk_create(
@@ -341,22 +340,20 @@ def task_concurrency(threads: str = "8", saves: str = "100", per_rt: str = "10")
     """8 users save rounds through the sheet view at once: their own RT's rounds (each a different round)
     and, every fourth save, all of them the same round of a shared RT at the same instant."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.db import connections
     from django.test import Client
 
     from households.models import RT, Household
     from jimpitan.lib.evening import evening_of
-    from jimpitan.roles import BENDAHARA
+    from jimpitan.roles import BENDAHARA, grant_role
     from nightly.models import Contribution, Round
 
     n_threads, n_saves, n_households = int(threads), int(saves), int(per_rt)
     seed_kampung(rts=n_threads + 1, per_rt=n_households)
-    group = Group.objects.get(name=BENDAHARA)
     users = []
     for i in range(n_threads):
         user = get_user_model().objects.create(username=f"bendahara{i}", is_staff=True)
-        user.groups.add(group)
+        grant_role(user=user, role=BENDAHARA)
         users.append(user)
     rts = list(RT.objects.order_by("number"))
     shared_rt, own_rts = rts[-1], rts[:n_threads]

@@ -126,17 +126,16 @@ def server_env(base: dict, var_dir: Path) -> dict:
 def seed() -> dict:
     """The kampung, its Bendahara and a Pokja member, one RT of households, and cash to spend."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     from households.models import RT, Household
     from jimpitan.models import KampungProfile
-    from jimpitan.roles import BENDAHARA, POKJA
+    from jimpitan.roles import BENDAHARA, POKJA, grant_role
     from spending.models import OtherIncome
 
     KampungProfile.objects.create(pk=KampungProfile.SINGLETON_ID, name="Kampung Latihan Dua Server")
     users = get_user_model().objects
-    users.create_user("bendahara", password=PASSWORD, is_staff=True).groups.add(Group.objects.get(name=BENDAHARA))
-    users.create_user("pokja", password=PASSWORD).groups.add(Group.objects.get(name=POKJA))
+    grant_role(user=users.create_user("bendahara", password=PASSWORD, is_staff=True), role=BENDAHARA)
+    grant_role(user=users.create_user("pokja", password=PASSWORD), role=POKJA)
     rt = RT.objects.create(number=1)
     Household.objects.bulk_create(
         Household(rt=rt, address=f"No. {i}", head_name=f"Warga {i}", route_position=i) for i in range(1, HOUSEHOLDS + 1)

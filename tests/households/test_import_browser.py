@@ -5,12 +5,12 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
 from households.models import Household
 from jimpitan.models import KampungProfile
-from jimpitan.roles import BENDAHARA
+from jimpitan.roles import BENDAHARA, grant_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("roles")]
 
@@ -42,7 +42,7 @@ def _no_horizontal_scroll(page: Page) -> bool:
 def test_import_with_two_bad_rows_fix_and_find_route_order(live_server, page: Page, screenshot_dir):
     KampungProfile.objects.create(pk=1, name="Kampung KB Batujaya")
     user = User.objects.create_user("siti", password=PASSWORD, first_name="Siti", is_staff=True)
-    user.groups.add(Group.objects.get(name=BENDAHARA))
+    grant_role(user=user, role=BENDAHARA)
     page.set_viewport_size({"width": 360, "height": 740})
 
     page.goto(live_server.url + "/masuk/")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jimpitan.models import SignatureColumn, TreasurerHandover
-from jimpitan.roles import BENDAHARA, POKJA, READER, user_roles
+from jimpitan.roles import BENDAHARA, POKJA, READER, grant_role, user_roles
 from jimpitan.services import record_committee_handover, save_signature_columns
 from tests.conftest import PASSWORD
 
@@ -46,7 +46,7 @@ READ_PAGES = (
 
 
 def _roles(user) -> set[str]:
-    return set(get_user_model().objects.get(pk=user.pk).groups.values_list("name", flat=True))
+    return user_roles(get_user_model().objects.get(pk=user.pk))
 
 
 def _hand_over(bendahara, **kwargs):
@@ -114,7 +114,7 @@ def test_a_superuser_treasurer_hands_the_admin_rights_over_with_the_office(super
 
 def test_only_the_outgoing_or_a_superuser_records_it(bendahara, pokja, petugas, django_user_model):
     other = django_user_model.objects.create_user(username="bendahara2", password=PASSWORD)
-    other.groups.add(*bendahara.groups.all())
+    grant_role(user=other, role=BENDAHARA)
     with pytest.raises(PermissionDenied):
         _hand_over(bendahara, incoming=petugas, recorded_by=other)
     assert not TreasurerHandover.objects.exists() and _roles(bendahara) == {BENDAHARA}

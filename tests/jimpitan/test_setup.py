@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from jimpitan.lib.setup_code import current_code
 from jimpitan.models import KampungProfile
-from jimpitan.roles import BENDAHARA
+from jimpitan.roles import BENDAHARA, user_roles
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_setup_creates_profile_and_first_treasurer(client, valid):
     assert columns == [(1, "Ketua Pokja", ""), (2, "Bendahara", "Siti Aminah")]
     user = get_user_model().objects.get(username="siti")
     assert user.is_superuser and user.is_staff
-    assert user.groups.filter(name=BENDAHARA).exists()
+    assert user_roles(user) == {BENDAHARA}
     # The new treasurer is logged in and lands on the home page.
     assert client.get(reverse("home")).status_code == 200
 

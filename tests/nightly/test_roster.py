@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from jimpitan.lib.evening import evening_of
 from jimpitan.models import KampungProfile
+from jimpitan.roles import PETUGAS, grant_role
 from nightly.models import RosterAssignment, RosterKind, RosterSwap, SwapStatus
 from nightly.roster import parse_roster
 from nightly.selectors import duty_audit, on_duty_user_ids, roster_month
@@ -265,7 +266,7 @@ def test_swap_two_evenings_and_refusal(bendahara, petugas, django_user_model):
     from nightly.services import decide_roster_swap, request_roster_swap
 
     other = django_user_model.objects.create_user(username="joko", first_name="Joko")
-    other.groups.add(*petugas.groups.all())
+    grant_role(user=other, role=PETUGAS)
     rt, _ = make_rt()
     first, second = evening_of() + dt.timedelta(days=1), evening_of() + dt.timedelta(days=2)
     replace_roster(rt=rt, text=f"{first.isoformat()}\tPetugas\n{second.isoformat()}\tJoko", user=bendahara)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from households.models import RT
 from jimpitan.lib.evening import evening_of
 from jimpitan.models import PrivacyLevel
-from jimpitan.roles import PETUGAS
+from jimpitan.roles import PETUGAS, grant_role
 from nightly.models import RosterAssignment, RosterKind
 from nightly.services import replace_roster
 from public.cache import invalidate_public_figures, public_cache_version
@@ -33,12 +33,10 @@ def named(kampung):
 
 @pytest.fixture
 def budi(django_user_model, kampung):
-    from django.contrib.auth.models import Group
-
     user = django_user_model.objects.create_user(
         "budi_ronda", first_name="Budi Hartono", last_name="Santoso", email="budi@example.org"
     )
-    user.groups.add(Group.objects.get(name=PETUGAS))
+    grant_role(user=user, role=PETUGAS)
     return user
 
 
@@ -53,7 +51,7 @@ def _roster_tonight(rt, bendahara, text_names: str) -> None:
 
 def test_names_level_shows_first_names_only(client, named, bendahara, budi, django_user_model):
     nameless = django_user_model.objects.create_user("tanpa_nama")
-    nameless.groups.add(budi.groups.first())
+    grant_role(user=nameless, role=PETUGAS)
     rt = RT.objects.create(number=3)
     _roster_tonight(rt, bendahara, "Budi Hartono Santoso, Pak Slamet Riyadi, Siti Aminah, tanpa_nama")
     RosterAssignment.objects.create(

@@ -3,11 +3,10 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from jimpitan.roles import BENDAHARA
+from jimpitan.roles import BENDAHARA, grant_role
 from spending import services
 from spending.models import Expense
 from tests.spending.factories import income
@@ -38,7 +37,7 @@ def test_recorder_cannot_approve_their_own_entry(recorded, bendahara):
 
 def test_a_second_treasurer_may_approve(recorded, django_user_model):
     other = django_user_model.objects.create_user("bendahara2")
-    other.groups.add(Group.objects.get(name=BENDAHARA))
+    grant_role(user=other, role=BENDAHARA)
     services.approve_expense(recorded, other)
     assert Expense.objects.get().approved_by == other
 
