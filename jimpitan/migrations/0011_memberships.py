@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('jimpitan', '0009_kampung'),
+        ('jimpitan', '0010_kampung_setup'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

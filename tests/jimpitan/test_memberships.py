@@ -156,8 +156,8 @@ def test_the_database_refuses_a_role_held_twice_in_one_kampung(kampung_b, petuga
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_makes_every_group_a_membership_of_the_first_kampung():
     executor = MigrationExecutor(connection)
-    executor.migrate([("jimpitan", "0009_kampung")])
-    old = executor.loader.project_state([("jimpitan", "0009_kampung")]).apps
+    executor.migrate([("jimpitan", "0010_kampung_setup")])
+    old = executor.loader.project_state([("jimpitan", "0010_kampung_setup")]).apps
     groups = {g.name: g.pk for g in old.get_model("auth", "Group").objects.all()}
     sri = old.get_model("auth", "User").objects.create(username="sri", password=PASSWORD)
     joko = old.get_model("auth", "User").objects.create(username="joko", password=PASSWORD)
