@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from jimpitan.lib.setup_code import current_code
 from jimpitan.models import Kampung, KampungProfile
-from jimpitan.roles import BENDAHARA
+from jimpitan.roles import BENDAHARA, user_roles
 from jimpitan.tenancy import TenancyMiddleware, activate
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,9 @@ def test_first_treasurer_sets_the_kampung_up_with_its_own_code(client, kampung, 
     added.refresh_from_db()
     assert added.name == "Kampung Sukamaju RW 07" and added.setup_nonce == ""
     user = get_user_model().objects.get(username="rina")
-    assert user.groups.filter(name=BENDAHARA).exists() and not user.is_superuser
+    assert not user.is_superuser
+    with activate(added.pk):
+        assert user_roles(user) == {BENDAHARA}
     # The first kampung's profile is untouched, and the link is dead now.
     assert KampungProfile.objects.get(pk=KampungProfile.SINGLETON_ID).name == kampung.name
     client.logout()

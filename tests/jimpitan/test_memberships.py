@@ -15,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from households.models import RT, Household
-from jimpitan.models import Kampung, Membership
+from jimpitan.models import Kampung, KampungProfile, Membership
 from jimpitan.roles import (
     BENDAHARA,
     PETUGAS,
@@ -33,7 +33,9 @@ from tests.conftest import PASSWORD
 
 @pytest.fixture
 def kampung_b(db) -> Kampung:
-    return Kampung.objects.create(slug="kampung-b", name="Kampung B")
+    b = Kampung.objects.create(slug="kampung-b", name="Kampung B")
+    KampungProfile.objects.create(kampung=b, name="Kampung B")  # past its first-run setup
+    return b
 
 
 @contextlib.contextmanager

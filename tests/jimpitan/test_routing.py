@@ -14,7 +14,8 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 
 from households.models import Household
-from jimpitan.models import Kampung
+from jimpitan.models import Kampung, KampungProfile
+from jimpitan.roles import BENDAHARA, grant_role
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from tests.conftest import PASSWORD
 from tests.households.factories import make_household, make_rt
@@ -27,9 +28,12 @@ HOST_SUFFIX = ".jimpitan.example"
 
 @pytest.fixture
 def two_kampungs(kampung, bendahara) -> tuple[Kampung, Kampung]:
-    """Kampung "a" (the install's first) and "b", past the first-run setup (a user exists)."""
+    """Kampung "a" (the install's first) and "b", both past their first-run setup (each has its profile)."""
     Kampung.objects.filter(pk=FIRST_KAMPUNG_ID).update(slug="a")
-    return Kampung.objects.get(pk=FIRST_KAMPUNG_ID), Kampung.objects.create(slug="b", name="Kampung B")
+    b = Kampung.objects.create(slug="b", name="Kampung B")
+    KampungProfile.objects.create(kampung=b, name="Kampung B")
+    grant_role(user=bendahara, role=BENDAHARA, kampung_id=b.pk)  # the same treasurer keeps both books here
+    return Kampung.objects.get(pk=FIRST_KAMPUNG_ID), b
 
 
 @pytest.fixture

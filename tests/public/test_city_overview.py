@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from households.models import RT, Household
 from jimpitan.lib.money import format_rupiah
 from jimpitan.models import Kampung
+from jimpitan.roles import BENDAHARA, grant_role
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from ledger.models import MonthClosing
 from nightly.services import SheetRow, save_sheet
@@ -32,6 +33,7 @@ def _in_may():
 
 def seed(kampung: Kampung, user, *, amounts: list[int], head: str) -> None:
     """Two households; a round in April and two in May, the first with `amounts`."""
+    grant_role(user=user, role=BENDAHARA, kampung_id=kampung.pk)  # one treasurer records for every kampung here
     with activate(kampung.pk):
         rt = RT.objects.create(number=3)
         houses = [
