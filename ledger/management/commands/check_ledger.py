@@ -14,6 +14,8 @@ from django.db import connection
 
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import previous_month
+from jimpitan.management.kampungs import add_kampung_argument, command_kampungs
+from jimpitan.tenancy import activate
 from ledger.models import MonthClosing
 from ledger.seals import canonical_text, seal_of
 from ledger.selectors import account_balance_at, broken_balance_checks, cash_book, monthly_flows
@@ -81,14 +83,18 @@ def integrity_problems() -> list[str]:
 class Command(BaseCommand):
     help = "Periksa buku kas: saldo bulan yang ditutup, total ronde, dan integritas database."
 
-    def handle(self, *args, **options):
-        problems = (
-            closing_mismatches()
-            + seal_problems()
-            + source_mismatches()
-            + balance_check_problems()
-            + integrity_problems()
-        )
+    def add_arguments(self, parser) -> None:
+        add_kampung_argument(parser, every_by_default=True)
+
+    def handle(self, *args, kampung: str | None, **options):
+        kampungs = command_kampungs(kampung)
+        problems = []
+        for each in kampungs:
+            with activate(each.pk):
+                found = closing_mismatches() + seal_problems() + source_mismatches() + balance_check_problems()
+            # A deployment of several kampungs says whose books each problem is in.
+            problems += [f"{each.slug}: {problem}" for problem in found] if len(kampungs) > 1 else found
+        problems += integrity_problems()
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
