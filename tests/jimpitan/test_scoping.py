@@ -133,12 +133,13 @@ def test_inside_a_kampung_the_rows_of_another_are_invisible_for_every_tenant_mod
 def rows_of_b(kampung_b, kampung) -> dict:
     """B's households (with their public codes), rounds, expenses, accounts and projects; A keeps its own."""
     seed_kampung(households=4, years=1, today=DAY, rts=2, contribution_days=2)
+    own_code = Household.objects.values_list("private_code", flat=True).first()
     with activate(kampung_b.pk):
         seeded = seed_kampung(households=6, years=1, today=DAY, rts=2, contribution_days=2, seed=11)
         Account.objects.create(name="Bank B", kind="bank")
         return {
             "kampung": kampung_b.pk,
-            "own_code": Household.objects.values_list("private_code", flat=True).first(),
+            "own_code": own_code,
             "household": [home.pk for home in seeded["households"]],
             "code": list(Household.objects.values_list("private_code", flat=True)),
             "round": list(Round.objects.values_list("pk", flat=True)),
