@@ -128,7 +128,6 @@ def ensure_profile(*, first_evening: dt.date) -> KampungProfile:
         # Through save_profile: the opening balance is money, and the ledger guards its date.
         profile = save_profile(
             KampungProfile(
-                pk=KampungProfile.SINGLETON_ID,
                 name='Kampung KB Jimpitan "Kompak Berbagi Berkah"',
                 rw="05",
                 kelurahan="Batujaya",

@@ -9,7 +9,9 @@ from households.models import RT, Household, HouseholdStatus
 
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Cari nama atau alamat"), method="search")
-    rt = django_filters.ModelChoiceFilter(label=_("RT"), queryset=RT.objects.all(), empty_label=_("Semua RT"))
+    rt = django_filters.ModelChoiceFilter(
+        label=_("RT"), queryset=lambda request: RT.objects.all(), empty_label=_("Semua RT")
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=HouseholdStatus.choices, empty_label=_("Semua status")
     )

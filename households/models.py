@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jimpitan.tenancy import kampung_field
+from jimpitan.tenancy import kampung_field, tenant_manager
 
 
 def new_private_code() -> str:
@@ -33,6 +33,7 @@ class RT(models.Model):
     number = models.PositiveSmallIntegerField(_("nomor RT"))
     name = models.CharField(_("nama"), max_length=100, blank=True)
     display_order = models.PositiveSmallIntegerField(_("urutan tampil"), default=0)
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["display_order", "number"]
@@ -88,7 +89,7 @@ class Household(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["private_code"])
-    objects = HouseholdQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(HouseholdQuerySet))
     _change_reason: str  # set before save(): simple_history stores it with the change
 
     class Meta:
@@ -188,7 +189,7 @@ class AwayPeriod(models.Model):
     note = models.CharField(_("catatan singkat"), max_length=200, blank=True)
 
     history = HistoricalRecords()
-    objects = AwayPeriodQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(AwayPeriodQuerySet))
     _history_user: Any  # set before save(): simple_history records who made the change
 
     class Meta:
@@ -227,6 +228,7 @@ class ImportColumnChoice(models.Model):
     header = models.CharField(_("judul kolom"), max_length=200)
     field = models.CharField(_("diisi ke"), max_length=20)  # a field key of import_columns.COLUMNS, or "skip"
     updated_at = models.DateTimeField(_("terakhir dipakai"), auto_now=True)
+    objects = tenant_manager()
 
     class Meta:
         verbose_name = _("pilihan kolom impor")

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jimpitan.lib import setup_code
@@ -17,6 +21,20 @@ from jimpitan.services import check_opening_balance, handover_day_error
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 3000
+
+
+class KampungModelChoiceField(forms.ModelChoiceField):
+    """A choice of tenant rows (an RT, an account), read inside the kampung the form is made in: the queryset
+    is given as a function, called for each form, since a form class is built at import outside any kampung."""
+
+    def __init__(self, queryset: Callable[[], QuerySet], **kwargs: Any) -> None:
+        self.make_queryset = queryset
+        super().__init__(queryset=None, **kwargs)
+
+    def __deepcopy__(self, memo: dict) -> KampungModelChoiceField:
+        result = super().__deepcopy__(memo)
+        result.queryset = self.make_queryset()
+        return result
 
 
 class RupiahField(forms.CharField):

@@ -13,6 +13,7 @@ from jimpitan.tenancy import (
     kampung_field,
     kampung_slug,
     reset_sequence,
+    tenant_manager,
 )
 
 
@@ -76,8 +77,9 @@ class Kampung(models.Model):
 
 
 class KampungProfile(models.Model):
-    """The kampung's one profile row, named at first-run setup and edited by the treasurer."""
+    """A kampung's one profile row, named at first-run setup and edited by the treasurer."""
 
+    # The first kampung's profile, made by first-run setup.
     SINGLETON_ID = 1
 
     kampung = models.OneToOneField(
@@ -190,7 +192,8 @@ class KampungProfile(models.Model):
 
     @classmethod
     def load(cls) -> KampungProfile | None:
-        return cls.objects.filter(pk=cls.SINGLETON_ID).first()
+        """The active kampung's profile (one per kampung: the OneToOne key), or None before first-run setup."""
+        return cls.objects.filter(kampung_id=active_kampung_id()).first()
 
     @property
     def place(self) -> str:
@@ -234,6 +237,7 @@ class SignatureColumn(models.Model):
     heading = models.CharField(_("baris pembuka"), max_length=60, blank=True)
     role = models.CharField(_("jabatan"), max_length=60)
     name = models.CharField(_("nama"), max_length=150, blank=True)  # a user's first name fits
+    objects = tenant_manager()
 
     class Meta:
         verbose_name = _("kolom tanda tangan")
@@ -279,6 +283,7 @@ class TreasurerHandover(models.Model):
     created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["-handed_over_on", "-id"]

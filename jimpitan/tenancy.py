@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -23,7 +23,8 @@ from django.shortcuts import render
 from django.urls import get_script_prefix
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scope
+from django_scopes import ScopedManager, scope
+from django_scopes.manager import DisabledQuerySet
 
 from jimpitan.lib import routing
 
@@ -54,6 +55,44 @@ def activate(kampung_id: int) -> Iterator[None]:
             yield
     finally:
         _active.reset(token)
+
+
+class _RefusedQuerySet(DisabledQuerySet):
+    """A tenant query made outside any kampung: django-scopes' refusal, widened to the reads it lets through
+    (exists, exclude, in_bulk, contains, explain) and to the model's own queryset methods (`active()`), so that
+    every read raises ScopeError rather than running unfiltered or failing with an AttributeError."""
+
+    exists = aexists = exclude = in_bulk = contains = explain = select_related = prefetch_related = (
+        DisabledQuerySet.error
+    )
+
+    def all(self) -> models.QuerySet:
+        """Resolved again where it is copied: Django copies a form field's choices (`.all()`) for each form, so
+        a ModelForm's choice of tenant rows, built at import outside any kampung, reads the form's kampung."""
+        return self.model._default_manager.db_manager(self._db).get_queryset()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self.error()
+
+
+def tenant_manager(manager_class: type[models.Manager] = models.Manager) -> Any:
+    """The default manager of a tenant model: its queries see the active kampung's rows only, and raise
+    ScopeError outside any kampung. Pass `models.Manager.from_queryset(TheQuerySet)` to keep a model's own
+    queryset methods. Related-object access (`contribution.household`) and save() go through the plain base
+    manager, unaffected."""
+    scoped = type(ScopedManager(kampung="kampung", _manager_class=manager_class))
+
+    class TenantManager(scoped):
+        def get_queryset(self) -> models.QuerySet:
+            queryset = super().get_queryset()
+            if isinstance(queryset, DisabledQuerySet):
+                queryset.__class__ = _RefusedQuerySet
+            return queryset
+
+    TenantManager.__name__ = TenantManager.__qualname__ = f"Tenant{manager_class.__name__}"
+    return TenantManager()
 
 
 def kampung_slug(name: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jimpitan.forms import RupiahField
+from jimpitan.forms import KampungModelChoiceField, RupiahField
 from jimpitan.lib.dates import month_label
 from ledger.models import Account, default_account_id
 
@@ -37,8 +37,8 @@ class AdjustmentForm(forms.Form):
     amount = RupiahField(
         label=_("Jumlah"), allow_zero=False, error_messages={"required": _("Isi jumlah koreksi dalam Rupiah.")}
     )
-    account = forms.ModelChoiceField(
-        label=_("Akun"), queryset=Account.objects.filter(is_active=True), empty_label=None, required=False
+    account = KampungModelChoiceField(
+        label=_("Akun"), queryset=lambda: Account.objects.filter(is_active=True), empty_label=None, required=False
     )
     corrects_month = forms.TypedChoiceField(
         label=_("Mengoreksi bulan"),

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
-from jimpitan.tenancy import active_kampung_id, kampung_field
+from jimpitan.tenancy import active_kampung_id, kampung_field, tenant_manager
 from ledger.lock import lock_ledger
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class Account(models.Model):
 
     history = HistoricalRecords()
     _history_user: AbstractBaseUser | AnonymousUser | None  # set before save(): simple_history records who
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["-is_default", "name"]
@@ -79,8 +81,10 @@ class Account(models.Model):
 
 def default_account_id_before_kampungs() -> int:
     """The default account's id, for the migrations written before the accounts had a kampung key (their
-    tables have no such column yet): the account the accounts migration made."""
-    return Account.objects.filter(is_default=True).values_list("pk", flat=True).get()
+    tables have no such column yet): the account the accounts migration made. Unscoped: a migration runs
+    outside any kampung, and the kampung filter would name a column these tables do not have yet."""
+    with scopes_disabled():
+        return Account.objects.filter(is_default=True).values_list("pk", flat=True).get()
 
 
 def default_account_id() -> int:
@@ -132,7 +136,7 @@ class MonthClosing(models.Model):
     seal = models.CharField(_("segel"), max_length=64, null=True, blank=True, editable=False)
     sealed_text = models.TextField(_("teks segel"), null=True, blank=True, editable=False)
 
-    objects = MonthClosingQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(MonthClosingQuerySet))
 
     class Meta:
         ordering = ["-month"]
@@ -170,6 +174,7 @@ class MonthReopening(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dibuka oleh")
     )
     reopened_at = models.DateTimeField(_("dibuka pada"), auto_now_add=True)
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["-reopened_at"]
@@ -238,7 +243,7 @@ class IssuedNumber(models.Model):
     kind = models.CharField(_("jenis"), max_length=12, choices=NumberKind.choices)
     issued_at = models.DateTimeField(_("diberikan pada"), auto_now_add=True)
 
-    objects = IssuedNumberManager()
+    objects = tenant_manager(IssuedNumberManager)
 
     class Meta:
         ordering = ["year", "seq"]
@@ -337,7 +342,7 @@ class Adjustment(NumberedDocument):
     )
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
 
-    objects = AdjustmentQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(AdjustmentQuerySet))
 
     class Meta:
         ordering = ["-entry_date", "-id"]
@@ -382,7 +387,7 @@ class Transfer(NumberedDocument):
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = TransferQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(TransferQuerySet))
     _history_user: AbstractBaseUser | AnonymousUser | None
 
     class Meta:
@@ -420,6 +425,7 @@ class BalanceCheck(models.Model):
 
     history = HistoricalRecords()
     _history_user: AbstractBaseUser | AnonymousUser | None
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["-check_date", "-id"]

@@ -21,6 +21,7 @@ from households.demo import DemoHousehold, called_name
 from households.models import Household, HouseholdStatus
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.lib.sql import delete_all_rows, insert_sql, rows_changed_in_bulk
+from jimpitan.tenancy import active_kampung_id
 from ledger.models import number_in_bulk
 from nightly.models import (
     CatchUp,
@@ -59,9 +60,10 @@ ROUND_FIELDS = [
     "recorded_at",
     "updated_at",
     "version",
+    "kampung",
 ]
 TOTAL_COLUMN = ROUND_FIELDS.index("total")
-CONTRIBUTION_FIELDS = ["round", "household", "evening", "amount", "state", "note"]
+CONTRIBUTION_FIELDS = ["round", "household", "evening", "amount", "state", "note", "kampung"]
 
 # What this seeder empties, children first.
 WIPED_MODELS = (
@@ -261,6 +263,7 @@ def _month_rows(rng: random.Random, kampung: _Kampung, start: dt.date, end: dt.d
                     stamp,
                     stamp,
                     1,
+                    active_kampung_id(),  # raw SQL: the column's database default would be the first kampung
                 )
             )
         day += _DAY
@@ -326,15 +329,20 @@ def _insert_month(cursor, month: dt.date, round_rows: list[tuple], pending: dict
     cursor.executemany(insert_sql(Round, ROUND_FIELDS), round_rows)
     cursor.execute(
         _round_ids_sql(),
-        [connection.ops.adapt_datefield_value(month), connection.ops.adapt_datefield_value(next_month(month))],
+        [
+            active_kampung_id(),
+            connection.ops.adapt_datefield_value(month),
+            connection.ops.adapt_datefield_value(next_month(month)),
+        ],
     )
     contribution_sql = insert_sql(Contribution, CONTRIBUTION_FIELDS)
     written = 0
     batch: list[tuple] = []
+    kampung_id = active_kampung_id()
     for round_id, rt_id, evening in cursor.fetchall():
         if isinstance(evening, str):  # SQLite hands dates back as text
             evening = dt.date.fromisoformat(evening)
-        batch.extend((round_id, *row) for row in pending.get((rt_id, evening), ()))
+        batch.extend((round_id, *row, kampung_id) for row in pending.get((rt_id, evening), ()))
         if len(batch) >= BATCH_ROWS:
             cursor.executemany(contribution_sql, batch)
             written += len(batch)
@@ -346,12 +354,13 @@ def _insert_month(cursor, month: dt.date, round_rows: list[tuple], pending: dict
 
 
 def _round_ids_sql() -> str:
-    """The month's round ids with their RT and evening, to hang the contributions on."""
+    """The kampung's round ids of the month with their RT and evening, to hang the contributions on."""
     quote = connection.ops.quote_name
     evening = quote(Round._meta.get_field("evening").column)
     return (
         f"SELECT {quote('id')}, {quote(Round._meta.get_field('rt').column)}, {evening} "
-        f"FROM {quote(Round._meta.db_table)} WHERE {evening} >= %s AND {evening} < %s"
+        f"FROM {quote(Round._meta.db_table)} "
+        f"WHERE {quote(Round._meta.get_field('kampung').column)} = %s AND {evening} >= %s AND {evening} < %s"
     )
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import RT
-from jimpitan.forms import RupiahField
+from jimpitan.forms import KampungModelChoiceField, RupiahField
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.money import RupiahParseError, parse_rupiah
 from jimpitan.lib.months import is_plausible_day, parse_month
@@ -24,7 +24,7 @@ class SheetPickerForm(forms.Form):
     """Which sheet: an evening and an RT. The evening defaults to the one that is running (before 06:00: last)."""
 
     malam = forms.DateField(label=_("Malam"), widget=DATE_WIDGET, required=False)
-    rt = forms.ModelChoiceField(queryset=RT.objects.all(), label=_("RT"), required=False, empty_label=None)
+    rt = KampungModelChoiceField(queryset=lambda: RT.objects.all(), label=_("RT"), required=False, empty_label=None)
 
     def clean_malam(self) -> dt.date:
         evening = self.cleaned_data.get("malam")
@@ -100,7 +100,7 @@ class RoundFilter(django_filters.FilterSet):
         label=_("Bulan"), method="filter_month", widget=forms.DateInput(attrs={"type": "month"})
     )
     rt = django_filters.ModelChoiceFilter(
-        queryset=RT.objects.all(),
+        queryset=lambda request: RT.objects.all(),
         label=_("RT"),
         empty_label=_("Semua RT"),
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -154,7 +154,7 @@ class RosterUploadForm(forms.Form):
 class RosterSwapForm(forms.Form):
     """A petugas's request to hand over or swap an evening; the service checks the roster."""
 
-    rt = forms.ModelChoiceField(queryset=RT.objects.all(), label=_("RT"), empty_label=None)
+    rt = KampungModelChoiceField(queryset=lambda: RT.objects.all(), label=_("RT"), empty_label=None)
     malam = forms.DateField(label=_("Malam"), widget=DATE_WIDGET)
     kind = forms.ChoiceField(label=_("Jenis"), choices=SwapKind.choices, initial=SwapKind.HANDOVER)
     replacement_user = forms.ModelChoiceField(
@@ -215,8 +215,8 @@ class HandoverForm(forms.Form):
     counted = RupiahField(
         label=_("Uang dihitung saat diterima"), error_messages={"required": _("Isi uang yang dihitung.")}
     )
-    account = forms.ModelChoiceField(
-        label=_("Masuk ke akun"), queryset=Account.objects.filter(is_active=True), empty_label=None
+    account = KampungModelChoiceField(
+        label=_("Masuk ke akun"), queryset=lambda: Account.objects.filter(is_active=True), empty_label=None
     )
     explanation = forms.CharField(
         label=_("Penjelasan selisih"),
@@ -281,8 +281,8 @@ class CatchUpForm(forms.Form):
         error_messages={"invalid": _("Tanggal tidak dikenali.")},
     )
     amount = RupiahField(label=_("Jumlah dibayar"), required=False, allow_zero=False)
-    account = forms.ModelChoiceField(
-        label=_("Masuk ke akun"), queryset=Account.objects.filter(is_active=True), empty_label=None
+    account = KampungModelChoiceField(
+        label=_("Masuk ke akun"), queryset=lambda: Account.objects.filter(is_active=True), empty_label=None
     )
     note = forms.CharField(label=_("Catatan"), max_length=200, required=False)
 

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from jimpitan.lib.pasaran import pasaran_index
 from jimpitan.lib.people import display_name
 from jimpitan.lib.querysets import DatedQuerySet
-from jimpitan.tenancy import kampung_field
+from jimpitan.tenancy import kampung_field, tenant_manager
 from ledger.models import NumberedDocument, NumberKind, number_unique
 
 
@@ -69,7 +69,7 @@ class Handover(NumberedDocument):
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = HandoverQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(HandoverQuerySet))
     _history_user: Any
 
     class Meta:
@@ -146,7 +146,7 @@ class Round(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[], excluded_fields=["handover"])
-    objects = RoundQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(RoundQuerySet))
 
     class Meta:
         ordering = ["-evening", "rt__display_order", "rt__number"]
@@ -283,7 +283,7 @@ class Contribution(models.Model):
     note = models.CharField(_("catatan"), max_length=200, blank=True)
 
     history = HistoricalRecords()
-    objects = ContributionQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(ContributionQuerySet))
 
     class Meta:
         ordering = ["round", "household__route_position"]
@@ -330,6 +330,7 @@ class PhoneTap(models.Model):
     )
     # "saved" or "conflict": a conflicting tap is kept (not applied) so the treasurer can see what the phone said.
     outcome = models.CharField(_("hasil"), max_length=10)
+    objects = tenant_manager()
 
     class Meta:
         verbose_name = _("ketukan keliling")
@@ -375,6 +376,7 @@ class RosterAssignment(models.Model):
     history = HistoricalRecords()
     # Set by the service before a save or delete: simple-history records who made the change.
     _history_user: Any
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["rt", "kind", "weekday", "pasaran", "date", "position"]
@@ -469,6 +471,7 @@ class RosterSwap(models.Model):
 
     history = HistoricalRecords()
     _history_user: Any
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -527,7 +530,7 @@ class CatchUp(NumberedDocument):
     NUMBER_DATE_FIELD = "paid_on"
 
     history = HistoricalRecords()
-    objects = CatchUpQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(CatchUpQuerySet))
     _history_user: Any
 
     class Meta:
@@ -556,6 +559,7 @@ class CatchUpEvening(models.Model):
         "households.Household", on_delete=models.PROTECT, related_name="+", verbose_name=_("rumah")
     )
     evening = models.DateField(_("malam"))
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["evening"]

@@ -1,5 +1,6 @@
-"""The public figures are cached under a version number; any committed change to what they show bumps it
-(`public.receivers` watches the models).
+"""The public figures are cached under a version number per kampung; any committed change to what they show
+bumps the version of the kampung it was made in (`public.receivers` watches the models), and every key names
+its kampung: a save in one kampung leaves the others' pages cached, and no kampung is served another's page.
 
 `shared_page` builds on it: a page that is the same for every anonymous visitor is rendered once per
 version and then served from the cache, with the visitor's own CSRF token put back in.
@@ -22,27 +23,35 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
-VERSION_KEY = "ledger:public-version"
+from jimpitan.tenancy import active_kampung_id
+
+VERSION_KEY = "ledger:public-version"  # followed by the kampung's id
 # Writes that save no model (raw SQL, QuerySet.update) and forget to invalidate stay unseen this long at most.
 PUBLIC_CACHE_SECONDS = 300
 # Rendered in place of the CSRF token in a shared page; each visitor's own token replaces it on the way out.
 CSRF_PLACEHOLDER = "csrf-token-of-this-visitor-5c1e0a9d"
 
 
+def _version_key() -> str:
+    return f"{VERSION_KEY}:{active_kampung_id()}"
+
+
 def public_cache_version() -> str:
-    version = cache.get(VERSION_KEY)
+    """The active kampung's version of its public figures."""
+    version = cache.get(_version_key())
     if version is None:
         version = uuid.uuid4().hex
-        cache.set(VERSION_KEY, version, None)
+        cache.set(_version_key(), version, None)
     return version
 
 
 def public_cache_key(name: str) -> str:
-    return f"ledger:{public_cache_version()}:{name}"
+    return f"ledger:{public_cache_version()}:{active_kampung_id()}:{name}"
 
 
 def invalidate_public_figures() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    """Throw away the active kampung's public pages (run on commit, inside the request's or command's kampung)."""
+    cache.set(_version_key(), uuid.uuid4().hex, None)
 
 
 def _may_share(request: HttpRequest, query: str) -> bool:
@@ -116,7 +125,7 @@ def shared_page(
 # ~80 KB from the file cache. Safe across workers: the key holds the version, read from the shared cache
 # on every request, and an entry lives no longer than the shared one. Entries of an older version can
 # never be asked for again, so a new version empties the store; within one version the least recently
-# used page goes first.
+# used page goes first. Kampungs have versions of their own: a new version drops only its kampung's pages.
 LOCAL_PAGES_MAX = 256
 _local_pages: OrderedDict[str, dict] = OrderedDict()
 
@@ -136,12 +145,17 @@ def _recall(key: str) -> dict | None:
 
 
 def _remember(key: str, page: dict) -> None:
-    if _local_pages and _version_of(next(reversed(_local_pages))) != _version_of(key):
-        _local_pages.clear()
+    version, kampung = _version_of(key), _kampung_of(key)
+    for old in [old for old in _local_pages if _kampung_of(old) == kampung and _version_of(old) != version]:
+        del _local_pages[old]
     _local_pages[key] = page
     while len(_local_pages) > LOCAL_PAGES_MAX:
         _local_pages.popitem(last=False)
 
 
 def _version_of(key: str) -> str:
-    return key.split(":", 2)[1]
+    return key.split(":", 3)[1]
+
+
+def _kampung_of(key: str) -> str:
+    return key.split(":", 3)[2]

@@ -14,7 +14,7 @@ class ExpenseFilter(django_filters.FilterSet):
     since = django_filters.DateFilter(field_name="spent_on", lookup_expr="gte", label=_("Dari tanggal"), widget=DATE)
     until = django_filters.DateFilter(field_name="spent_on", lookup_expr="lte", label=_("Sampai tanggal"), widget=DATE)
     project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.all(), label=_("Program"), empty_label=_("Semua program")
+        queryset=lambda request: Project.objects.all(), label=_("Program"), empty_label=_("Semua program")
     )
     q = django_filters.CharFilter(method="search", label=_("Cari"))
 
@@ -33,7 +33,7 @@ class OtherIncomeFilter(django_filters.FilterSet):
     )
     source = django_filters.ChoiceFilter(choices=IncomeSource.choices, label=_("Sumber"), empty_label=_("Semua sumber"))
     project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.all(), label=_("Program"), empty_label=_("Semua program")
+        queryset=lambda request: Project.objects.all(), label=_("Program"), empty_label=_("Semua program")
     )
     q = django_filters.CharFilter(method="search", label=_("Cari"))
 

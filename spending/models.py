@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jimpitan.lib.querysets import DatedQuerySet
-from jimpitan.tenancy import kampung_field
+from jimpitan.tenancy import kampung_field, tenant_manager
 from ledger.models import NumberedDocument, NumberKind, account_field, number_unique
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class Project(models.Model):
     display_order = models.PositiveSmallIntegerField(_("urutan tampil"), default=0)
 
     history = HistoricalRecords()
+    objects = tenant_manager()
 
     class Meta:
         ordering = ["display_order", "name"]
@@ -100,7 +101,7 @@ class Expense(NumberedDocument):
     approved_at = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = ExpenseQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(ExpenseQuerySet))
     _history_user: AbstractBaseUser | AnonymousUser | None  # set before save(): simple_history records who
 
     class Meta:
@@ -161,7 +162,7 @@ class OtherIncome(NumberedDocument):
     recorded_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = OtherIncomeQuerySet.as_manager()
+    objects = tenant_manager(models.Manager.from_queryset(OtherIncomeQuerySet))
 
     class Meta:
         ordering = ["-received_on", "-id"]

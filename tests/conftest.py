@@ -13,6 +13,7 @@ from django.db import DatabaseError
 
 from jimpitan.models import Kampung, KampungProfile
 from jimpitan.roles import BENDAHARA, PETUGAS, POKJA, grant_role, sync_role_permissions
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from ledger.models import Account, MonthClosing, default_account_id
 from ledger.numbers import remove_all_numbers
 from nightly.models import Round
@@ -23,6 +24,14 @@ from tests.s3 import bucket  # noqa: F401  (a fixture for every test module)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "kompak-berbagi-berkah"
+
+
+@pytest.fixture(autouse=True)
+def _first_kampung_active():
+    """Every test works for the install's first kampung, as a request of a single-kampung install does: tenant
+    queries outside any kampung raise (django-scopes)."""
+    with activate(FIRST_KAMPUNG_ID):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -168,7 +177,7 @@ def _roles_present(request, django_db_blocker):
     if not _uses_db(request):
         return
     request.getfixturevalue("django_db_setup")  # the test database, never the configured one
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), activate(FIRST_KAMPUNG_ID):
         Kampung.ensure_first()  # every tenant row's default kampung
         if not Group.objects.exists():
             sync_role_permissions(apps)
@@ -192,7 +201,8 @@ def _handovers_unlinked_before_flush(request, django_db_blocker):
         return
     request.getfixturevalue("transactional_db")  # torn down after this fixture: the flush comes after
     yield
-    with django_db_blocker.unblock(), contextlib.suppress(DatabaseError):  # a migration test may end unmigrated
+    # A migration test may end unmigrated: nothing to unlink then.
+    with django_db_blocker.unblock(), activate(FIRST_KAMPUNG_ID), contextlib.suppress(DatabaseError):
         MonthClosing.objects.all().delete()
         Round.objects.filter(handover__isnull=False).update(handover=None)
         remove_all_numbers()  # issued numbers are never deleted row by row (SQLite's flush does)

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from jimpitan.lib.triggers import KeepTriggers
+
 
 class Migration(migrations.Migration):
 
@@ -10,10 +12,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveConstraint(
-            model_name='kampungprofile',
-            name='kampungprofile_singleton',
-        ),
+        # SQLite drops a CHECK by rebuilding the table, which would take the profile's triggers with it.
+        KeepTriggers([
+            migrations.RemoveConstraint(
+                model_name='kampungprofile',
+                name='kampungprofile_singleton',
+            ),
+        ]),
         migrations.AddField(
             model_name='historicalkampung',
             name='setup_nonce',

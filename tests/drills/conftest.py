@@ -29,6 +29,7 @@ from households.models import RT, AwayPeriod, Household
 from jimpitan.lib.sql import rows_changed_in_bulk
 from jimpitan.models import Kampung, TreasurerHandover
 from jimpitan.roles import sync_role_permissions
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from ledger.models import MonthClosing
 from nightly.models import Round
 from spending.models import Expense, OtherIncome, Project
@@ -167,7 +168,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
     )
     with served_as_in_production:
-        with django_db_blocker.unblock():
+        with django_db_blocker.unblock(), activate(FIRST_KAMPUNG_ID):
             _compressed_static(static_root)
             objects = _seed()
             sessions = {role: _session_for(role) for role in ROLES if role != "anonymous"}
@@ -180,7 +181,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
             yield Site(server.url, objects, sessions, wire)
         finally:
             server.stop()
-            with django_db_blocker.unblock():
+            with django_db_blocker.unblock(), activate(FIRST_KAMPUNG_ID):
                 wipe_bookkeeping()  # the closed months' guards first, in the order the app allows
                 call_command("flush", interactive=False, verbosity=0)
                 sync_role_permissions(apps)

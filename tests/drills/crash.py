@@ -154,6 +154,11 @@ def _django(env: dict):
     import django
 
     django.setup()
+    # A drill's own process works for the install's first kampung, as its requests do: a tenant query
+    # outside any kampung raises.
+    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
+
+    activate(FIRST_KAMPUNG_ID).__enter__()
 
 
 def _round_state(rt_id: int, evening: dt.date) -> dict:

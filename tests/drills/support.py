@@ -147,6 +147,11 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    # A drill's own process works for the install's first kampung, as its requests do: a tenant query
+    # outside any kampung raises.
+    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
+
+    activate(FIRST_KAMPUNG_ID).__enter__()
 
 
 def seed_kampung(rts: int = 3, per_rt: int = 30) -> dict:

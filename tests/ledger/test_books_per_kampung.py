@@ -227,5 +227,5 @@ def test_check_ledger_names_the_kampung_of_a_problem(two_books, other, capsys):
     assert "cocok" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("check_ledger", kampung="kampung-b")
-    with pytest.raises(CommandError, match="tidak ada"):
+    with pytest.raises(CommandError, match="tidak-ada"):
         call_command("check_ledger", kampung="tidak-ada")

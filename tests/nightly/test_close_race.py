@@ -5,6 +5,7 @@ Needs real concurrent connections, so it runs on PostgreSQL (CI's second pass); 
 makes the two writers queue, so the losing interleaving cannot be arranged.
 """
 
+import contextvars
 import datetime as dt
 import threading
 
@@ -73,7 +74,8 @@ def test_sheet_saved_during_close_month_is_refused_or_counted(bendahara, monkeyp
             close_finished.set()
             connections.close_all()
 
-    threads = [threading.Thread(target=save), threading.Thread(target=close)]
+    # Each thread works in the test's kampung, as each request would in its own.
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(work,)) for work in (save, close)]
     for thread in threads:
         thread.start()
     for thread in threads:

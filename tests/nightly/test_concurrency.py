@@ -4,6 +4,7 @@ Needs real concurrent connections, so it runs on PostgreSQL (CI's second pass); 
 makes the savers queue and the sequential two-editor tests in tests/nightly/test_services.py cover the outcome.
 """
 
+import contextvars
 import threading
 
 import pytest
@@ -41,8 +42,9 @@ def test_two_simultaneous_savers_never_both_win(bendahara, superuser, opened_ver
             connections.close_all()
 
     threads = [
-        threading.Thread(target=save, args=(bendahara, 1000)),
-        threading.Thread(target=save, args=(superuser, 200)),
+        # Each thread works in the test's kampung, as each request would in its own.
+        threading.Thread(target=contextvars.copy_context().run, args=(save, bendahara, 1000)),
+        threading.Thread(target=contextvars.copy_context().run, args=(save, superuser, 200)),
     ]
     for thread in threads:
         thread.start()

@@ -1,5 +1,6 @@
 """Two treasurers saving at the same moment cannot both spend the same cash."""
 
+import contextvars
 import datetime as dt
 import threading
 import time
@@ -48,7 +49,10 @@ def test_two_writers_cannot_both_pass_the_balance_check(bendahara, monkeypatch):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=treasurer, args=(f"Belanja {n}",)) for n in (1, 2)]
+    # Each thread works in the test's kampung, as each request would in its own.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(treasurer, f"Belanja {n}")) for n in (1, 2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -9,6 +9,9 @@ from django.db import transaction
 
 from demo import seeding
 from jimpitan.lib.money import format_rupiah
+from jimpitan.management.kampungs import add_kampung_argument, command_kampung
+from jimpitan.models import Kampung
+from jimpitan.tenancy import activate
 
 
 class Command(BaseCommand):
@@ -21,12 +24,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Delete all bookkeeping data first (users and profile are kept)."
         )
+        add_kampung_argument(parser)
 
-    def handle(self, *args, households: int, months: int, seed: int, force: bool, **options) -> None:
+    def handle(
+        self, *args, households: int, months: int, seed: int, force: bool, kampung: str | None, **options
+    ) -> None:
         if households < 1 or months < 1:
             raise CommandError("--households and --months must be at least 1.")
+        if force and Kampung.objects.count() > 1:
+            # The wipe empties whole tables, every kampung's rows with them.
+            raise CommandError("--force wipes every kampung's bookkeeping: not in a deployment of several kampungs.")
         started = time.perf_counter()
-        with transaction.atomic():
+        with activate(command_kampung(kampung).pk), transaction.atomic():
             if seeding.database_has_data():
                 if not force:
                     raise CommandError(

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jimpitan.lib.money import format_rupiah
+from jimpitan.management.kampungs import add_kampung_argument, command_kampung
+from jimpitan.tenancy import activate
 from ledger.selectors import account_balances, held_outside_accounts
 
 
@@ -20,6 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--date", help="YYYY-MM-DD")
+        add_kampung_argument(parser)
 
     def handle(self, *args, **options) -> None:
         day = timezone.localdate()
@@ -28,6 +31,10 @@ class Command(BaseCommand):
                 day = dt.date.fromisoformat(options["date"])
             except ValueError as error:
                 raise CommandError(f"Tanggal tidak dikenali: {options['date']!r} (pakai YYYY-MM-DD)") from error
+        with activate(command_kampung(options["kampung"]).pk):
+            self.print_balances(day)
+
+    def print_balances(self, day: dt.date) -> None:
         rows = account_balances(day)
         width = max([len(row.account.name) for row in rows] + [5])
         self.stdout.write(f"Saldo akun pada {day.isoformat()}")

@@ -17,8 +17,8 @@ from django.db import connection
 
 from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import previous_month
-from jimpitan.models import Kampung
-from jimpitan.tenancy import activate, active_kampung_id
+from jimpitan.management.kampungs import add_kampung_argument, command_kampungs
+from jimpitan.tenancy import activate
 from ledger.models import MonthClosing
 from ledger.seals import canonical_text, seal_of
 from ledger.selectors import account_balance_at, broken_balance_checks, cash_book, monthly_flows
@@ -26,7 +26,7 @@ from ledger.sources import source_mismatches
 
 
 def _closings() -> list[MonthClosing]:
-    return list(MonthClosing.objects.filter(kampung_id=active_kampung_id()).order_by("month"))
+    return list(MonthClosing.objects.order_by("month"))  # the active kampung's: the manager is scoped
 
 
 def closing_mismatches() -> list[str]:
@@ -95,19 +95,14 @@ def kampung_problems() -> list[str]:
 class Command(BaseCommand):
     help = "Periksa buku kas tiap kampung: saldo bulan yang ditutup, total ronde, dan integritas database."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--kampung", metavar="SLUG", help="Periksa satu kampung saja (slug-nya).")
+    def add_arguments(self, parser) -> None:
+        add_kampung_argument(parser, every_by_default=True)
 
-    def handle(self, *args, **options):
-        kampungs = Kampung.objects.order_by("pk")
-        if options["kampung"]:
-            kampungs = kampungs.filter(slug=options["kampung"])
-            if not kampungs:
-                raise CommandError(f"Kampung {options['kampung']!r} tidak ada.")
+    def handle(self, *args, kampung: str | None, **options):
         problems = []
-        for kampung in kampungs:
-            with activate(kampung.pk):
-                problems += [f"Kampung {kampung.slug}: {problem}" for problem in kampung_problems()]
+        for each in command_kampungs(kampung):
+            with activate(each.pk):
+                problems += [f"Kampung {each.slug}: {problem}" for problem in kampung_problems()]
         problems += integrity_problems()
         if problems:
             for problem in problems:

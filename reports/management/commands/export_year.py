@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jimpitan.management.kampungs import add_kampung_argument, command_kampung
+from jimpitan.tenancy import activate
 from reports import yearly, yearly_formats
 
 
@@ -18,9 +20,18 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True)
         parser.add_argument("--dari", help="awal periode, YYYY-MM-DD")
         parser.add_argument("--sampai", help="akhir periode, YYYY-MM-DD")
+        add_kampung_argument(parser)
 
     def handle(
-        self, *args, year: str | None, format: str, output: str, dari: str | None, sampai: str | None, **options
+        self,
+        *args,
+        year: str | None,
+        format: str,
+        output: str,
+        dari: str | None,
+        sampai: str | None,
+        kampung: str | None,
+        **options,
     ):
         try:
             if dari or sampai:
@@ -31,8 +42,9 @@ class Command(BaseCommand):
                 term = yearly.parse_year(year)
         except yearly.TermError as error:
             raise CommandError(str(error)) from None
-        report = yearly.build(term)
-        content = yearly_formats.render(report, format)
+        with activate(command_kampung(kampung).pk):
+            report = yearly.build(term)
+            content = yearly_formats.render(report, format)
         Path(output).write_bytes(content)
         note = " (sementara)" if report.is_provisional else ""
         self.stdout.write(f"{output}: {len(content)} byte{note}")
