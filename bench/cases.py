@@ -537,7 +537,7 @@ def tenants_cases(ctx: TenantsContext) -> list[Case]:
     """The public page rebuilt (as history's `ledger`), the 500-row sheet save (as sheet_post_500) and the
     treasurer's monthly report page (as report_page_month), for kampung 1."""
     return [
-        Case("ledger", lambda: (invalidate_public_figures, get(ctx.anonymous, reverse("public_ledger"))), 3, 20),
+        Case("ledger", lambda: (invalidate_public_figures, get(ctx.anonymous, reverse("public_ledger"))), 2, 10),
         Case("sheet_post", lambda: sheet_post_500(ctx), 2, 10),  # type: ignore[arg-type]
-        Case("report", lambda: report_page_month(ctx), 1, 10),  # type: ignore[arg-type]
+        Case("report", lambda: report_page_month(ctx), 1, 6),  # type: ignore[arg-type]
     ]
