@@ -489,3 +489,55 @@ def history_cases(ctx: HistoryContext) -> list[Case]:
         Case("ledger", lambda: history_ledger(ctx), 3, 20),
         Case("household", lambda: history_household(ctx), 5, 40),
     ]
+
+
+# --- many kampungs: kampung 1's pages on the 1-kampung and on the 100-kampung database (bench/tenants.py builds
+# them; bench/run.py runs these in a child process on each, inside `activate(1)`) ----------------------------
+
+
+@dataclass
+class TenantsContext:
+    anonymous: Client
+    treasurer: Client
+    bench_rt: RT
+    sheet_evening: dt.date
+    report_month: dt.date
+
+    @classmethod
+    def create(cls, kampung_id: int) -> TenantsContext:
+        user = get_user_model().objects.get(username="bendahara")
+        treasurer = Client()
+        treasurer.force_login(user)
+        rounds = Round.objects.filter(kampung_id=kampung_id).order_by("-evening").values_list("evening", flat=True)
+        today = evening_of()
+        last_round = rounds.first() or today
+        return cls(
+            anonymous=Client(),
+            treasurer=treasurer,
+            bench_rt=RT.objects.get(kampung_id=kampung_id, number=common.BENCH_RT_NUMBER),
+            sheet_evening=today,
+            report_month=month_start(month_start(last_round) - dt.timedelta(days=1)),
+        )
+
+    def dataset(self) -> dict:
+        from jimpitan.models import Kampung
+
+        return {
+            "kampungs": Kampung.objects.count(),
+            "households": Household.objects.count(),
+            "rounds": Round.objects.count(),
+            "contributions": Contribution.objects.count(),
+            "closed_months": MonthClosing.objects.count(),
+            "kampung_1_households": Household.objects.filter(kampung_id=1).count(),
+            "kampung_1_contributions": Contribution.objects.filter(kampung_id=1).count(),
+        }
+
+
+def tenants_cases(ctx: TenantsContext) -> list[Case]:
+    """The public page rebuilt (as history's `ledger`), the 500-row sheet save (as sheet_post_500) and the
+    treasurer's monthly report page (as report_page_month), for kampung 1."""
+    return [
+        Case("ledger", lambda: (invalidate_public_figures, get(ctx.anonymous, reverse("public_ledger"))), 2, 10),
+        Case("sheet_post", lambda: sheet_post_500(ctx), 2, 10),  # type: ignore[arg-type]
+        Case("report", lambda: report_page_month(ctx), 1, 6),  # type: ignore[arg-type]
+    ]

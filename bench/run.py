@@ -67,6 +67,9 @@ def main() -> int:
     for years, part in history.items():
         for name, result in part.pop("cases").items():
             results[f"history_{years}_{name}"] = result
+    tenants = run_tenants(only)
+    for part in tenants.get("parts", {}).values():
+        results.update(part.pop("cases"))
     ratios = compute_ratios(results)
     output = {
         "dataset": dataset,
@@ -75,6 +78,8 @@ def main() -> int:
         "history": history,
         "history_queries": history_queries(results),
         "history_errors": errors,
+        "tenants": tenants,
+        "tenants_queries": tenants_queries(results),
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": sys.version.split()[0],
         "database": "sqlite (WAL, synchronous=FULL)",
@@ -84,7 +89,71 @@ def main() -> int:
     print()
     print(table(output))
     print(f"\nWritten to {out_path.relative_to(common.ROOT)} in {time.perf_counter() - started:.0f} s.")
+    unequal = [page for page, counts in output["tenants_queries"].items() if not counts["equal"]]
+    if unequal:
+        print(f"Query counts differ between 1 and {TENANT_COUNTS[-1]} kampungs: {', '.join(unequal)}")
+        return 1
     return 0
+
+
+TENANT_COUNTS = (1, 100)
+TENANT_PAGES = ("ledger", "sheet_post", "report")
+
+
+def run_tenants(only: set[str]) -> dict:
+    """Kampung 1's pages on the 1- and on the 100-kampung PostgreSQL database (bench/tenants.py), each in a child
+    process: the build's facts and, by "tenants_1" and "tenants_100", each part's dataset and cases. Nothing
+    without BENCH_DATABASE_URL; a failure is reported, as the PostgreSQL history's is."""
+    server = os.environ.get("BENCH_DATABASE_URL", "")
+    if not server or (only and not any(name.startswith("tenants_") for name in only)):
+        return {}
+    from bench import tenants
+
+    try:
+        urls, facts = tenants.tenant_databases(server)
+        parts = {}
+        for count in TENANT_COUNTS:
+            env = common.bench_env(common.BENCH_DIR / "unused.sqlite3")
+            env["DATABASE_URL"] = urls[count]
+            env["JIMPITAN_CACHE_DIR"] = str(common.BENCH_DIR / f"cache-tenants-{count}")
+            out = common.BENCH_DIR / f"tenants-{count}-results.json"
+            out.unlink(missing_ok=True)
+            subprocess.run([sys.executable, __file__, "--tenants", str(count), str(out)], env=env, check=True)
+            parts[f"tenants_{count}"] = json.loads(out.read_text())
+    except Exception as error:
+        print(f"PostgreSQL tenants failed: {error}", flush=True)
+        return {"error": str(error)}
+    return {"build": facts, "parts": parts}
+
+
+def tenants_child(count: str, out: Path) -> int:
+    """In the child process: kampung 1's cases, run inside its kampung as a request is."""
+    import django
+
+    django.setup()
+    from bench import cases
+    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
+
+    results = {}
+    with activate(FIRST_KAMPUNG_ID):
+        context = cases.TenantsContext.create(FIRST_KAMPUNG_ID)
+        for case in cases.tenants_cases(context):
+            name = f"tenants_{count}_{case.name}"
+            results[name] = measure(case)
+            print(f"  {name:<34} {describe(results[name])}", flush=True)
+        dataset = context.dataset()
+    out.write_text(json.dumps({"dataset": dataset, "cases": results}, indent=2) + "\n")
+    return 0
+
+
+def tenants_queries(results: dict[str, dict]) -> dict[str, dict]:
+    """The query counts of each of kampung 1's cases at 1 and at 100 kampungs: they must be equal."""
+    counts = {}
+    for page in TENANT_PAGES:
+        by_count = {f"{n}": results.get(f"tenants_{n}_{page}", {}).get("queries") for n in TENANT_COUNTS}
+        if None not in by_count.values():
+            counts[page] = {**by_count, "equal": len(set(by_count.values())) == 1}
+    return counts
 
 
 def run_history(only: set[str]) -> dict:
@@ -200,6 +269,9 @@ def compute_ratios(results: dict[str, dict]) -> dict[str, float | None]:
         "history_10y_vs_1y_household": ratio("history_10y_household", "history_1y_household"),
         "pg_history_10y_vs_1y_ledger": ratio("history_pg_10y_ledger", "history_pg_1y_ledger"),
         "pg_history_10y_vs_1y_household": ratio("history_pg_10y_household", "history_pg_1y_household"),
+        "tenants_100_vs_1_ledger": ratio("tenants_100_ledger", "tenants_1_ledger"),
+        "tenants_100_vs_1_sheet_post": ratio("tenants_100_sheet_post", "tenants_1_sheet_post"),
+        "tenants_100_vs_1_report": ratio("tenants_100_report", "tenants_1_report"),
     }
 
 
@@ -218,6 +290,10 @@ TARGETS = {
     "history_10y_vs_1y_household": 1.5,
     "pg_history_10y_vs_1y_ledger": 1.5,
     "pg_history_10y_vs_1y_household": 1.5,
+    # Issue 18 section 4: a kampung's pages among 100 kampungs against the same kampung alone.
+    "tenants_100_vs_1_ledger": 1.2,
+    "tenants_100_vs_1_sheet_post": 1.2,
+    "tenants_100_vs_1_report": 1.2,
 }
 
 
@@ -247,6 +323,14 @@ def table(output: dict) -> str:
             f"History {tag}: {d['rounds']} rounds, {d['contributions']} contributions, {d['closed_months']} closed "
             f"months; {b['size_mb']} MB, built in {b['build_s']} s, check_ledger passed"
         )
+    build = output.get("tenants", {}).get("build")
+    if build:
+        lines.append(
+            f"Tenants: {build['kampungs']} kampungs of {build['households_per_kampung']} households and "
+            f"{build['months']} months; {build['size_mb']} MB, built in {build['build_s']} s"
+        )
+    for page, counts in output.get("tenants_queries", {}).items():
+        lines.append(f"Queries of kampung 1's {page} at 1 / 100 kampungs: {counts['1']} / {counts['100']}")
     for page, counts in output.get("history_queries", {}).items():
         shown = " / ".join(f"{tag} {n}" for tag, n in counts.items() if tag != "equal")
         lines.append(f"Queries of the {page} page: {shown}: {'equal' if counts['equal'] else 'NOT EQUAL'}")
@@ -256,4 +340,6 @@ def table(output: dict) -> str:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--history":
         raise SystemExit(history_child(sys.argv[2], Path(sys.argv[3])))
+    if len(sys.argv) == 4 and sys.argv[1] == "--tenants":
+        raise SystemExit(tenants_child(sys.argv[2], Path(sys.argv[3])))
     raise SystemExit(main())

@@ -162,6 +162,37 @@ class MonthClosing(models.Model):
         return f"{self.seal[:5]}-{self.seal[5:10]}" if self.seal else ""
 
 
+class MonthClosingBalance(models.Model):
+    """An account's balance at the end of a closed month, kept when the month is closed: the records of a closed
+    month cannot change, so the balance now is this plus what moved from `next_month` on, instead of every
+    record since the first. Written with the closing, gone with it (a trigger on the closing's delete), never
+    changed (triggers); `check_ledger` proves each against a fresh sum."""
+
+    kampung = kampung_field()
+    month = models.DateField(_("bulan"))
+    # Movements dated on or after this day (the next month's first) are not in `balance`.
+    next_month = models.DateField(_("bulan berikutnya"))
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("akun"))
+    balance = models.BigIntegerField(_("saldo akhir"))
+
+    class Meta:
+        verbose_name = _("Saldo akun saat tutup buku")
+        verbose_name_plural = _("Saldo akun saat tutup buku")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kampung", "account", "month"], name="monthclosingbalance_one_per_account_month"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="monthclosingbalance_month_is_first_day"),
+            models.CheckConstraint(
+                condition=Q(next_month__day=1, next_month__gt=models.F("month")),
+                name="monthclosingbalance_next_month_after",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.account_id}: {self.balance}"
+
+
 class MonthReopening(models.Model):
     """The log of every reopened month, with its reason. Never deleted."""
 

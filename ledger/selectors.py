@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from jimpitan.lib.months import month_start, next_month
 from jimpitan.models import KampungProfile
-from ledger.models import Account, AccountKind, BalanceCheck, Transfer, default_account_id
+from ledger.models import Account, AccountKind, BalanceCheck, MonthClosingBalance, Transfer, default_account_id
 from ledger.sources import FLOW_SIGNS, cash_sources
 
 
@@ -393,10 +393,10 @@ class AccountNow:
     last_match: dt.date | None  # the latest check that matched the bank's balance
 
 
-def _per_account_sum(queryset, account_field: str | None, amount_field: str):
-    """The sum of `queryset` for the outer query's account: a correlated subquery, or, for a source with no
-    account column, the whole sum on the default account only."""
-    rows = queryset.order_by()
+def _per_account_sum(queryset, account_field: str | None, amount_field: str, day_field: str, since):
+    """The sum of `queryset` for the outer query's account, of the rows dated `since` or later: a correlated
+    subquery, or, for a source with no account column, the whole sum on the default account only."""
+    rows = queryset.order_by().filter(**{f"{day_field}__gte": since})
     if account_field is None:
         total = rows.annotate(_all=models.Value(1)).values("_all").annotate(total=Sum(amount_field)).values("total")
         whole = Coalesce(models.Subquery(total, output_field=models.BigIntegerField()), 0)
@@ -406,32 +406,56 @@ def _per_account_sum(queryset, account_field: str | None, amount_field: str):
     return Coalesce(models.Subquery(total, output_field=models.BigIntegerField()), 0)
 
 
+def _kept_since() -> models.Expression:
+    """The first day after the latest closed month whose balances are kept (the earliest date if none): one
+    uncorrelated subquery, which the database reads once per query."""
+    latest = MonthClosingBalance.objects.order_by("-next_month").values("next_month")[:1]
+    return Coalesce(models.Subquery(latest), models.Value(dt.date.min), output_field=models.DateField())
+
+
 def accounts_now(profile: KampungProfile | None) -> list[AccountNow]:
     """Each account's balance now and its latest bank match, in one query whatever the number of accounts and
-    records: each figure is a subquery per account. `profile` is the kampung's (its opening balance is on the
-    default account), passed in so that a page which has it spends no second query."""
+    records: each figure is a subquery per account. A closed month cannot change, so the sums start from each
+    account's balance kept at the latest closed month (MonthClosingBalance, `_kept`) and add only what is dated
+    after it (an account opened since has none kept: the closed months' triggers leave it no record in them).
+    `profile` is the kampung's (its opening balance is on the default account), passed in so that a page which
+    has it spends no second query."""
+    since = _kept_since()
     signs: dict[str, int] = {}
     sums: dict[str, models.Expression] = {}
     for index, source in enumerate(cash_sources()):
         signs[f"_source_{index}"] = FLOW_SIGNS[source.flow_field]
-        sums[f"_source_{index}"] = _per_account_sum(source.rows(), source.account_field, source.amount_field)
+        day_field = source.account_date_field or source.date_field
+        sums[f"_source_{index}"] = _per_account_sum(
+            source.rows(), source.account_field, source.amount_field, day_field, since
+        )
     transfers = Transfer.objects.all()
-    sums["_transfers_in"] = _per_account_sum(transfers, "to_account", "amount")
-    sums["_transfers_out"] = _per_account_sum(transfers, "from_account", "amount")
+    sums["_transfers_in"] = _per_account_sum(transfers, "to_account", "amount", "transfer_date", since)
+    sums["_transfers_out"] = _per_account_sum(transfers, "from_account", "amount", "transfer_date", since)
     signs.update(_transfers_in=1, _transfers_out=-1)
     matched = BalanceCheck.objects.filter(account=models.OuterRef("pk"), stated_balance=models.F("app_balance"))
     last_match = models.Subquery(matched.order_by("-check_date").values("check_date")[:1])
-    accounts = Account.objects.annotate(**sums, _last_match=last_match)
-    profile_opening = profile.opening_balance if profile and profile.opening_balance_date else 0
+    kept = MonthClosingBalance.objects.filter(account=models.OuterRef("pk"), next_month=since).values("balance")
+    accounts = Account.objects.annotate(**sums, _kept=models.Subquery(kept[:1]), _since=since, _last_match=last_match)
     result = []
     for account in accounts:
+        kept_balance, kept_since = vars(account)["_kept"], vars(account)["_since"]
         balance = sum(signs[name] * int(getattr(account, name)) for name in signs)
-        if account.opening_date is not None:
-            balance += account.opening_balance
-        if account.is_default:
-            balance += profile_opening
+        # The openings dated before the kept month's end are in its kept balance already.
+        opened_since = kept_balance is None or (account.opening_date or kept_since) >= kept_since
+        balance += int(kept_balance or 0) + (account.opening_balance if account.opening_date and opened_since else 0)
+        profile_day = profile.opening_balance_date if profile else None
+        if account.is_default and profile_day is not None and (kept_balance is None or profile_day >= kept_since):
+            balance += profile.opening_balance  # type: ignore[union-attr]
         result.append(AccountNow(account, balance, vars(account)["_last_match"]))
     return result
+
+
+def balances_to_keep(month: dt.date) -> dict[int, int]:
+    """Every account's balance at the end of `month`, summed from the records (close_month keeps it; check_ledger
+    compares the kept ones with it). Openings and transfers included, as in `account_movements`."""
+    moves = account_movements(end=next_month(month))
+    return {pk: sum(moves.get(pk, {}).values()) for pk in Account.objects.values_list("pk", flat=True)}
 
 
 @dataclass(frozen=True)

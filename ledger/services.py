@@ -24,13 +24,22 @@ from jimpitan.lib.months import month_start, next_month, previous_month
 from jimpitan.models import KampungProfile
 from ledger.guards import assert_month_open
 from ledger.lock import lock_ledger
-from ledger.models import Account, Adjustment, BalanceCheck, MonthClosing, MonthReopening, Transfer
+from ledger.models import (
+    Account,
+    Adjustment,
+    BalanceCheck,
+    MonthClosing,
+    MonthClosingBalance,
+    MonthReopening,
+    Transfer,
+)
 from ledger.seals import canonical_text, seal_of
 from ledger.selectors import (
     account_balance_at,
     account_months,
     account_movements,
     balance_at,
+    balances_to_keep,
     broken_balance_checks,
     lowest_account_balances_from,
     lowest_balance_from,
@@ -179,6 +188,11 @@ def close_month(month: dt.date, user, today: dt.date | None = None) -> MonthClos
         text = canonical_text(summary, previous or "")
         closing = MonthClosing.objects.create(
             month=month, closing_balance=summary.closing, closed_by=user, seal=seal_of(text), sealed_text=text
+        )
+        # The month's records are frozen from here on: its accounts' balances are kept for accounts_now.
+        MonthClosingBalance.objects.bulk_create(
+            MonthClosingBalance(month=month, next_month=next_month(month), account_id=pk, balance=balance)
+            for pk, balance in balances_to_keep(month).items()
         )
     return closing
 

@@ -2,7 +2,8 @@
 
 Exits non-zero, naming the month or record, when a closed month's stored closing balance differs
 from the cash book, a month's seal is no longer given by the books (the first such month), a matched
-bank check (cocokkan saldo) is no longer proved by the records, or a cash source's own check (a round's
+bank check (cocokkan saldo) is no longer proved by the records, an account balance kept at a closed
+month differs from a fresh sum, or a cash source's own check (a round's
 stored total against its contributions, a handover's expected total against its rounds)
 finds a stored figure that its detail does not add up to.
 
@@ -19,9 +20,9 @@ from jimpitan.lib.money import format_rupiah
 from jimpitan.lib.months import previous_month
 from jimpitan.management.kampungs import add_kampung_argument, command_kampungs
 from jimpitan.tenancy import activate
-from ledger.models import MonthClosing
+from ledger.models import MonthClosing, MonthClosingBalance
 from ledger.seals import canonical_text, seal_of
-from ledger.selectors import account_balance_at, broken_balance_checks, cash_book, monthly_flows
+from ledger.selectors import account_balance_at, account_movements, broken_balance_checks, cash_book, monthly_flows
 from ledger.sources import source_mismatches
 
 
@@ -78,6 +79,24 @@ def balance_check_problems() -> list[str]:
     return problems
 
 
+def kept_balance_problems() -> list[str]:
+    """Every account balance kept at a closed month (what accounts_now starts from) against a fresh sum of the
+    records up to that month's end."""
+    kept = list(MonthClosingBalance.objects.select_related("account").order_by("month", "account_id"))
+    if not kept:
+        return []
+    moves = account_movements()
+    problems = []
+    for row in kept:
+        fresh = sum(amount for day, amount in moves.get(row.account_id, {}).items() if day < row.next_month)
+        if fresh != row.balance:
+            problems.append(
+                f"Bulan {row.month:%Y-%m}, akun {row.account.name}: saldo tersimpan {format_rupiah(row.balance)}, "
+                f"dihitung ulang {format_rupiah(fresh)}"
+            )
+    return problems
+
+
 def integrity_problems() -> list[str]:
     if connection.vendor != "sqlite":
         return []
@@ -89,7 +108,13 @@ def integrity_problems() -> list[str]:
 
 def kampung_problems() -> list[str]:
     """The active kampung's problems: its closings, seals, cash sources and bank checks."""
-    return closing_mismatches() + seal_problems() + source_mismatches() + balance_check_problems()
+    return (
+        closing_mismatches()
+        + seal_problems()
+        + source_mismatches()
+        + balance_check_problems()
+        + kept_balance_problems()
+    )
 
 
 class Command(BaseCommand):
