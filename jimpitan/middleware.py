@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
@@ -67,12 +68,20 @@ class KampungMembersOnlyMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated or user.is_superuser or not self._private(request, view_func):
-            return None
-        if not user_roles(user):
+        if self._stranger(request.user) and self._private(request, view_func):
             raise Http404
         return None
+
+    def process_exception(self, request, exception):
+        """A view that checks the role itself (a receipt, a roster swap) refuses with PermissionDenied: to a
+        stranger to the kampung, that is a page that is not there either."""
+        if isinstance(exception, PermissionDenied) and self._stranger(request.user):
+            raise Http404
+        return None
+
+    @staticmethod
+    def _stranger(user) -> bool:
+        return user.is_authenticated and not user.is_superuser and not user_roles(user)
 
     @classmethod
     def _private(cls, request, view_func) -> bool:

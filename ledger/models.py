@@ -175,6 +175,8 @@ class MonthClosingBalance(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("akun"))
     balance = models.BigIntegerField(_("saldo akhir"))
 
+    objects = tenant_manager()
+
     class Meta:
         verbose_name = _("Saldo akun saat tutup buku")
         verbose_name_plural = _("Saldo akun saat tutup buku")

@@ -4,6 +4,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from households.models import RT
@@ -32,6 +33,10 @@ class SheetPickerForm(forms.Form):
         return evening if evening and is_plausible_day(evening) else evening_of()
 
 
+# A form class is built at import, outside any kampung: each form sets its kampung's people in __init__.
+NO_USERS = get_user_model().objects.none()
+
+
 def collector_user_queryset():
     return users_with_role(PETUGAS, BENDAHARA).filter(is_active=True).order_by("first_name", "username")
 
@@ -51,7 +56,7 @@ class SheetHeaderForm(forms.Form):
     )
     collector_users = UserChoiceField(
         label=_("Akun petugas"),
-        queryset=collector_user_queryset(),
+        queryset=NO_USERS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -158,7 +163,7 @@ class RosterSwapForm(forms.Form):
     malam = forms.DateField(label=_("Malam"), widget=DATE_WIDGET)
     kind = forms.ChoiceField(label=_("Jenis"), choices=SwapKind.choices, initial=SwapKind.HANDOVER)
     replacement_user = forms.ModelChoiceField(
-        queryset=collector_user_queryset(),
+        queryset=NO_USERS,
         label=_("Pengganti (akun)"),
         required=False,
     )
@@ -169,6 +174,10 @@ class RosterSwapForm(forms.Form):
         required=False,
     )
     reason = forms.CharField(label=_("Alasan"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement_user"].queryset = collector_user_queryset()
 
     def clean_malam(self) -> dt.date:
         evening = self.cleaned_data["malam"]
@@ -198,7 +207,7 @@ class HandoverForm(forms.Form):
         error_messages={"required": _("Isi tanggal uang diterima."), "invalid": _("Tanggal tidak dikenali.")},
     )
     handed_by = PersonChoiceField(
-        queryset=collector_user_queryset(), label=_("Diserahkan oleh (akun petugas)"), required=False
+        queryset=NO_USERS, label=_("Diserahkan oleh (akun petugas)"), required=False
     )
     handed_by_name = forms.CharField(label=_("atau nama petugas tanpa akun"), max_length=100, required=False)
     rounds = forms.TypedMultipleChoiceField(

@@ -152,7 +152,9 @@ def _export_data(kampung: Kampung) -> tuple[dict, set[str]]:
         for user in User.objects.filter(pk__in=user_ids).prefetch_related("groups").order_by("pk")
     ]
     kampung_row = _rows(Kampung, pk=kampung.pk)[0]
-    return {"kampung": kampung_row, "users": users, "tables": tables, "links": links}, files
+    # The roles are the deployment's groups, the same names everywhere: a membership names its role by name.
+    roles = {str(pk): name for pk, name in Group.objects.values_list("pk", "name")}
+    return {"kampung": kampung_row, "users": users, "tables": tables, "links": links, "roles": roles}, files
 
 
 def export_kampung(kampung: Kampung, output: Path) -> dict:
@@ -321,6 +323,8 @@ class _Import:
 
     def _key(self, model: ModelClass, field: Any, value: int) -> int | None:
         target = field.related_model
+        if target is Group:
+            return Group.objects.get(name=self.data["roles"][str(value)]).pk
         mapped = self.new[_label(target)].get(value)
         if mapped is not None:
             return mapped

@@ -17,6 +17,7 @@ from django.db import connection
 from households.models import RT, Household
 from jimpitan.lib.kampung_archive import import_kampung
 from jimpitan.models import Kampung, KampungProfile
+from jimpitan.roles import BENDAHARA, grant_role
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate, reset_sequence
 from ledger.models import Account, MonthClosing
 from ledger.selectors import cash_by_kampung
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.django_db
 def seed(kampung: Kampung, user, *, head: str, close_first_month: bool) -> None:
     """A profile, two households, rounds on two days in two months, an expense with a receipt and, if asked,
     the first month closed."""
+    grant_role(user=user, role=BENDAHARA, kampung_id=kampung.pk)  # the one treasurer keeps both books here
     with activate(kampung.pk):
         reset_sequence(KampungProfile, connection)  # the fixture's profile took id 1 by hand
         KampungProfile.objects.get_or_create(kampung=kampung, defaults={"name": kampung.name})
@@ -92,9 +94,9 @@ def test_archive_holds_only_that_kampung(two_kampungs, tmp_path):
         data = json.load(tar.extractfile("kampung.json"))
     assert manifest["kampung"] == "bambu" and manifest["format"] == 1 and manifest["engine"] == "json"
     assert manifest["row_counts"]["households.household"] == 2
-    assert [name for name in names if name.startswith("media/")] == [
-        f"media/{Expense.objects.get(description='Lampu pos', kampung__slug='bambu').receipt.name}"
-    ]
+    with activate(Kampung.objects.get(slug="bambu").pk):
+        receipt = Expense.objects.get(description="Lampu pos").receipt.name
+    assert [name for name in names if name.startswith("media/")] == [f"media/{receipt}"]
     addresses = [row["address"] for row in data["tables"]["households.household"]]
     assert addresses == ["Jl. Bambu 1", "Jl. Bambu 2"]
     assert "Anggrek" not in json.dumps(data)
@@ -105,15 +107,8 @@ def test_imported_kampung_has_the_same_figures_and_the_first_is_untouched(two_ka
     a, b = two_kampungs
     path = export("bambu", tmp_path)
     before_a, before_b = figures(a), figures(b)
-    # Closed months are still one book for the whole install on this branch: B's closed March would refuse
-    # the copy's March rows. Lifted while the copy goes in, then put back as it was.
-    closing = MonthClosing.objects.get(kampung=b)
-    MonthClosing.objects.filter(pk=closing.pk).delete()
+    # B's closed March does not hold the copy's March back: each kampung closes its own months.
     copy, _manifest, renamed = import_kampung(path, slug="bambu-salinan")
-    with activate(b.pk):
-        MonthClosing.objects.create(
-            month=closing.month, closing_balance=closing.closing_balance, closed_by=closing.closed_by
-        )
     assert copy.pk not in (a.pk, b.pk) and copy.name == "Kampung Bambu"
     after = figures(copy)
     assert renamed == {"bendahara": "bendahara-bambu-salinan"}  # the name was taken here: another account
@@ -121,14 +116,15 @@ def test_imported_kampung_has_the_same_figures_and_the_first_is_untouched(two_ka
     assert {**after, "collectors": None} == {**before_b, "collectors": None}
     assert after["closed"] == [(dt.date(2026, 3, 1), 1200)]
     assert figures(a) == before_a and figures(b) == before_b
-    receipt = Expense.objects.get(kampung=copy).receipt
+    with activate(copy.pk):
+        receipt = Expense.objects.get().receipt
     assert default_storage.open(receipt.name).read() == b"\xff\xd8\xff nota Bambu"
     assert KampungProfile.objects.get(kampung=copy).name == "Kampung Bambu"
     # Sticker codes are unique across kampungs: the copy beside B got its own.
-    codes = {
-        kampung: set(Household.objects.filter(kampung=kampung).values_list("private_code", flat=True))
-        for kampung in (b, copy)
-    }
+    codes = {}
+    for kampung in (b, copy):
+        with activate(kampung.pk):
+            codes[kampung] = set(Household.objects.values_list("private_code", flat=True))
     assert len(codes[copy]) == 2 and codes[copy].isdisjoint(codes[b])
 
 

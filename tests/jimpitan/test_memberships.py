@@ -32,7 +32,7 @@ from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def kampung_b(db) -> Kampung:
+def kampung_b(kampung) -> Kampung:
     b = Kampung.objects.create(slug="kampung-b", name="Kampung B")
     KampungProfile.objects.create(kampung=b, name="Kampung B")  # past its first-run setup
     return b

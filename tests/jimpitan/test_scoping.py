@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from demo import seeding
 from households.models import RT, Household, ImportColumnChoice
 from households.selectors import register_queryset
-from jimpitan.models import Kampung, KampungProfile, TreasurerHandover
+from jimpitan.models import Kampung, KampungProfile, Membership, TreasurerHandover
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from ledger.forms import AdjustmentForm
 from ledger.models import Account
@@ -35,12 +35,14 @@ DAY = dt.date(2026, 3, 2)
 
 def tenant_models() -> list[type[models.Model]]:
     """Every model with a `kampung` key, found by scanning, so that a new tenant model is covered without
-    being listed. Left out: the historical (simple-history) copies, and the profile, one row per kampung
-    (a OneToOne key) that `KampungProfile.load()` reads by the active kampung."""
+    being listed. Left out: the historical (simple-history) copies, the profile, one row per kampung (a
+    OneToOne key) that `KampungProfile.load()` reads by the active kampung, and a person's roles
+    (Membership): the auth backend names the active kampung in its own filter, and the superuser's user admin
+    lists a person's roles in every kampung."""
     found = []
     for model in apps.get_models():
         field = next((f for f in model._meta.concrete_fields if f.name == "kampung"), None)
-        if field is None or field.one_to_one or hasattr(model, "instance_type"):
+        if field is None or field.one_to_one or hasattr(model, "instance_type") or model is Membership:
             continue
         found.append(model)
     return found

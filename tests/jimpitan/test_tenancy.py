@@ -152,6 +152,7 @@ TENANT_MODELS = [
     "jimpitan.TreasurerHandover",
     "ledger.Account",
     "ledger.MonthClosing",
+    "ledger.MonthClosingBalance",
     "ledger.MonthReopening",
     "ledger.IssuedNumber",
     "ledger.Adjustment",

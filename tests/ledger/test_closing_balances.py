@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 JAN = dt.date(2026, 1, 1)
 FEB = dt.date(2026, 2, 1)
 TODAY = dt.date(2026, 4, 10)
-MIGRATION = importlib.import_module("ledger.migrations.0013_closing_balances")
+MIGRATION = importlib.import_module("ledger.migrations.0015_closing_balances")
 
 
 @pytest.fixture

@@ -45,6 +45,12 @@ class World:
 @pytest.fixture
 def world(bendahara, petugas, pokja, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world(bendahara)
+
+
+def build_world(bendahara) -> World:
+    """The records of the matrix, in the active kampung (tests/security/test_tenant_isolation.py builds them in
+    a second kampung)."""
     from households.models import RT, Household
     from nightly.services import SheetRow, save_sheet
     from spending.models import Expense, OtherIncome, Project
