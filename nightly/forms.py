@@ -206,9 +206,7 @@ class HandoverForm(forms.Form):
         widget=DATE_WIDGET,
         error_messages={"required": _("Isi tanggal uang diterima."), "invalid": _("Tanggal tidak dikenali.")},
     )
-    handed_by = PersonChoiceField(
-        queryset=NO_USERS, label=_("Diserahkan oleh (akun petugas)"), required=False
-    )
+    handed_by = PersonChoiceField(queryset=NO_USERS, label=_("Diserahkan oleh (akun petugas)"), required=False)
     handed_by_name = forms.CharField(label=_("atau nama petugas tanpa akun"), max_length=100, required=False)
     rounds = forms.TypedMultipleChoiceField(
         label=_("Ronde yang diserahkan"),

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django_scopes import scopes_disabled
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django_scopes import scopes_disabled
 
 from households.models import RT, Household
 from jimpitan.models import Kampung
