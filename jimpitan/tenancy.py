@@ -9,6 +9,7 @@ places, so that a ScopedManager can later refuse a query outside any kampung.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -93,6 +94,14 @@ def tenant_manager(manager_class: type[models.Manager] = models.Manager) -> Any:
 
     TenantManager.__name__ = TenantManager.__qualname__ = f"Tenant{manager_class.__name__}"
     return TenantManager()
+
+
+def activate_for_process(kampung_id: int) -> None:
+    """Work for one kampung for the rest of this process: a script's or a drill's own process, outside any
+    request or command. Closed at exit, before the interpreter tears its modules down."""
+    held = activate(kampung_id)
+    held.__enter__()
+    atexit.register(held.__exit__, None, None, None)
 
 
 def kampung_slug(name: str) -> str:

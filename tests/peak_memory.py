@@ -22,8 +22,8 @@ _SCRIPT = """
 import json, resource, sys, tracemalloc
 import django
 django.setup()
-from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
-activate(FIRST_KAMPUNG_ID).__enter__()  # the first kampung, as a request of a single-kampung install
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate_for_process
+activate_for_process(FIRST_KAMPUNG_ID)  # the first kampung, as a request of a single-kampung install
 from importlib import import_module
 module_name, function_name = sys.argv[1].rsplit(".", 1)
 function = getattr(import_module(module_name), function_name)

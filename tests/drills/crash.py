@@ -156,9 +156,9 @@ def _django(env: dict):
     django.setup()
     # A drill's own process works for the install's first kampung, as its requests do: a tenant query
     # outside any kampung raises.
-    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
+    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate_for_process
 
-    activate(FIRST_KAMPUNG_ID).__enter__()
+    activate_for_process(FIRST_KAMPUNG_ID)
 
 
 def _round_state(rt_id: int, evening: dt.date) -> dict:

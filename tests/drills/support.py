@@ -149,9 +149,9 @@ def _setup_django() -> None:
     django.setup()
     # A drill's own process works for the install's first kampung, as its requests do: a tenant query
     # outside any kampung raises.
-    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
+    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate_for_process
 
-    activate(FIRST_KAMPUNG_ID).__enter__()
+    activate_for_process(FIRST_KAMPUNG_ID)
 
 
 def seed_kampung(rts: int = 3, per_rt: int = 30) -> dict:

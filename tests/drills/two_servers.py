@@ -2,12 +2,15 @@
 PostgreSQL database, one Redis (CACHE_URL) and one S3 endpoint (moto's server mode), all on loopback.
 
 What must hold, or the drill exits non-zero:
-- a sheet saved through A shows on `/` through B at once, though B served `/` from its cache just before;
+The deployment serves two kampungs by path (/k/latihan/ and /k/tetangga/), as a deployment of many does.
+
+- a sheet saved through A shows on `/` through B at once, though B served `/` from its cache just before, and
+  the other kampung's page through B keeps its own balance;
 - a receipt uploaded through A opens through B with the same bytes as in the bucket, and neither server keeps
   it on its own disk;
 - a session started on A works on B, and a logout on B ends it on A;
 - login failures on A lock the user out on B (django-axes counts in the database);
-- `manage.py check_ledger` passes at the end.
+- `manage.py check_ledger` passes at the end, for every kampung.
 
 Run: DRILL_DATABASE_URL=postgres://user@host:port/name python -m tests.drills.two_servers
 The database named there is dropped and created again; Redis and moto are started here on free ports.
@@ -38,6 +41,8 @@ from psycopg import sql
 from tests.drills.crash import PASSWORD, ROOT, App, Browser, _check_ledger, _django, _free_port
 
 HOUSEHOLDS = 20
+KAMPUNG, NEIGHBOUR = "latihan", "tetangga"
+NEIGHBOUR_CASH = 500_000
 SHEET_AMOUNT = 1_500
 BUCKET = "jimpitan-drill"
 S3_KEYS = {"JIMPITAN_S3_ACCESS_KEY_ID": "drill", "JIMPITAN_S3_SECRET_ACCESS_KEY": "drill-secret"}
@@ -128,11 +133,19 @@ def seed() -> dict:
     from django.contrib.auth import get_user_model
 
     from households.models import RT, Household
-    from jimpitan.models import KampungProfile
+    from jimpitan.models import Kampung, KampungProfile
     from jimpitan.roles import BENDAHARA, POKJA, grant_role
+    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
     from spending.models import OtherIncome
 
-    KampungProfile.objects.create(pk=KampungProfile.SINGLETON_ID, name="Kampung Latihan Dua Server")
+    KampungProfile.objects.create(name="Kampung Latihan Dua Server")
+    Kampung.objects.filter(pk=FIRST_KAMPUNG_ID).update(slug=KAMPUNG)
+    neighbour = Kampung.objects.create(slug=NEIGHBOUR, name="Kampung Tetangga")
+    with activate(neighbour.pk):
+        KampungProfile.objects.create(kampung=neighbour, name="Kampung Tetangga")
+        OtherIncome.objects.create(
+            received_on=dt.date.today() - dt.timedelta(days=3), description="Kas", amount=NEIGHBOUR_CASH
+        )
     users = get_user_model().objects
     grant_role(user=users.create_user("bendahara", password=PASSWORD, is_staff=True), role=BENDAHARA)
     grant_role(user=users.create_user("pokja", password=PASSWORD), role=POKJA)
@@ -208,8 +221,17 @@ def check_public_page(a: str, b: str, bendahara: Browser, world: dict) -> tuple[
     status = bendahara.post(path, data)
     after = public_balance(b)
     expected = before + SHEET_AMOUNT * HOUSEHOLDS
-    ok = status == 302 and after == expected and public_balance(a) == expected
-    return ok, f"sheet saved on A ({status}); balance on B Rp {before} -> Rp {after} (expected Rp {expected})"
+    neighbour = public_balance(_kampung_base(b, NEIGHBOUR))
+    ok = status == 302 and after == expected and public_balance(a) == expected and neighbour == NEIGHBOUR_CASH
+    return ok, (
+        f"sheet saved on A ({status}); balance on B Rp {before} -> Rp {after} (expected Rp {expected}); "
+        f"the other kampung on B Rp {neighbour} (expected Rp {NEIGHBOUR_CASH})"
+    )
+
+
+def _kampung_base(base: str, slug: str) -> str:
+    """The same server's address for another kampung of the deployment."""
+    return base.rsplit("/k/", 1)[0] + f"/k/{slug}"
 
 
 def check_receipt(a_bendahara: Browser, b: str, endpoint: str, var_dirs: list[Path]) -> tuple[bool, str]:
@@ -295,6 +317,7 @@ def run() -> dict:
                 "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                 "DJANGO_DEBUG": "1",
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                "JIMPITAN_KAMPUNG_ROUTING": "path",
                 "PYTHONPATH": str(ROOT),
             }
         )
@@ -305,7 +328,7 @@ def run() -> dict:
         for var_dir in var_dirs:
             apps.append(App(server_env(env, var_dir), _free_port(), var_dir / "gunicorn.log"))
             apps[-1].start()
-        a, b = (f"http://127.0.0.1:{app.port}" for app in apps)
+        a, b = (f"http://127.0.0.1:{app.port}/k/{KAMPUNG}" for app in apps)
         bendahara = Browser(a)
         bendahara.login("bendahara")
         checks = {
