@@ -10,7 +10,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from jimpitan.models import KampungProfile
-from jimpitan.roles import user_roles
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, active_kampung_id
 
 SETUP_DONE_CACHE_KEY = "jimpitan:setup-done"
@@ -81,7 +80,9 @@ class KampungMembersOnlyMiddleware:
 
     @staticmethod
     def _stranger(user) -> bool:
-        return user.is_authenticated and not user.is_superuser and not user_roles(user)
+        # Every role carries permissions, so no permission here is no role here. The permissions, not the
+        # role names: the view's own permission check reads them next, from the same cache.
+        return user.is_authenticated and not user.is_superuser and not user.get_group_permissions()
 
     @classmethod
     def _private(cls, request, view_func) -> bool:
