@@ -986,7 +986,8 @@ def _check_handover_input(*, received_on: dt.date, round_ids: list[int], counted
         errors["counted"] = _("Isi uang yang dihitung saat diterima (Rp 0 atau lebih).")
     if (handed_by is None) == (not handed_by_name):
         errors["handed_by"] = _("Pilih akun petugas atau tulis namanya (salah satu saja).")
-    if received_on > evening_of():
+    # A calendar day, not an evening: money handed over at 01:00 is received on that day.
+    if received_on > timezone.localdate():
         errors["received_on"] = _("Tanggal diterima belum terjadi.")
     if errors:
         raise ValidationError(errors)
@@ -1092,7 +1093,7 @@ def _check_catch_up_input(*, household: Household, paid_on: dt.date, amount, eve
         errors["evenings"] = _("Malam yang dibayar di muka paling jauh setahun dari tanggal bayar.")
     elif household.joined_on is not None and evenings[0] < household.joined_on:
         errors["evenings"] = _("Malam %(evening)s sebelum rumah ini bergabung.") % {"evening": long_date(evenings[0])}
-    if paid_on > evening_of():
+    if paid_on > timezone.localdate():  # a calendar day, as a handover's
         errors["paid_on"] = _("Tanggal bayar belum terjadi.")
     if errors:
         raise ValidationError(errors)

@@ -17,11 +17,11 @@ import hashlib
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from households.models import Household, could_be_private_code
+from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start, next_month, parse_month, previous_month
 from nightly import selectors
 from public.cache import shared_page
@@ -35,7 +35,8 @@ def household_page(request: HttpRequest, code: str) -> HttpResponse:
     household = Household.objects.select_related("rt").filter(private_code=code).first()
     if household is None:
         raise Http404
-    today = timezone.localdate()
+    # The night in progress: at 01:00 on the 1st the household's month is still the one whose night goes on.
+    today = evening_of()
     month = month_start(today)
     canonical = ""
     if "bulan" in request.GET:

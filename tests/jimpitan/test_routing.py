@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from households.models import Household
 from jimpitan.models import Kampung, KampungProfile
-from jimpitan.roles import BENDAHARA, grant_role
+from jimpitan.roles import BENDAHARA, PETUGAS, grant_role
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from tests.conftest import PASSWORD
 from tests.households.factories import make_household, make_rt
@@ -171,6 +171,7 @@ def test_suspended_kampung_open_to_a_superuser(client, by_path, superuser):
 
 
 def test_pwa_scope_is_the_kampung(client, by_path, petugas):
+    grant_role(user=petugas, role=PETUGAS, kampung_id=by_path[1].pk)
     client.force_login(petugas)
     manifest = json.loads(client.get("/k/b/manifest.webmanifest").content)
     assert manifest["scope"] == "/k/b/" and manifest["start_url"] == "/k/b/keliling/"

@@ -118,6 +118,7 @@ KAMPUNG_CHILDREN = [
     "households_household",
     "ledger_adjustment",
     "ledger_balancecheck",
+    "ledger_monthclosingbalance",
     "ledger_transfer",
     "nightly_catchup",
     "nightly_catchupevening",
@@ -143,6 +144,14 @@ KAMPUNG_PARENTS = [
 SQLITE_KAMPUNG_TRIGGERS = {f"{table}_kampung_parent_{op}" for table in KAMPUNG_CHILDREN for op in ("insert", "update")}
 POSTGRES_KAMPUNG_TRIGGERS = {f"{table}_kampung_parent" for table in KAMPUNG_CHILDREN}
 PARENT_TRIGGERS = {f"{table}_kampung_children" for table in KAMPUNG_PARENTS}
+# The kept balances of closed months (ledger 0015): kept only for a closed month, never changed, gone with it.
+SQLITE_KEPT_BALANCE_TRIGGERS = {
+    "ledger_monthclosingbalance_insert",
+    "ledger_monthclosingbalance_update",
+    "ledger_monthclosingbalance_delete",
+    "ledger_monthclosing_drop_balances",
+}
+POSTGRES_KEPT_BALANCE_TRIGGERS = {"ledger_monthclosingbalance_guard", "ledger_monthclosing_drop_balances"}
 TENANT_MODELS = [
     "households.RT",
     "households.Household",
@@ -183,9 +192,11 @@ def _triggers() -> set[str]:
 
 def test_every_trigger_is_still_there_after_the_kampung_migrations():
     if connection.vendor == "sqlite":
-        assert _triggers() == SQLITE_TRIGGERS | SQLITE_KAMPUNG_TRIGGERS | PARENT_TRIGGERS
+        assert _triggers() == SQLITE_TRIGGERS | SQLITE_KAMPUNG_TRIGGERS | PARENT_TRIGGERS | SQLITE_KEPT_BALANCE_TRIGGERS
     else:
-        assert _triggers() == POSTGRES_TRIGGERS | POSTGRES_KAMPUNG_TRIGGERS | PARENT_TRIGGERS
+        assert _triggers() == (
+            POSTGRES_TRIGGERS | POSTGRES_KAMPUNG_TRIGGERS | PARENT_TRIGGERS | POSTGRES_KEPT_BALANCE_TRIGGERS
+        )
 
 
 @pytest.mark.parametrize("label", TENANT_MODELS)

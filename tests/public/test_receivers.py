@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from households.models import RT, Household
+from jimpitan.lib.evening import evening_of
 from ledger.models import Account
 from nightly.services import record_catch_up
 from public.cache import invalidate_public_figures, public_cache_version
@@ -88,10 +90,10 @@ def test_a_catch_up_changes_the_household_page_at_once(client, bendahara, django
     with django_capture_on_commit_callbacks(execute=True):
         record_catch_up(
             household=household,
-            paid_on=dt.date(2026, 11, 20),
+            paid_on=timezone.localdate(),
             amount=500,
             account=Account.objects.get(is_default=True),
-            evenings=[dt.date(2026, 11, 19)],
+            evenings=[evening_of()],  # the night the page opens on, at any hour
             recorded_by=bendahara,
         )
     assert 'data-status="caught_up"' in client.get(f"/h/{household.private_code}/").content.decode()
