@@ -296,7 +296,8 @@ def database_has_data() -> bool:
     models += [m for label in DATA_APPS for m in apps.get_app_config(label).get_models()]
     try:
         return any(
-            model._default_manager.using("default").exclude(**MIGRATION_ROWS.get(model._meta.label_lower, {})).exists()
+            # Every kampung's rows: the base manager, not the kampung-scoped default one.
+            model._base_manager.using("default").exclude(**MIGRATION_ROWS.get(model._meta.label_lower, {})).exists()
             for model in models
         )
     except DatabaseError:
@@ -312,7 +313,7 @@ def media_has_files() -> bool:
 
 
 def row_counts() -> dict[str, int]:
-    return {label: apps.get_model(label)._default_manager.count() for label in COUNTED_MODELS}
+    return {label: apps.get_model(label)._base_manager.count() for label in COUNTED_MODELS}
 
 
 def _remove_sqlite_sidecars(path: Path) -> list[Path]:

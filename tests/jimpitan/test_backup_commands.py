@@ -10,6 +10,9 @@ import pytest
 from jimpitan.lib import backup as backup_lib
 from tests.drills.support import SUITE_BACKENDS, DrillDatabase
 
+# A shell works for one kampung, as a request does: a tenant query outside any kampung raises.
+IN_KAMPUNG = "from jimpitan.tenancy import activate_for_process; activate_for_process(1); "
+
 
 @pytest.fixture(scope="module", params=SUITE_BACKENDS)
 def seeded_with_backup(request, tmp_path_factory, migrated):
@@ -19,7 +22,9 @@ def seeded_with_backup(request, tmp_path_factory, migrated):
     receipts = source.folder / "media" / "receipts"
     receipts.mkdir(parents=True)
     (receipts / "nota.jpg").write_bytes(b"nota")
-    source.manage("shell", "-c", "from tests.drills.support import seed_kampung; seed_kampung(rts=1, per_rt=3)")
+    source.manage(
+        "shell", "-c", IN_KAMPUNG + "from tests.drills.support import seed_kampung; seed_kampung(rts=1, per_rt=3)"
+    )
     archive = folder / "kampung.tar.gz"
     result = source.manage("backup", "--output", str(archive))
     assert "Backup written" in result.stdout and "Household: 3" in result.stdout
@@ -41,7 +46,9 @@ def kampung_with_backup(seeded_with_backup, tmp_path):
 
 
 def _households(db: DrillDatabase) -> int:
-    result = db.manage("shell", "-c", "from households.models import Household; print(Household.objects.count())")
+    result = db.manage(
+        "shell", "-c", IN_KAMPUNG + "from households.models import Household; print(Household.objects.count())"
+    )
     return int(result.stdout.strip().splitlines()[-1])
 
 
@@ -54,7 +61,9 @@ def test_restore_refuses_a_target_with_data_unless_forced(kampung_with_backup):
 
     # Change the source, then force the backup back over it: the change is gone.
     source.manage(
-        "shell", "-c", "from households.models import Household; Household.objects.filter(address='No. 1').delete()"
+        "shell",
+        "-c",
+        IN_KAMPUNG + "from households.models import Household; Household.objects.filter(address='No. 1').delete()",
     )
     assert _households(source) == 2
     forced = source.manage("restore", "--force", str(archive))
@@ -162,7 +171,7 @@ def test_restore_reports_rounds_that_do_not_add_up(kampung_with_backup, tmp_path
         "shell",
         "-c",
         (
-            "import datetime as dt; from households.models import RT; from nightly.models import Round; "
+            IN_KAMPUNG + "import datetime as dt; from households.models import RT; from nightly.models import Round; "
             "Round.objects.create(rt=RT.objects.get(), evening=dt.date(2026, 3, 1), total=5000, households_listed=3)"
         ),
     )
