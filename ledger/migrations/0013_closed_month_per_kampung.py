@@ -47,13 +47,14 @@ PER_KAMPUNG = [
 ]
 
 PER_MONTH = [
-    (r"m\.kampung_id = \w+\.kampung_id AND ", ""),
-    (r"kampung_id = (?:NEW|OLD)\.kampung_id AND (month = )", r"\1"),
+    # The account opening's pair first: the single-row rule below would otherwise take its two halves apart.
     (
         r"\(kampung_id = OLD\.kampung_id AND month = old_month\) OR \(kampung_id = NEW\.kampung_id AND "
         r"month = new_month\)",
         "month IN (old_month, new_month)",
     ),
+    (r"m\.kampung_id = \w+\.kampung_id AND ", ""),
+    (r"kampung_id = (?:NEW|OLD)\.kampung_id AND (month = )", r"\1"),
     (r"kampung_id IN \(OLD\.kampung_id, NEW\.kampung_id\) AND ", ""),
 ]
 

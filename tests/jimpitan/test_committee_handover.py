@@ -4,6 +4,7 @@ nothing half-saved, and the database itself refuses a handover to oneself."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import threading
 import time
@@ -246,7 +247,10 @@ def test_two_handovers_of_one_office_at_once_give_it_to_one_person(bendahara, po
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=hand_over_to, args=(user,)) for user in (pokja, petugas)]
+    # Each thread works in the test's kampung: a thread starts with an empty context otherwise.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(hand_over_to, user)) for user in (pokja, petugas)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -16,6 +16,7 @@ from django.db import OperationalError, connection, connections, transaction
 
 from households.models import RT, Household
 from jimpitan.models import Kampung
+from jimpitan.roles import BENDAHARA, grant_role
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from ledger.lock import lock_ledger
 from nightly.models import Round
@@ -71,6 +72,7 @@ def _add_rt(kampung_id: int) -> None:
 
 def test_a_kampungs_money_write_never_waits_for_another_kampungs_lock(bendahara):
     other = Kampung.objects.create(slug="kampung-b", name="Kampung B")
+    grant_role(user=bendahara, role=BENDAHARA, kampung_id=other.pk)  # one treasurer keeps both books here
     for kampung_id in (FIRST_KAMPUNG_ID, other.pk):
         with activate(kampung_id):
             make_rt(number=1, households=2)
