@@ -21,9 +21,11 @@ def seeded(bendahara, kampung):
     return data
 
 
-def _public_pages(client, data) -> dict[str, str]:
-    """Start at `/` and follow every link a visitor can reach within the public pages."""
-    seen, queue, pages = set(), ["/"], {}
+def _public_pages(client, root: str = "/") -> dict[str, str]:
+    """Start at the kampung's public page (`root`: "/", or "/k/<slug>/" by path) and follow every link a visitor
+    can reach within the public pages."""
+    seen, queue, pages = set(), [root], {}
+    link = re.compile(rf'href="({re.escape(root)}(?:tahun|malam|program)/[^"]*)"')
     while queue:
         url = queue.pop()
         if url in seen:
@@ -31,12 +33,10 @@ def _public_pages(client, data) -> dict[str, str]:
         seen.add(url)
         response = client.get(url)
         assert response.status_code == 200, url
-        html = response.content.decode()
-        pages[url] = html
-        for link in re.findall(r'href="(/(?:tahun|malam|program)/[^"]*)"', html):
-            queue.append(link)
-    assert any(u.startswith("/malam/") for u in pages) and any(u.startswith("/program/") for u in pages)
-    assert any(u.startswith("/tahun/") for u in pages)
+        pages[url] = response.content.decode()
+        queue.extend(link.findall(pages[url]))
+    for kind in ("malam/", "program/", "tahun/"):
+        assert any(u.startswith(root + kind) for u in pages), kind
     return pages
 
 
@@ -48,7 +48,7 @@ def _found(pages, needles) -> list[tuple[str, str]]:
 def test_public_pages_never_show_phones_or_codes_and_names_only_when_allowed(client, seeded, level):
     KampungProfile.objects.filter(pk=1).update(privacy_level=level)
     homes = seeded["households"]
-    pages = _public_pages(client, seeded)
+    pages = _public_pages(client)
     assert not _found(pages, [h.phone for h in homes])
     assert not _found(pages, [h.private_code for h in homes])
     assert not any("/h/" in html for html in pages.values())  # household pages are never linked

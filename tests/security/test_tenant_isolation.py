@@ -19,6 +19,7 @@ from jimpitan.roles import BENDAHARA, grant_role
 from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate
 from spending.models import Expense, OtherIncome, Project
 from tests.public.factories import seed_kampung
+from tests.public.test_privacy import _public_pages
 from tests.security.test_authz import MATRIX, build_world
 
 pytestmark = pytest.mark.django_db
@@ -108,22 +109,6 @@ def _seed_b(b: Kampung, today) -> dict:
     return {"households": homes}
 
 
-def _public_pages(client, root: str) -> dict[str, str]:
-    """Every page a visitor reaches from the kampung's public page through its public links."""
-    seen, queue, pages = set(), [root], {}
-    link = re.compile(rf'href="({re.escape(root)}(?:tahun|malam|program)/[^"]*)"')
-    while queue:
-        url = queue.pop()
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        assert response.status_code == 200, url
-        pages[url] = response.content.decode()
-        queue.extend(link.findall(pages[url]))
-    return pages
-
-
 def _markers(homes) -> list[str]:
     return [
         *(h.head_name for h in homes),
@@ -144,11 +129,11 @@ def test_no_public_page_of_a_shows_anything_of_b(client, bendahara, kampung, kam
     KampungProfile.objects.filter(kampung_id=FIRST_KAMPUNG_ID).update(privacy_level=PrivacyLevel.NAMES)
     seed_kampung(24, 1, today, rts=3, contribution_days=5)
     before = {
-        url: re.findall(r"Rp&nbsp;[\d.]+|Rp [\d.]+", html) for url, html in _public_pages(client, "/k/a/").items()
+        url: re.findall(r"Rp&nbsp;[\d.]+|Rp [\d.]+", html) for url, html in _public_pages(client, root="/k/a/").items()
     }
     b = _seed_b(kampung_b, today)
-    pages_a = _public_pages(client, "/k/a/")
-    pages_b = _public_pages(client, "/k/b/")
+    pages_a = _public_pages(client, root="/k/a/")
+    pages_b = _public_pages(client, root="/k/b/")
     needles = _markers(b["households"])
     leaks = [(url, n) for url, html in pages_a.items() for n in needles if n in html]
     assert not leaks, leaks[:5]
