@@ -6,6 +6,7 @@ one connection, so the drills run their work in child processes with their own s
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import os
@@ -291,7 +292,7 @@ def task_backup_during_writes(archive: str) -> dict:
         finally:
             connection.close()
 
-    thread = threading.Thread(target=writer)
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(writer,))
     thread.start()
     while len(committed) < 30 and thread.is_alive():
         time.sleep(0.01)
@@ -453,7 +454,7 @@ def task_concurrency(threads: str = "8", saves: str = "100", per_rt: str = "10")
             connections.close_all()
 
     started = time.monotonic()
-    pool = [threading.Thread(target=worker, args=(i,)) for i in range(n_threads)]
+    pool = [threading.Thread(target=contextvars.copy_context().run, args=(worker, i)) for i in range(n_threads)]
     for thread in pool:
         thread.start()
     for thread in pool:
@@ -534,7 +535,8 @@ def task_numbers(threads: str = "6") -> dict:
             connections.close_all()
 
     started = time.monotonic()
-    pool = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    # Each thread saves in the caller's kampung: a thread starts with an empty context otherwise.
+    pool = [threading.Thread(target=contextvars.copy_context().run, args=(worker, i)) for i in range(count)]
     for thread in pool:
         thread.start()
     for thread in pool:
