@@ -1,11 +1,10 @@
 """The nightly app's part of `check_ledger`: stored round figures against the contributions, within the active
-kampung (check_ledger activates each kampung in turn)."""
+kampung: the managers are scoped, and check_ledger activates each kampung in turn."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Max, Q, Sum
 
-from jimpitan.tenancy import active_kampung_id
 from nightly.models import CatchUp, ContributionState, Handover, Round
 
 
@@ -13,7 +12,7 @@ def round_total_mismatches() -> list[str]:
     """Rounds whose stored total and counts differ from their contributions (for check_ledger)."""
     # One grouped query over every round that has per-household rows (total-only rounds have none).
     rounds = (
-        Round.objects.filter(kampung_id=active_kampung_id(), is_total_only=False)
+        Round.objects.filter(is_total_only=False)
         .order_by("evening", "rt_id")
         .annotate(
             summed=Sum("contributions__amount"),
@@ -40,8 +39,7 @@ def handover_mismatches() -> list[str]:
     """Handovers whose stored expected total differs from the sum of their rounds, whose rounds are later than
     the day received, or that cover no round at all (for check_ledger). One grouped query."""
     handovers = (
-        Handover.objects.filter(kampung_id=active_kampung_id())
-        .order_by("received_on", "pk")
+        Handover.objects.order_by("received_on", "pk")
         .annotate(summed=Sum("rounds__total"), rounds_count=Count("rounds"), last_evening=Max("rounds__evening"))
         .values_list("id", "received_on", "expected", "summed", "rounds_count", "last_evening")
     )
@@ -63,9 +61,5 @@ def handover_mismatches() -> list[str]:
 
 def catch_up_mismatches() -> list[str]:
     """Catch-ups that pay for no evening (for check_ledger): money without the evenings it is for. One query."""
-    empty = (
-        CatchUp.objects.filter(kampung_id=active_kampung_id(), evenings__isnull=True)
-        .order_by("paid_on", "pk")
-        .values_list("pk", "paid_on")
-    )
+    empty = CatchUp.objects.filter(evenings__isnull=True).order_by("paid_on", "pk").values_list("pk", "paid_on")
     return [f"Rapel #{pk} tanggal {paid_on:%Y-%m-%d} tidak mencakup satu malam pun" for pk, paid_on in empty]
