@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from bench import common
 from bench.htmlform import biggest_post_form, fill, post_kwargs
@@ -21,7 +22,7 @@ from bench.run import Case
 from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start
-from jimpitan.models import KampungProfile
+from jimpitan.models import Kampung, KampungProfile
 from ledger.models import Account, BalanceCheck, MonthClosing, Transfer
 from ledger.selectors import account_months, where_the_money_is
 from nightly.models import Contribution, Round
@@ -520,17 +521,17 @@ class TenantsContext:
         )
 
     def dataset(self) -> dict:
-        from jimpitan.models import Kampung
-
-        return {
-            "kampungs": Kampung.objects.count(),
-            "households": Household.objects.count(),
-            "rounds": Round.objects.count(),
-            "contributions": Contribution.objects.count(),
-            "closed_months": MonthClosing.objects.count(),
-            "kampung_1_households": Household.objects.filter(kampung_id=1).count(),
-            "kampung_1_contributions": Contribution.objects.filter(kampung_id=1).count(),
-        }
+        # The whole deployment's rows, not the active kampung's.
+        with scopes_disabled():
+            return {
+                "kampungs": Kampung.objects.count(),
+                "households": Household.objects.count(),
+                "rounds": Round.objects.count(),
+                "contributions": Contribution.objects.count(),
+                "closed_months": MonthClosing.objects.count(),
+                "kampung_1_households": Household.objects.filter(kampung_id=1).count(),
+                "kampung_1_contributions": Contribution.objects.filter(kampung_id=1).count(),
+            }
 
 
 def tenants_cases(ctx: TenantsContext) -> list[Case]:

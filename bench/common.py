@@ -73,6 +73,8 @@ PREPARE_SCRIPT = f"""
 import datetime as dt
 from django.db import transaction
 from households.models import RT, Household
+from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate_for_process
+activate_for_process(FIRST_KAMPUNG_ID)
 # A new RT that joins today: it fills tonight's sheet cases and stays out of last month's report grid.
 with transaction.atomic():
     rt = RT.objects.create(number={BENCH_RT_NUMBER}, name="Bench", display_order=99)

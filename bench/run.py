@@ -51,7 +51,10 @@ def main() -> int:
 
     django.setup()
     from bench import cases
+    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate_for_process
 
+    # The bench's pages and floors are the first kampung's, as a request of a single-kampung install.
+    activate_for_process(FIRST_KAMPUNG_ID)
     started = time.perf_counter()
     context = cases.Context.create()
     dataset = context.dataset()  # before the import case adds its households
@@ -96,14 +99,21 @@ def main() -> int:
     return 0
 
 
+# 1 kampung, and the database of tenants.KAMPUNGS (at least 100) kampungs under the issue's label 100.
 TENANT_COUNTS = (1, 100)
 TENANT_PAGES = ("ledger", "sheet_post", "report")
 
 
+# Each database is measured in this many rounds, taken in turn (1, 100, 1, 100, ...): the shared machine's drift
+# over minutes then falls on both sides of the ratio instead of on whichever database ran second.
+TENANT_ROUNDS = 3
+
+
 def run_tenants(only: set[str]) -> dict:
-    """Kampung 1's pages on the 1- and on the 100-kampung PostgreSQL database (bench/tenants.py), each in a child
-    process: the build's facts and, by "tenants_1" and "tenants_100", each part's dataset and cases. Nothing
-    without BENCH_DATABASE_URL; a failure is reported, as the PostgreSQL history's is."""
+    """Kampung 1's pages on the 1- and on the 100-kampung PostgreSQL database (bench/tenants.py), each round in a
+    child process: the build's facts and, by "tenants_1" and "tenants_100", each part's dataset and cases (the
+    rounds' timings pooled). Nothing without BENCH_DATABASE_URL; a failure is reported, as the PostgreSQL
+    history's is."""
     server = os.environ.get("BENCH_DATABASE_URL", "")
     if not server or (only and not any(name.startswith("tenants_") for name in only)):
         return {}
@@ -111,19 +121,37 @@ def run_tenants(only: set[str]) -> dict:
 
     try:
         urls, facts = tenants.tenant_databases(server)
-        parts = {}
-        for count in TENANT_COUNTS:
-            env = common.bench_env(common.BENCH_DIR / "unused.sqlite3")
-            env["DATABASE_URL"] = urls[count]
-            env["JIMPITAN_CACHE_DIR"] = str(common.BENCH_DIR / f"cache-tenants-{count}")
-            out = common.BENCH_DIR / f"tenants-{count}-results.json"
-            out.unlink(missing_ok=True)
-            subprocess.run([sys.executable, __file__, "--tenants", str(count), str(out)], env=env, check=True)
-            parts[f"tenants_{count}"] = json.loads(out.read_text())
+        rounds: dict[int, list[dict]] = {count: [] for count in TENANT_COUNTS}
+        for _ in range(TENANT_ROUNDS):
+            for count in TENANT_COUNTS:
+                rounds[count].append(_tenants_round(count, urls[count]))
+        parts = {f"tenants_{count}": _pooled(rounds[count]) for count in TENANT_COUNTS}
     except Exception as error:
         print(f"PostgreSQL tenants failed: {error}", flush=True)
         return {"error": str(error)}
-    return {"build": facts, "parts": parts}
+    return {"build": facts, "rounds": TENANT_ROUNDS, "parts": parts}
+
+
+def _tenants_round(count: int, url: str) -> dict:
+    env = common.bench_env(common.BENCH_DIR / "unused.sqlite3")
+    env["DATABASE_URL"] = url
+    env["JIMPITAN_CACHE_DIR"] = str(common.BENCH_DIR / f"cache-tenants-{count}")
+    out = common.BENCH_DIR / f"tenants-{count}-results.json"
+    out.unlink(missing_ok=True)
+    subprocess.run([sys.executable, __file__, "--tenants", str(count), str(out)], env=env, check=True)
+    return json.loads(out.read_text())
+
+
+def _pooled(rounds: list[dict]) -> dict:
+    """One part from its rounds: each case's timings pooled, its query count the same in every round."""
+    cases = {}
+    for name in rounds[0]["cases"]:
+        times = [t for part in rounds for t in part["cases"][name]["times_ms"]]
+        counts = {part["cases"][name]["queries"] for part in rounds}
+        if len(counts) != 1:
+            raise RuntimeError(f"{name} made {sorted(counts)} queries in different rounds")
+        cases[name] = summary(times, queries=counts.pop())
+    return {"dataset": rounds[0]["dataset"], "cases": cases}
 
 
 def tenants_child(count: str, out: Path) -> int:
@@ -139,7 +167,7 @@ def tenants_child(count: str, out: Path) -> int:
         context = cases.TenantsContext.create(FIRST_KAMPUNG_ID)
         for case in cases.tenants_cases(context):
             name = f"tenants_{count}_{case.name}"
-            results[name] = measure(case)
+            results[name] = measure(case, keep_times=True)
             print(f"  {name:<34} {describe(results[name])}", flush=True)
         dataset = context.dataset()
     out.write_text(json.dumps({"dataset": dataset, "cases": results}, indent=2) + "\n")
@@ -201,7 +229,9 @@ def history_child(tag: str, out: Path) -> int:
 
     django.setup()
     from bench import cases
+    from jimpitan.tenancy import FIRST_KAMPUNG_ID, activate_for_process
 
+    activate_for_process(FIRST_KAMPUNG_ID)
     context = cases.HistoryContext.create()
     results = {}
     for case in cases.history_cases(context):
@@ -223,7 +253,7 @@ def history_queries(results: dict[str, dict]) -> dict[str, dict]:
     return counts
 
 
-def measure(case: Case) -> dict:
+def measure(case: Case, *, keep_times: bool = False) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -245,11 +275,16 @@ def measure(case: Case) -> dict:
     prepare()
     with CaptureQueriesContext(connection) as queries:
         run()
+    result = summary(times, queries=len(queries))
+    return {**result, "times_ms": [round(t, 2) for t in times]} if keep_times else result
+
+
+def summary(times: list[float], *, queries: int) -> dict:
     return {
         "median_ms": round(statistics.median(times), 2),
         "p95_ms": round(percentile(times, 0.95), 2),
-        "queries": len(queries),
-        "repeats": case.repeats,
+        "queries": queries,
+        "repeats": len(times),
     }
 
 
@@ -327,7 +362,8 @@ def table(output: dict) -> str:
     if build:
         lines.append(
             f"Tenants: {build['kampungs']} kampungs of {build['households_per_kampung']} households and "
-            f"{build['months']} months; {build['size_mb']} MB, built in {build['build_s']} s"
+            f"{build['months']} months, {build.get('contributions', '?')} contributions; {build['size_mb']} MB, "
+            f"built in {build['build_s']} s"
         )
     for page, counts in output.get("tenants_queries", {}).items():
         lines.append(f"Queries of kampung 1's {page} at 1 / 100 kampungs: {counts['1']} / {counts['100']}")

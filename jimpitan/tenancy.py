@@ -129,6 +129,9 @@ def kampung_field() -> models.ForeignKey:
         editable=False,
         related_name="+",
         verbose_name=_("kampung"),
+        # No index of its own: every table's indexes and unique rules lead with it, and a lone kampung index
+        # drew PostgreSQL's planner into reading a kampung's whole history for one month (bench, 118 kampungs).
+        db_index=False,
     )
 
 

@@ -213,6 +213,19 @@ def test_every_tenant_table_and_its_history_carry_a_kampung_key_that_cannot_be_e
         assert "kampung" in {f.name for f in history.model._meta.fields}
 
 
+@pytest.mark.parametrize("label", [*TENANT_MODELS, "jimpitan.Membership"])
+def test_every_tenant_tables_indexes_lead_with_its_kampung_and_none_is_the_kampung_alone(label):
+    """Issue 18: unique rules and indexes lead with the kampung, so that a deployment can partition by it. A lone
+    kampung index adds nothing to them, and PostgreSQL's planner took it to read a kampung's whole history for
+    one month of the report."""
+    table = apps.get_model(label)._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table).values()
+    indexes = [c["columns"] for c in constraints if (c["index"] or c["unique"]) and not c["primary_key"]]
+    assert any(columns[0] == "kampung_id" for columns in indexes), indexes
+    assert ["kampung_id"] not in indexes
+
+
 def test_the_first_kampung_is_there_and_new_rows_take_it_without_a_query(django_assert_num_queries):
     assert Kampung.objects.get(pk=FIRST_KAMPUNG_ID).slug
     with django_assert_num_queries(0):
