@@ -23,6 +23,7 @@ from households.models import RT, Household, HouseholdStatus
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start
 from jimpitan.models import Kampung, KampungProfile
+from jimpitan.tenancy import FIRST_KAMPUNG_ID
 from ledger.models import Account, BalanceCheck, MonthClosing, Transfer
 from ledger.selectors import account_months, where_the_money_is
 from nightly.models import Contribution, Round
@@ -289,16 +290,19 @@ def sql_floor_ledger(ctx: Context):
     c, r, h = _table(Contribution), _table(Round), _table(Household)
     e, o = _table(Expense), _table(OtherIncome)
     month = month_start(ctx.sheet_evening).isoformat()
+    # Each row's kampung, as every query of the app names it: without it, the month per RT read every
+    # household's history through the household index (3.1 s instead of a range of the (kampung, evening) index).
+    k = f"kampung_id = {FIRST_KAMPUNG_ID}"
     statements = [
-        f"SELECT COALESCE(SUM(amount), 0) FROM {c}",
-        f"SELECT COALESCE(SUM(total), 0) FROM {r} WHERE is_total_only",
-        f"SELECT COALESCE(SUM(amount), 0) FROM {o}",
-        f"SELECT COALESCE(SUM(amount), 0) FROM {e}",
-        f"SELECT substr(evening, 1, 7), SUM(amount) FROM {c} GROUP BY 1",
-        f"SELECT substr(received_on, 1, 7), SUM(amount) FROM {o} GROUP BY 1",
-        f"SELECT substr(spent_on, 1, 7), SUM(amount) FROM {e} GROUP BY 1",
+        f"SELECT COALESCE(SUM(amount), 0) FROM {c} WHERE {k}",
+        f"SELECT COALESCE(SUM(total), 0) FROM {r} WHERE {k} AND is_total_only",
+        f"SELECT COALESCE(SUM(amount), 0) FROM {o} WHERE {k}",
+        f"SELECT COALESCE(SUM(amount), 0) FROM {e} WHERE {k}",
+        f"SELECT substr(evening, 1, 7), SUM(amount) FROM {c} WHERE {k} GROUP BY 1",
+        f"SELECT substr(received_on, 1, 7), SUM(amount) FROM {o} WHERE {k} GROUP BY 1",
+        f"SELECT substr(spent_on, 1, 7), SUM(amount) FROM {e} WHERE {k} GROUP BY 1",
         f"SELECT hh.rt_id, SUM(c.amount) FROM {c} c JOIN {h} hh ON hh.id = c.household_id "
-        f"WHERE c.evening >= '{month}' GROUP BY hh.rt_id",
+        f"WHERE c.{k} AND c.evening >= '{month}' GROUP BY hh.rt_id",
     ]
 
     def run() -> None:

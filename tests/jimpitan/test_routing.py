@@ -232,3 +232,12 @@ def test_robots_rules_cover_every_kampung_by_path(client, by_path):
     robots = client.get("/robots.txt").content.decode()
     assert "Disallow: /k/*/h/\n" in robots and "Allow: /k/*/$\n" in robots
     assert "Disallow: /h/\n" not in robots
+
+
+def test_another_kampungs_slug_and_sticker_codes_do_not_open_it_under_this_host(client, by_host):
+    """Host mode: kampung A's host name never reaches B, neither by B's slug in the path nor by its codes."""
+    with activate(by_host[1].pk):
+        code = make_household(make_rt(7), "Jl. Kenanga 3").private_code
+    assert _get(client, f"a{HOST_SUFFIX}", "/k/b/").status_code == 404
+    assert _get(client, f"a{HOST_SUFFIX}", f"/h/{code}/").status_code == 404
+    assert _get(client, f"b{HOST_SUFFIX}", f"/h/{code}/").status_code == 200
