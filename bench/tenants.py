@@ -57,11 +57,15 @@ def _env(url: str) -> dict[str, str]:
     return env
 
 
-def _size_mb(url: str) -> float:
+def _scalar(url: str, sql: str):
     import psycopg
 
     with psycopg.connect(url) as db:
-        return round(db.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e6, 1)
+        return db.execute(sql).fetchone()[0]
+
+
+def _size_mb(url: str) -> float:
+    return round(_scalar(url, "SELECT pg_database_size(current_database())") / 1e6, 1)
 
 
 def tenant_databases(server_url: str) -> tuple[dict[int, str], dict]:
@@ -120,16 +124,9 @@ def _build(server_url: str, names: dict[int, str], urls: dict[int, str]) -> dict
         "clone_s": round(cloned - seeded, 1),
         "replicate_s": round(replicated - cloned, 1),
         "build_s": round(seed_s + done - seeded, 1),
-        "contributions": _contributions(urls[MANY_LABEL]),
+        "contributions": _scalar(urls[MANY_LABEL], "SELECT count(*) FROM nightly_contribution"),
         "size_mb": {str(n): _size_mb(url) for n, url in urls.items()},
     }
-
-
-def _contributions(url: str) -> int:
-    import psycopg
-
-    with psycopg.connect(url) as db:
-        return db.execute("SELECT count(*) FROM nightly_contribution").fetchone()[0]
 
 
 def _seeded_base(server_url: str) -> float:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import contextvars
+import threading
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -102,6 +104,12 @@ def activate_for_process(kampung_id: int) -> None:
     held = activate(kampung_id)
     held.__enter__()
     atexit.register(held.__exit__, None, None, None)
+
+
+def kampung_thread(target: Callable[..., object], *args: object) -> threading.Thread:
+    """A thread (not started) that runs `target(*args)` in the caller's kampung: a new thread starts with an
+    empty context, where every tenant query would raise."""
+    return threading.Thread(target=contextvars.copy_context().run, args=(target, *args))
 
 
 def kampung_slug(name: str) -> str:

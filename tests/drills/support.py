@@ -6,7 +6,6 @@ one connection, so the drills run their work in child processes with their own s
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import json
 import os
@@ -265,6 +264,7 @@ def task_backup_during_writes(archive: str) -> dict:
 
     from households.models import RT, Household
     from jimpitan.lib.backup import create_backup
+    from jimpitan.tenancy import kampung_thread
     from spending.models import Expense
 
     info = seed_kampung()
@@ -292,7 +292,7 @@ def task_backup_during_writes(archive: str) -> dict:
         finally:
             connection.close()
 
-    thread = threading.Thread(target=contextvars.copy_context().run, args=(writer,))
+    thread = kampung_thread(writer)
     thread.start()
     while len(committed) < 30 and thread.is_alive():
         time.sleep(0.01)
@@ -352,6 +352,7 @@ def task_concurrency(threads: str = "8", saves: str = "100", per_rt: str = "10")
     from households.models import RT, Household
     from jimpitan.lib.evening import evening_of
     from jimpitan.roles import BENDAHARA, grant_role
+    from jimpitan.tenancy import kampung_thread
     from nightly.models import Contribution, Round
 
     n_threads, n_saves, n_households = int(threads), int(saves), int(per_rt)
@@ -454,7 +455,7 @@ def task_concurrency(threads: str = "8", saves: str = "100", per_rt: str = "10")
             connections.close_all()
 
     started = time.monotonic()
-    pool = [threading.Thread(target=contextvars.copy_context().run, args=(worker, i)) for i in range(n_threads)]
+    pool = [kampung_thread(worker, i) for i in range(n_threads)]
     for thread in pool:
         thread.start()
     for thread in pool:
@@ -510,6 +511,7 @@ def task_numbers(threads: str = "6") -> dict:
     from django.db import connections
 
     from jimpitan.models import KampungProfile
+    from jimpitan.tenancy import kampung_thread
     from ledger.models import IssuedNumber
     from spending import services
     from spending.models import Expense, OtherIncome
@@ -535,8 +537,7 @@ def task_numbers(threads: str = "6") -> dict:
             connections.close_all()
 
     started = time.monotonic()
-    # Each thread saves in the caller's kampung: a thread starts with an empty context otherwise.
-    pool = [threading.Thread(target=contextvars.copy_context().run, args=(worker, i)) for i in range(count)]
+    pool = [kampung_thread(worker, i) for i in range(count)]
     for thread in pool:
         thread.start()
     for thread in pool:

@@ -4,9 +4,7 @@ nothing half-saved, and the database itself refuses a handover to oneself."""
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import threading
 import time
 
 import pytest
@@ -19,6 +17,7 @@ from django.utils import timezone
 from jimpitan.models import SignatureColumn, TreasurerHandover
 from jimpitan.roles import BENDAHARA, POKJA, READER, grant_role, user_roles
 from jimpitan.services import record_committee_handover, save_signature_columns
+from jimpitan.tenancy import kampung_thread
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -247,10 +246,7 @@ def test_two_handovers_of_one_office_at_once_give_it_to_one_person(bendahara, po
         finally:
             connection.close()
 
-    # Each thread works in the test's kampung: a thread starts with an empty context otherwise.
-    threads = [
-        threading.Thread(target=contextvars.copy_context().run, args=(hand_over_to, user)) for user in (pokja, petugas)
-    ]
+    threads = [kampung_thread(hand_over_to, user) for user in (pokja, petugas)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -5,7 +5,6 @@ Needs real concurrent connections, so it runs on PostgreSQL (CI's second pass); 
 makes the two writers queue, so the losing interleaving cannot be arranged.
 """
 
-import contextvars
 import datetime as dt
 import threading
 
@@ -16,6 +15,7 @@ from django.db import connection, connections
 
 from jimpitan.lib.evening import evening_of
 from jimpitan.lib.months import month_start
+from jimpitan.tenancy import kampung_thread
 from ledger.models import MonthClosing
 from ledger.services import close_month
 from nightly import services
@@ -74,8 +74,7 @@ def test_sheet_saved_during_close_month_is_refused_or_counted(bendahara, monkeyp
             close_finished.set()
             connections.close_all()
 
-    # Each thread works in the test's kampung, as each request would in its own.
-    threads = [threading.Thread(target=contextvars.copy_context().run, args=(work,)) for work in (save, close)]
+    threads = [kampung_thread(work) for work in (save, close)]
     for thread in threads:
         thread.start()
     for thread in threads:

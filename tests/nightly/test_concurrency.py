@@ -4,13 +4,13 @@ Needs real concurrent connections, so it runs on PostgreSQL (CI's second pass); 
 makes the savers queue and the sequential two-editor tests in tests/nightly/test_services.py cover the outcome.
 """
 
-import contextvars
 import threading
 
 import pytest
 from django.db import connection, connections
 
 from jimpitan.lib.evening import evening_of
+from jimpitan.tenancy import kampung_thread
 from nightly.models import Contribution, Round
 from nightly.services import RoundConflictError, save_sheet
 from tests.nightly.factories import make_rt, paid_rows
@@ -42,9 +42,8 @@ def test_two_simultaneous_savers_never_both_win(bendahara, superuser, opened_ver
             connections.close_all()
 
     threads = [
-        # Each thread works in the test's kampung, as each request would in its own.
-        threading.Thread(target=contextvars.copy_context().run, args=(save, bendahara, 1000)),
-        threading.Thread(target=contextvars.copy_context().run, args=(save, superuser, 200)),
+        kampung_thread(save, bendahara, 1000),
+        kampung_thread(save, superuser, 200),
     ]
     for thread in threads:
         thread.start()

@@ -1,14 +1,13 @@
 """Two treasurers saving at the same moment cannot both spend the same cash."""
 
-import contextvars
 import datetime as dt
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from jimpitan.tenancy import kampung_thread
 from ledger import services as ledger_services
 from ledger.selectors import current_balance
 from spending import services
@@ -49,10 +48,7 @@ def test_two_writers_cannot_both_pass_the_balance_check(bendahara, monkeypatch):
         finally:
             connection.close()
 
-    # Each thread works in the test's kampung, as each request would in its own.
-    threads = [
-        threading.Thread(target=contextvars.copy_context().run, args=(treasurer, f"Belanja {n}")) for n in (1, 2)
-    ]
+    threads = [kampung_thread(treasurer, f"Belanja {n}") for n in (1, 2)]
     for thread in threads:
         thread.start()
     for thread in threads:
